@@ -1,0 +1,23 @@
+# Production image: gunicorn serves the web, the same image runs the Celery worker and beat.
+FROM python:3.11-slim-bookworm
+
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
+# WeasyPrint renders PDFs with Pango; libpq is not needed (psycopg2-binary bundles it).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/*
+
+WORKDIR /app
+COPY pyproject.toml README.md ./
+COPY nisp_tracker ./nisp_tracker
+COPY agencies ./agencies
+COPY interventions ./interventions
+COPY reporting ./reporting
+RUN pip install .
+COPY . .
+RUN DEBUG=1 python manage.py collectstatic --noinput \
+    && useradd --system --home /app tracker && mkdir -p /app/var/media && chown -R tracker /app/var
+USER tracker
+
+EXPOSE 8000
+CMD ["gunicorn", "nisp_tracker.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

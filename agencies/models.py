@@ -1,0 +1,145 @@
+"""The registry of responsible bodies, and the people who report for them."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+
+class SourceReference(models.Model):
+    """Where a record's content comes from: a copied source text and an inclusive line range."""
+
+    source_file = models.CharField(max_length=100, blank=True)
+    source_first_line = models.PositiveIntegerField(null=True, blank=True)
+    source_last_line = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def source_lines(self) -> str:
+        if self.source_first_line is None:
+            return ""
+        if self.source_first_line == self.source_last_line:
+            return str(self.source_first_line)
+        return f"{self.source_first_line}-{self.source_last_line}"
+
+
+class Province(models.TextChoices):
+    PUNJAB = "PUNJAB", "Punjab"
+    SINDH = "SINDH", "Sindh"
+    KP = "KP", "Khyber Pakhtunkhwa"
+    BALOCHISTAN = "BALOCHISTAN", "Balochistan"
+    GB = "GB", "Gilgit-Baltistan"
+    AJK = "AJK", "Azad Jammu and Kashmir"
+    ICT = "ICT", "Islamabad Capital Territory"
+
+
+class AgencyQuerySet(models.QuerySet):
+    def bodies(self) -> AgencyQuerySet:
+        """Real bodies, without the group wordings such as 'All Home Departments'."""
+        return self.exclude(kind=Agency.Kind.GROUP)
+
+
+class Agency(SourceReference):
+    """A body named as responsible in a policy: a ministry, an agency, a department, a group."""
+
+    class Kind(models.TextChoices):
+        MINISTRY = "ministry", "Ministry"
+        DIVISION = "division", "Division"
+        AGENCY = "agency", "Agency"
+        REGULATOR = "regulator", "Regulator"
+        POLICE = "police", "Police"
+        CTD = "ctd", "Counter Terrorism Department"
+        HOME_DEPARTMENT = "home_department", "Home Department"
+        PROVINCIAL_GOVERNMENT = "provincial_government", "Provincial or regional government"
+        DEPARTMENT = "department", "Department"
+        COURT = "court", "Court"
+        COMMISSION = "commission", "Commission"
+        COMMITTEE = "committee", "Committee"
+        GROUP = "group", "Group of bodies"
+        OTHER = "other", "Other"
+
+    class Level(models.TextChoices):
+        FEDERAL = "federal", "Federal"
+        PROVINCIAL = "provincial", "Provincial"
+
+    code = models.CharField(max_length=32, unique=True)
+    name = models.CharField(max_length=255)
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    level = models.CharField(max_length=16, choices=Level.choices)
+    province = models.CharField(max_length=16, choices=Province.choices, blank=True)
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
+    )
+    members = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        blank=True,
+        related_name="groups",
+        help_text="For a group wording: the bodies it stands for.",
+    )
+    note = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    objects = AgencyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name_plural = "agencies"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(code__regex=r"^[A-Z0-9][A-Z0-9-]*$"),
+                name="agencies_agency_code_uppercase",
+                violation_error_message="Agency codes are upper-case letters, digits and dashes.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} · {self.name}"
+
+
+class AgencyAlias(models.Model):
+    """A spelling of an agency's name as it appears in a source (`MoI`, `M/o Interior`)."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="aliases")
+    alias = models.CharField(max_length=255)
+    # Lower-cased, whitespace-folded: what resolution looks up.
+    normalized = models.CharField(max_length=255, unique=True)
+
+    class Meta:
+        ordering = ["alias"]
+        verbose_name_plural = "agency aliases"
+
+    def __str__(self) -> str:
+        return self.alias
+
+
+class User(AbstractUser):
+    """A person using the tracker; desk officers and reviewers belong to an agency."""
+
+    class Role(models.TextChoices):
+        DESK_OFFICER = "desk_officer", "Desk officer"
+        AGENCY_REVIEWER = "agency_reviewer", "Agency reviewer"
+        COMMITTEE_MEMBER = "committee_member", "Committee member"
+        COMMITTEE_SECRETARY = "committee_secretary", "Committee secretary"
+        ADMINISTRATOR = "administrator", "Administrator"
+
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="users"
+    )
+    role = models.CharField(max_length=32, choices=Role.choices, blank=True)
+
+    class Meta(AbstractUser.Meta):
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(role__in=["desk_officer", "agency_reviewer"])
+                | Q(agency__isnull=False),
+                name="agencies_user_agency_roles_have_agency",
+                violation_error_message=(
+                    "Desk officers and agency reviewers must belong to an agency."
+                ),
+            ),
+        ]

@@ -1,0 +1,342 @@
+"""The plans: policies, their themes, items, responsibilities, indicators and cross-policy links.
+
+Everything here is loaded from fixtures/ by `load_policies`; the fields people fill in later
+(indicator targets, a term the committee sets) are never overwritten by a reload.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from agencies.models import Agency, SourceReference
+
+
+class Cadence(models.TextChoices):
+    MONTHLY = "monthly", "Monthly"
+    QUARTERLY = "quarterly", "Quarterly"
+    SIX_MONTHLY = "six_monthly", "Six-monthly"
+    ANNUAL = "annual", "Annual"
+
+
+class Policy(SourceReference):
+    """A policy document: NISP 2018-2023, the National Action Plan, NSP 2022-2026."""
+
+    code = models.CharField(max_length=32, unique=True)
+    title = models.CharField(max_length=255)
+    start_year = models.PositiveSmallIntegerField()
+    end_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    issuing_body = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="issued_policies"
+    )
+    oversight_body = models.CharField(max_length=255, blank=True)
+    reporting_cadence = models.CharField(max_length=16, choices=Cadence.choices)
+    review_cadence = models.CharField(max_length=16, choices=Cadence.choices, blank=True)
+    note = models.TextField(blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "code"]
+        verbose_name_plural = "policies"
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class Theme(SourceReference):
+    """A node of a policy's theme tree: a NISP pillar or sub-theme, NAP's CT/CVE, an NSP section."""
+
+    policy = models.ForeignKey(Policy, on_delete=models.CASCADE, related_name="themes")
+    key = models.CharField(max_length=32)
+    name = models.CharField(max_length=255)
+    parent = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="children"
+    )
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["policy", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["policy", "key"],
+                name="interventions_theme_unique_key",
+                violation_error_message="A theme key is unique within its policy.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.policy.code} {self.key} {self.name}"
+
+
+class Priority(SourceReference):
+    """An entry of the NISP Priority List (Table 2), under its prong."""
+
+    policy = models.ForeignKey(Policy, on_delete=models.CASCADE, related_name="priorities")
+    rank = models.PositiveSmallIntegerField()
+    prong = models.CharField(max_length=64)
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["policy", "rank"]
+        verbose_name_plural = "priorities"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["policy", "rank"],
+                name="interventions_priority_unique_rank",
+                violation_error_message="A priority rank is unique within its policy.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.policy.code} priority {self.rank}"
+
+
+class PlanItemQuerySet(models.QuerySet):
+    def for_agency(self, agency: Agency) -> PlanItemQuerySet:
+        """Items the agency answers for, directly or through a group wording."""
+        return self.filter(responsibilities__agency=agency).distinct()
+
+
+class PlanItem(SourceReference):
+    """One intervention (NISP Annex A), point (NAP) or commitment (NSP) as the source states it."""
+
+    class Kind(models.TextChoices):
+        INTERVENTION = "intervention", "Intervention"
+        POINT = "point", "Point"
+        COMMITMENT = "commitment", "Commitment"
+
+    class Term(models.TextChoices):
+        SHORT = "short", "Short term"
+        MEDIUM = "medium", "Medium term"
+        LONG = "long", "Long term"
+        UNKNOWN = "unknown", "Not recoverable from the source"
+
+    class BudgetKind(models.TextChoices):
+        TBD = "tbd", "To be determined"
+        AS_FINALIZED = "as_finalized", "As finalized"
+        NONE = "none", "None stated ('-')"
+        MISSING = "missing", "No budget cell"
+        AMOUNT = "amount", "Amount stated"
+
+    class Evidence(models.TextChoices):
+        DOCUMENT = "D", "Quotes the document"
+        SECONDARY = "S", "Secondary summary"
+        REMARKS = "R", "Official remarks"
+
+    policy = models.ForeignKey(Policy, on_delete=models.PROTECT, related_name="items")
+    ref = models.CharField(max_length=64)
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="sub_items"
+    )
+    theme = models.ForeignKey(
+        Theme, on_delete=models.PROTECT, null=True, blank=True, related_name="items"
+    )
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    text = models.TextField()
+    position = models.PositiveIntegerField(default=0)
+
+    term = models.CharField(max_length=16, choices=Term.choices, default=Term.UNKNOWN)
+    start_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    end_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    due_date = models.DateField(null=True, blank=True)
+    timeline_as_written = models.CharField(max_length=255, blank=True)
+
+    budget_kind = models.CharField(max_length=16, choices=BudgetKind.choices)
+    budget_as_written = models.CharField(max_length=255, blank=True)
+    budget_amount = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
+    budget_currency = models.CharField(max_length=3, default="PKR")
+    budget_determined_by = models.ManyToManyField(
+        Agency, blank=True, related_name="budgets_to_determine"
+    )
+
+    priorities = models.ManyToManyField(Priority, blank=True, related_name="items")
+    evidence = models.CharField(max_length=1, choices=Evidence.choices, blank=True)
+    source_urls = models.JSONField(default=list, blank=True)
+    notes = models.JSONField(default=list, blank=True)
+    is_synthetic = models.BooleanField(
+        default=False, help_text="Generated for benchmarks; never part of a real plan."
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    objects = PlanItemQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["policy", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["policy", "ref"],
+                name="interventions_planitem_unique_ref",
+                violation_error_message="An item reference is unique within its policy.",
+            ),
+            models.CheckConstraint(
+                condition=Q(budget_amount__isnull=True) | Q(budget_amount__gte=0),
+                name="interventions_planitem_budget_not_negative",
+                violation_error_message="A budget amount cannot be negative.",
+            ),
+        ]
+        indexes = [
+            # The item list and API filter by term and sync by updated_at.
+            models.Index(fields=["term"], name="planitem_term_idx"),
+            models.Index(fields=["updated_at"], name="planitem_updated_at_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.policy.code} {self.ref}"
+
+    @property
+    def parent_ref(self) -> str | None:
+        return self.parent.ref if self.parent_id else None
+
+
+class Responsibility(models.Model):
+    """An agency answerable for an item, with the source's own wording of the cell."""
+
+    class Role(models.TextChoices):
+        LEAD = "lead", "Lead"
+        SUPPORTING = "supporting", "Supporting"
+
+    item = models.ForeignKey(PlanItem, on_delete=models.CASCADE, related_name="responsibilities")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="responsibilities")
+    role = models.CharField(max_length=16, choices=Role.choices)
+    as_written = models.CharField(max_length=255)
+    via_group = models.ForeignKey(
+        Agency,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="group_responsibilities",
+        help_text="The group wording (e.g. All Home Departments) this agency was named through.",
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["item", "position"]
+        verbose_name_plural = "responsibilities"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["item", "agency"],
+                name="interventions_responsibility_unique_agency",
+                violation_error_message="An agency is listed once per item.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item} · {self.agency.code} ({self.role})"
+
+
+class Indicator(models.Model):
+    """A measure of progress on an item; unit, baseline and target are filled in by people."""
+
+    item = models.ForeignKey(PlanItem, on_delete=models.CASCADE, related_name="indicators")
+    description = models.TextField()
+    position = models.PositiveSmallIntegerField(default=0)
+    unit = models.CharField(max_length=64, blank=True)
+    baseline = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
+    target = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
+    target_date = models.DateField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["item", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["item", "description"],
+                name="interventions_indicator_unique_description",
+                violation_error_message="An item lists each indicator once.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.description
+
+
+class ContextNote(SourceReference):
+    """A dated observation on an item from a study, e.g. the PIPS 2017 brief on a NAP point."""
+
+    item = models.ForeignKey(PlanItem, on_delete=models.CASCADE, related_name="context_notes")
+    date = models.DateField(null=True, blank=True)
+    text = models.TextField()
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["item", "position"]
+
+    def __str__(self) -> str:
+        return f"{self.item} note {self.position}"
+
+
+class ItemLink(SourceReference):
+    """A commitment carried from one policy into another: the crosswalk."""
+
+    class Relation(models.TextChoices):
+        CONTINUES = "continues", "Continues"
+        OVERLAPS = "overlaps", "Overlaps"
+        SUPERSEDES = "supersedes", "Supersedes"
+
+    from_item = models.ForeignKey(PlanItem, on_delete=models.CASCADE, related_name="links_out")
+    to_item = models.ForeignKey(PlanItem, on_delete=models.CASCADE, related_name="links_in")
+    relation = models.CharField(max_length=16, choices=Relation.choices)
+    rationale = models.TextField()
+
+    class Meta:
+        ordering = ["from_item", "to_item"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["from_item", "to_item"],
+                name="interventions_itemlink_unique_pair",
+                violation_error_message="Two items are linked once.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(from_item=models.F("to_item")),
+                name="interventions_itemlink_not_self",
+                violation_error_message="An item cannot be linked to itself.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.from_item} {self.relation} {self.to_item}"
+
+
+class Committee(SourceReference):
+    """A body that oversees a policy's implementation (NISP section J, apex committees)."""
+
+    policy = models.ForeignKey(Policy, on_delete=models.CASCADE, related_name="committees")
+    code = models.CharField(max_length=32, unique=True)
+    name = models.CharField(max_length=255)
+    role = models.TextField(blank=True)
+    cadence = models.CharField(max_length=16, choices=Cadence.choices, blank=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["policy", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CommitteeMember(models.Model):
+    """A seat on a committee, as the source lists it (`Secretary Interior`)."""
+
+    committee = models.ForeignKey(Committee, on_delete=models.CASCADE, related_name="members")
+    as_written = models.CharField(max_length=255)
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="committee_seats"
+    )
+    note = models.TextField(blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["committee", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["committee", "as_written"],
+                name="interventions_committeemember_unique_seat",
+                violation_error_message="A seat is listed once per committee.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.as_written

@@ -1,0 +1,1 @@
+"""Reporting periods, progress reports and their snapshots (see the reporting issues)."""
