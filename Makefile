@@ -28,6 +28,8 @@ var:
 ## Serve the tracker on SQLite with demo accounts (no database server or Redis needed).
 run: install var
 	DEBUG=$${DEBUG:-1} $(PY) manage.py migrate --noinput
+	DEBUG=$${DEBUG:-1} $(PY) manage.py load_policies
+	DEBUG=$${DEBUG:-1} $(PY) manage.py seed_demo
 	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 ## Run the test suite (uses DATABASE_URL / REDIS_URL when set).

@@ -69,7 +69,8 @@ class Agency(SourceReference):
     code = models.CharField(max_length=32, unique=True)
     name = models.CharField(max_length=255)
     kind = models.CharField(max_length=32, choices=Kind.choices)
-    level = models.CharField(max_length=16, choices=Level.choices)
+    # Blank where the sources do not say whether a body is federal or provincial.
+    level = models.CharField(max_length=16, choices=Level.choices, blank=True)
     province = models.CharField(max_length=16, choices=Province.choices, blank=True)
     parent = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"

@@ -154,6 +154,8 @@ class PlanItem(SourceReference):
     evidence = models.CharField(max_length=1, choices=Evidence.choices, blank=True)
     source_urls = models.JSONField(default=list, blank=True)
     notes = models.JSONField(default=list, blank=True)
+    # Line ranges holding the text when the extraction split it around other cells.
+    text_lines = models.JSONField(default=list, blank=True)
     is_synthetic = models.BooleanField(
         default=False, help_text="Generated for benchmarks; never part of a real plan."
     )

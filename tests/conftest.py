@@ -5,6 +5,8 @@ import os
 import pytest
 from django.conf import settings as django_settings
 
+from interventions.loader import load_policies
+from interventions.models import Policy
 from nisp_tracker.celery import app as celery_app
 from tests.factories import UserFactory
 from tests.worker import WorkerProcess, new_queue_name
@@ -18,6 +20,29 @@ def _test_settings(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the real policy data once, as `make run` does; each test rolls back its changes.
+
+    pytest-django runs transactional tests (which flush the database) after all others.
+    """
+    with django_db_blocker.unblock():
+        load_policies()
+
+
+@pytest.fixture
+def plan(db):
+    """Marks a test that reads the real policy data loaded for the session."""
+    return Policy.objects.count()
+
+
+@pytest.fixture
+def committed_plan(transactional_db):
+    """The policy data committed, for tests whose other processes (a Celery worker) read it."""
+    if not Policy.objects.exists():
+        load_policies()
 
 
 @pytest.fixture

@@ -1,0 +1,38 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from simple_history.admin import SimpleHistoryAdmin
+
+from agencies.models import Agency, AgencyAlias, User
+
+
+class AgencyAliasInline(admin.TabularInline):
+    model = AgencyAlias
+    fields = ["alias", "normalized"]
+    extra = 0
+
+
+@admin.register(Agency)
+class AgencyAdmin(SimpleHistoryAdmin):
+    list_display = ["code", "name", "kind", "level", "province", "parent"]
+    list_filter = ["kind", "level", "province"]
+    search_fields = ["code", "name", "aliases__alias"]
+    autocomplete_fields = ["parent"]
+    filter_horizontal = ["members"]
+    inlines = [AgencyAliasInline]
+    readonly_fields = ["source_file", "source_first_line", "source_last_line"]
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    list_display = ["username", "get_full_name", "role", "agency", "is_active"]
+    list_filter = ["role", "agency__level", "is_active", "is_staff"]
+    search_fields = ["username", "first_name", "last_name", "email", "agency__code"]
+    autocomplete_fields = ["agency"]
+    fieldsets = [
+        *DjangoUserAdmin.fieldsets,
+        ("Tracker role", {"fields": ["role", "agency"]}),
+    ]
+    add_fieldsets = [
+        *DjangoUserAdmin.add_fieldsets,
+        ("Tracker role", {"fields": ["role", "agency"]}),
+    ]

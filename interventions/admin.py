@@ -1,0 +1,99 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from interventions.models import (
+    Committee,
+    CommitteeMember,
+    ContextNote,
+    Indicator,
+    ItemLink,
+    PlanItem,
+    Policy,
+    Priority,
+    Responsibility,
+    Theme,
+)
+
+SOURCE_FIELDS = ["source_file", "source_first_line", "source_last_line"]
+
+
+@admin.register(Policy)
+class PolicyAdmin(admin.ModelAdmin):
+    list_display = ["code", "title", "start_year", "end_year", "reporting_cadence"]
+    search_fields = ["code", "title"]
+
+
+@admin.register(Theme)
+class ThemeAdmin(admin.ModelAdmin):
+    list_display = ["key", "name", "policy", "parent"]
+    list_filter = ["policy"]
+    search_fields = ["key", "name"]
+    list_select_related = ["policy", "parent"]
+
+
+@admin.register(Priority)
+class PriorityAdmin(admin.ModelAdmin):
+    list_display = ["rank", "prong", "short_text", "policy"]
+    list_filter = ["policy", "prong"]
+    search_fields = ["text"]
+
+    @admin.display(description="text")
+    def short_text(self, obj):
+        return obj.text[:120]
+
+
+class ResponsibilityInline(admin.TabularInline):
+    model = Responsibility
+    fk_name = "item"
+    fields = ["agency", "role", "as_written", "via_group", "position"]
+    autocomplete_fields = ["agency", "via_group"]
+    extra = 0
+
+
+class IndicatorInline(admin.TabularInline):
+    model = Indicator
+    fields = ["description", "unit", "baseline", "target", "target_date", "position"]
+    extra = 0
+
+
+class ContextNoteInline(admin.TabularInline):
+    model = ContextNote
+    fields = ["date", "text", *SOURCE_FIELDS]
+    extra = 0
+
+
+@admin.register(PlanItem)
+class PlanItemAdmin(SimpleHistoryAdmin):
+    list_display = ["ref", "policy", "short_text", "theme", "term", "budget_kind"]
+    list_filter = ["policy", "kind", "term", "budget_kind", "evidence", "theme"]
+    search_fields = ["ref", "text", "responsibilities__agency__code"]
+    list_select_related = ["policy", "theme"]
+    autocomplete_fields = ["parent", "theme", "priorities", "budget_determined_by"]
+    readonly_fields = ["updated_at"]
+    inlines = [ResponsibilityInline, IndicatorInline, ContextNoteInline]
+
+    @admin.display(description="text")
+    def short_text(self, obj):
+        return obj.text[:120]
+
+
+@admin.register(ItemLink)
+class ItemLinkAdmin(admin.ModelAdmin):
+    list_display = ["from_item", "relation", "to_item"]
+    list_filter = ["relation", "from_item__policy", "to_item__policy"]
+    search_fields = ["from_item__ref", "to_item__ref", "rationale"]
+    autocomplete_fields = ["from_item", "to_item"]
+    list_select_related = ["from_item__policy", "to_item__policy"]
+
+
+class CommitteeMemberInline(admin.TabularInline):
+    model = CommitteeMember
+    fields = ["as_written", "agency", "note", "position"]
+    autocomplete_fields = ["agency"]
+    extra = 0
+
+
+@admin.register(Committee)
+class CommitteeAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "policy", "cadence"]
+    inlines = [CommitteeMemberInline]

@@ -1,0 +1,30 @@
+import re
+
+import pytest
+
+from interventions.models import ItemLink, PlanItem
+from interventions.source_text import line_count
+
+pytestmark = pytest.mark.django_db
+
+
+def test_every_nap_point_has_a_nisp_successor_with_a_rationale(plan):
+    for point in PlanItem.objects.filter(policy__code="NAP-2014"):
+        links = ItemLink.objects.filter(from_item=point, to_item__policy__code="NISP-2018")
+        assert links.exists(), f"NAP point {point.ref} has no NISP 2018 link"
+        for link in links:
+            assert len(link.rationale) > 20, link
+
+
+def test_every_rationale_cites_lines_that_exist(plan):
+    for link in ItemLink.objects.all():
+        total = line_count(link.source_file)
+        assert 1 <= link.source_first_line <= link.source_last_line <= total, link
+        for first, last in re.findall(r"(\d{2,4})-(\d{2,4})", link.rationale):
+            assert int(first) <= int(last) <= max(total, 4131), (link, first, last)
+
+
+def test_nsp_commitments_keep_their_evidence_tags(plan):
+    tags = set(PlanItem.objects.filter(policy__code="NSP-2022").values_list("evidence", flat=True))
+    assert tags <= {"D", "S", "R"}
+    assert tags == {"D", "S", "R"}
