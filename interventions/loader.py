@@ -42,6 +42,17 @@ def _values(enum: type[models.TextChoices]) -> list[str]:
     return [str(v) for v in enum.values]
 
 
+# Indicators worded as a count ("No. of reports prepared by JID") are reported as numbers; the
+# rest ("Committee(s) established") as descriptions. The committee can change either later.
+_COUNT_WORDING = ("no. of", "no of", "number of", "%", "percentage", "amount of", "budget")
+
+
+def measure_of(description: str) -> str:
+    if description.lower().startswith(_COUNT_WORDING):
+        return Indicator.Measure.NUMBER
+    return Indicator.Measure.TEXT
+
+
 class Loader:
     def __init__(self, fixtures_dir: Path) -> None:
         self.dir = fixtures_dir
@@ -343,6 +354,7 @@ class Loader:
                 Indicator,
                 {"item": item, "description": description},
                 {"position": position},
+                create_only={"measure": measure_of(description)},
             )
 
     def link_priorities(self, top: Record, policy: Policy, priorities: dict[int, Priority]):

@@ -232,9 +232,19 @@ class Responsibility(models.Model):
 class Indicator(models.Model):
     """A measure of progress on an item; unit, baseline and target are filled in by people."""
 
+    class Measure(models.TextChoices):
+        NUMBER = "number", "Number"
+        TEXT = "text", "Description"
+
     item = models.ForeignKey(PlanItem, on_delete=models.CASCADE, related_name="indicators")
     description = models.TextField()
     position = models.PositiveSmallIntegerField(default=0)
+    measure = models.CharField(
+        max_length=8,
+        choices=Measure.choices,
+        default=Measure.TEXT,
+        help_text="Whether officers report a number or a description for this indicator.",
+    )
     unit = models.CharField(max_length=64, blank=True)
     baseline = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
     target = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)

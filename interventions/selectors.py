@@ -2,10 +2,114 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 
-from interventions.models import Policy
+from agencies.models import User
+from interventions.models import Indicator, ItemLink, PlanItem, Policy, Responsibility
+from reporting.models import IndicatorValue, ProgressUpdate
+from reporting.permissions import updates_visible_to
+from reporting.selectors import with_current_status
 
 
 def policies_with_counts() -> QuerySet[Policy]:
     return Policy.objects.annotate(item_count=Count("items")).order_by("position", "code")
+
+
+def items_for_list() -> QuerySet[PlanItem]:
+    return with_current_status(
+        PlanItem.objects.select_related("policy", "theme").prefetch_related(
+            Prefetch(
+                "responsibilities",
+                queryset=Responsibility.objects.select_related("agency").order_by("position"),
+            )
+        )
+    ).order_by("policy__position", "position")
+
+
+def item_for_page(user: User) -> QuerySet[PlanItem]:
+    """One item with all it shows: responsibilities, indicators with actuals, links, updates."""
+    updates = (
+        updates_visible_to(user)
+        .select_related("period", "agency", "author", "reviewed_by")
+        .prefetch_related("evidence", "comments__author")
+        .order_by("-period__start", "agency__code")
+    )
+    return with_current_status(
+        PlanItem.objects.select_related("policy", "theme__parent", "parent").prefetch_related(
+            Prefetch(
+                "responsibilities",
+                queryset=Responsibility.objects.select_related("agency", "via_group"),
+            ),
+            Prefetch(
+                "indicators",
+                queryset=Indicator.objects.prefetch_related(
+                    Prefetch(
+                        "values",
+                        queryset=IndicatorValue.objects.filter(
+                            update__state=ProgressUpdate.State.APPROVED
+                        )
+                        .select_related("update__period")
+                        .order_by("update__period__start"),
+                        to_attr="approved_values",
+                    )
+                ),
+            ),
+            Prefetch("links_out", queryset=ItemLink.objects.select_related("to_item__policy")),
+            Prefetch("links_in", queryset=ItemLink.objects.select_related("from_item__policy")),
+            Prefetch("updates", queryset=updates, to_attr="visible_updates"),
+            "priorities",
+            "sub_items",
+            "context_notes",
+            "comments__author",
+            "budget_determined_by",
+        )
+    )
+
+
+AUDIT_IGNORED_FIELDS = {"history_id", "history_date", "history_user", "history_user_id",
+                        "history_type", "history_change_reason", "version", "position"}  # fmt: skip
+
+
+def _with_changes(records: list, label_of) -> list:
+    """Mark each history record with its label and the fields that changed from the one before."""
+    by_object: dict[int, list] = {}
+    for record in sorted(records, key=lambda r: (r.id, r.history_date, r.history_id)):
+        by_object.setdefault(record.id, []).append(record)
+    out = []
+    for history in by_object.values():
+        previous = None
+        for record in history:
+            record.label = label_of(record)
+            record.changes = []
+            if previous is not None:
+                fields = [f.attname for f in record._meta.fields]
+                record.changes = [
+                    name.removesuffix("_id")
+                    for name in fields
+                    if name not in AUDIT_IGNORED_FIELDS
+                    and getattr(record, name) != getattr(previous, name)
+                ]
+            previous = record
+            out.append(record)
+    return out
+
+
+def audit_trail(item: PlanItem, limit: int = 100) -> list:
+    """Every recorded change to the item, its responsibilities, indicators and updates."""
+    entries = (
+        _with_changes(list(item.history.select_related("history_user")), lambda r: "Item")
+        + _with_changes(
+            list(Responsibility.history.filter(item_id=item.pk).select_related("history_user")),
+            lambda r: f"Responsibility {r.as_written}",
+        )
+        + _with_changes(
+            list(Indicator.history.filter(item_id=item.pk).select_related("history_user")),
+            lambda r: f"Indicator “{r.description[:40]}”",
+        )
+        + _with_changes(
+            list(ProgressUpdate.history.filter(item_id=item.pk).select_related("history_user")),
+            lambda r: f"Update {r.id} ({r.state})",
+        )
+    )
+    entries.sort(key=lambda r: r.history_date, reverse=True)
+    return entries[:limit]

@@ -1,9 +1,91 @@
-from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+"""Pages that read the plan: the policy overview, the item list and an item's page."""
 
-from interventions.selectors import policies_with_counts
+from __future__ import annotations
+
+import csv
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from interventions.filters import PlanItemFilter
+from interventions.models import Policy
+from interventions.selectors import (
+    audit_trail,
+    item_for_page,
+    items_for_list,
+    policies_with_counts,
+)
+from reporting import permissions
+from reporting.forms import CommentForm
+
+PAGE_SIZE = 50
 
 
 @login_required
 def home(request):
     return render(request, "core/home.html", {"policies": policies_with_counts()})
+
+
+@login_required
+def item_list(request):
+    filterset = PlanItemFilter(request.GET or None, queryset=items_for_list())
+    items = filterset.qs if filterset.is_bound and filterset.is_valid() else items_for_list()
+    if request.GET.get("format") == "csv":
+        return _items_csv(items)
+    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "interventions/item_list.html",
+        {"filter": filterset, "page": page, "query": query.urlencode()},
+    )
+
+
+def _items_csv(items) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="nisp-tracker-items.csv"'
+    writer = csv.writer(response)
+    writer.writerow(
+        ["policy", "ref", "text", "agencies", "status", "percent_complete", "term", "source"]
+    )
+    for item in items:
+        writer.writerow(
+            [
+                item.policy.code,
+                item.ref,
+                item.text,
+                "; ".join(r.agency.code for r in item.responsibilities.all()),
+                item.current_status or "",
+                "" if item.current_percent is None else item.current_percent,
+                item.term,
+                f"{item.source_file}:{item.source_lines}",
+            ]
+        )
+    return response
+
+
+@login_required
+def item_detail(request, item_id: int):
+    item = get_object_or_404(item_for_page(request.user), pk=item_id)
+    context = {
+        "item": item,
+        "can_draft": permissions.can_draft(request.user, item),
+        "can_comment": permissions.can_comment(request.user),
+        "comment_form": CommentForm(),
+        "audit": audit_trail(item),
+    }
+    return render(request, "interventions/item_detail.html", context)
+
+
+@login_required
+def policy_detail(request, code: str):
+    policy = get_object_or_404(Policy.objects.select_related("issuing_body"), code=code)
+    themes = policy.themes.select_related("parent").order_by("position")
+    return render(
+        request,
+        "interventions/policy_detail.html",
+        {"policy": policy, "themes": themes, "committees": policy.committees.all()},
+    )

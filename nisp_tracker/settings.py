@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",
     "rest_framework",
     "django_filters",
     "drf_spectacular",
@@ -60,6 +61,8 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
+# Widgets may use the project's templates (the confidence options show their definitions).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 ROOT_URLCONF = "nisp_tracker.urls"
 WSGI_APPLICATION = "nisp_tracker.wsgi.application"
 ASGI_APPLICATION = "nisp_tracker.asgi.application"
@@ -120,6 +123,17 @@ STORAGES = {
     },
 }
 
+# --- Reporting
+# Days after a period ends that submissions stay open (an operational choice, not policy text).
+REPORTING_DEADLINE_DAYS = env_int("REPORTING_DEADLINE_DAYS", 15)
+# Reminders: days before the deadline to remind officers; days after it to escalate.
+REMINDER_DAYS_BEFORE = env_int("REMINDER_DAYS_BEFORE", 7)
+ESCALATE_TO_REVIEWER_DAYS_AFTER = env_int("ESCALATE_TO_REVIEWER_DAYS_AFTER", 1)
+ESCALATE_TO_SECRETARY_DAYS_AFTER = env_int("ESCALATE_TO_SECRETARY_DAYS_AFTER", 7)
+EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
 # --- E-mail: console by default; SMTP when EMAIL_HOST is set.
 EMAIL_HOST = env_str("EMAIL_HOST")
 EMAIL_BACKEND = env_str(
@@ -157,10 +171,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * CELERY_TASK_TIME_LIMIT}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
-    "heartbeat": {
-        "task": "nisp_tracker.heartbeat",
-        "schedule": 300.0,
-    },
+    "heartbeat": {"task": "nisp_tracker.heartbeat", "schedule": 300.0},
+    "ensure-periods": {"task": "reporting.ensure_periods", "schedule": 6 * 3600.0},
 }
 
 # --- Django REST framework

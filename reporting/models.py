@@ -1,1 +1,229 @@
-"""Reporting periods, progress reports and their snapshots (see the reporting issues)."""
+"""Reporting periods and the progress that agencies report against plan items in each."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from agencies.models import Agency
+from interventions.models import Indicator, PlanItem, Policy
+
+EVIDENCE_EXTENSIONS = ["pdf", "docx", "xlsx", "odt", "ods", "png", "jpg", "jpeg", "csv", "txt"]
+
+
+class ReportingPeriod(models.Model):
+    """A quarter (or month) in which agencies report on a policy's items."""
+
+    class State(models.TextChoices):
+        OPEN = "open", "Open for submission"
+        CLOSED = "closed", "Closed for submission"
+        LOCKED = "locked", "Locked (reported)"
+
+    policy = models.ForeignKey(Policy, on_delete=models.PROTECT, related_name="periods")
+    label = models.CharField(max_length=16, help_text="2025Q3 for a quarter, 2025-07 for a month.")
+    start = models.DateField()
+    end = models.DateField()
+    deadline = models.DateField(help_text="Last day for submissions.")
+    state = models.CharField(max_length=8, choices=State.choices, default=State.OPEN)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["policy", "-start"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["policy", "label"],
+                name="reporting_reportingperiod_unique_label",
+                violation_error_message="A policy has one period per label.",
+            ),
+            models.CheckConstraint(
+                condition=Q(start__lte=models.F("end")) & Q(end__lte=models.F("deadline")),
+                name="reporting_reportingperiod_dates_in_order",
+                violation_error_message="A period starts, ends, then its deadline passes.",
+            ),
+        ]
+        indexes = [
+            # The period picker and the API filter periods by policy and state.
+            models.Index(fields=["policy", "state"], name="period_policy_state_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.policy.code} {self.label}"
+
+
+class ProgressUpdate(models.Model):
+    """What one agency reports on one item for one period, and its review."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Submitted"
+        APPROVED = "approved", "Approved"
+        RETURNED = "returned", "Returned"
+
+    class Status(models.TextChoices):
+        NOT_STARTED = "not_started", "Not started"
+        IN_PROGRESS = "in_progress", "In progress"
+        ON_TRACK = "on_track", "On track"
+        AT_RISK = "at_risk", "At risk"
+        DELAYED = "delayed", "Delayed"
+        COMPLETED = "completed", "Completed"
+        DISCONTINUED = "discontinued", "Discontinued"
+
+    class Confidence(models.TextChoices):
+        GREEN = "green", "Green"
+        AMBER_GREEN = "amber_green", "Amber/green"
+        AMBER = "amber", "Amber"
+        AMBER_RED = "amber_red", "Amber/red"
+        RED = "red", "Red"
+
+    item = models.ForeignKey(PlanItem, on_delete=models.PROTECT, related_name="updates")
+    period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="updates")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="updates")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="authored_updates"
+    )
+    state = models.CharField(max_length=16, choices=State.choices, default=State.DRAFT)
+    status = models.CharField(max_length=16, choices=Status.choices)
+    percent_complete = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
+    confidence = models.CharField(max_length=16, choices=Confidence.choices)
+    confidence_rationale = models.TextField(blank=True)
+    narrative = models.TextField()
+    challenges = models.TextField(blank=True)
+    next_steps = models.TextField(blank=True)
+    budget_released = models.DecimalField(
+        max_digits=16, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    budget_spent = models.DecimalField(
+        max_digits=16, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    evidence_link = models.URLField(blank=True)
+    # Optimistic locking: every save bumps it; a save based on an older version is refused.
+    version = models.PositiveIntegerField(default=1)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reviewed_updates",
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_comment = models.TextField(blank=True)
+    is_sample = models.BooleanField(default=False, help_text="Demo data, never real progress.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["-period__start", "item__position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["item", "period", "agency"],
+                name="reporting_progressupdate_one_per_agency_period",
+                violation_error_message="This agency already has an update for this period.",
+            ),
+            models.CheckConstraint(
+                condition=Q(percent_complete__gte=0) & Q(percent_complete__lte=100),
+                name="reporting_progressupdate_percent_in_range",
+                violation_error_message="Percent complete is between 0 and 100.",
+            ),
+            models.CheckConstraint(
+                condition=Q(budget_spent__isnull=True)
+                | Q(budget_released__isnull=True)
+                | Q(budget_spent__lte=models.F("budget_released")),
+                name="reporting_progressupdate_spent_within_released",
+                violation_error_message="Budget spent cannot exceed budget released.",
+            ),
+        ]
+        indexes = [
+            # Review queues and compliance counts filter updates by agency, period and state.
+            models.Index(fields=["agency", "period", "state"], name="update_agency_period_idx"),
+            # The item's current status is its latest approved update.
+            models.Index(fields=["item", "state", "-reviewed_at"], name="update_item_state_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item} · {self.period.label} · {self.agency.code}"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.state in (self.State.DRAFT, self.State.RETURNED)
+
+
+class IndicatorValue(models.Model):
+    """The actual value of an item's indicator reported in an update."""
+
+    update = models.ForeignKey(
+        ProgressUpdate, on_delete=models.CASCADE, related_name="indicator_values"
+    )
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="values")
+    number = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
+    text = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(number__isnull=False) & Q(text=""))
+                | (Q(number__isnull=True) & ~Q(text="")),
+                name="reporting_indicatorvalue_number_or_text",
+                violation_error_message="An indicator value is either a number or a description.",
+            ),
+            models.UniqueConstraint(
+                fields=["update", "indicator"],
+                name="reporting_indicatorvalue_one_per_update",
+                violation_error_message="An update reports each indicator once.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator}: {self.value}"
+
+    @property
+    def value(self):
+        return self.number if self.number is not None else self.text
+
+
+def evidence_path(instance: EvidenceFile, filename: str) -> str:
+    return f"evidence/{instance.update.period.label}/{instance.update_id}/{filename}"
+
+
+class EvidenceFile(models.Model):
+    """A document attached to an update as evidence of progress."""
+
+    update = models.ForeignKey(ProgressUpdate, on_delete=models.CASCADE, related_name="evidence")
+    file = models.FileField(
+        upload_to=evidence_path, validators=[FileExtensionValidator(EVIDENCE_EXTENSIONS)]
+    )
+    original_name = models.CharField(max_length=255)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class Comment(models.Model):
+    """A remark by a committee member or reviewer on an item or one of its updates."""
+
+    item = models.ForeignKey(PlanItem, on_delete=models.CASCADE, related_name="comments")
+    update = models.ForeignKey(
+        ProgressUpdate, on_delete=models.CASCADE, null=True, blank=True, related_name="comments"
+    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    text = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"Comment by {self.author} on {self.item}"

@@ -13,7 +13,8 @@ from tests.worker import WorkerProcess, new_queue_name
 
 
 @pytest.fixture(autouse=True)
-def _test_settings(settings):
+def _test_settings(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Pages render without a collectstatic run; production uses the hashed manifest.
     settings.STORAGES = {

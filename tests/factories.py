@@ -27,3 +27,8 @@ class UserFactory(factory.django.DjangoModelFactory):
     username = factory.Sequence(lambda n: f"user{n}")
     email = factory.LazyAttribute(lambda o: f"{o.username}@example.gov.pk")
     password = factory.django.Password("correct horse battery staple")
+
+
+def user_with_role(role: str, agency_code: str | None = None, **kwargs) -> User:
+    agency = Agency.objects.get(code=agency_code) if agency_code else None
+    return UserFactory(role=role, agency=agency, **kwargs)

@@ -1,0 +1,139 @@
+"""Forms only parse input into service arguments; the rules live in reporting.services."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+
+from interventions.models import Indicator, PlanItem
+from reporting.models import EVIDENCE_EXTENSIONS, ProgressUpdate, ReportingPeriod
+from reporting.services import UpdateData
+
+CONFIDENCE_DEFINITIONS = {
+    "green": "Delivery on time and budget is highly likely; no major issue threatens it.",
+    "amber_green": "Successful delivery is probable; issues exist but can be resolved in time.",
+    "amber": "Successful delivery is feasible but significant issues need management attention.",
+    "amber_red": "Successful delivery is in doubt; major issues need urgent action to resolve.",
+    "red": "Successful delivery appears unachievable without re-planning the item or its budget.",
+}
+
+
+class ConfidenceSelect(forms.RadioSelect):
+    option_template_name = "reporting/includes/confidence_option.html"
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        option["definition"] = CONFIDENCE_DEFINITIONS.get(str(value), "")
+        return option
+
+
+def indicator_field_name(indicator: Indicator) -> str:
+    return f"indicator_{indicator.pk}"
+
+
+class UpdateForm(forms.Form):
+    period = forms.ModelChoiceField(queryset=ReportingPeriod.objects.none(), empty_label=None)
+    status = forms.ChoiceField(choices=ProgressUpdate.Status.choices)
+    percent_complete = forms.IntegerField(min_value=0, max_value=100, label="Percent complete")
+    confidence = forms.ChoiceField(
+        choices=ProgressUpdate.Confidence.choices,
+        widget=ConfidenceSelect,
+        label="Delivery confidence (looking ahead)",
+    )
+    confidence_rationale = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        help_text="Required for amber or worse, and whenever the rating changes.",
+    )
+    narrative = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), label="Progress")
+    challenges = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    next_steps = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    budget_released = forms.DecimalField(
+        min_value=0, max_digits=16, decimal_places=2, required=False, label="Budget released (PKR)"
+    )
+    budget_spent = forms.DecimalField(
+        min_value=0, max_digits=16, decimal_places=2, required=False, label="Budget spent (PKR)"
+    )
+    evidence_link = forms.URLField(required=False, label="Evidence link", assume_scheme="https")
+    evidence_file = forms.FileField(
+        required=False,
+        label="Attach evidence",
+        help_text=f"{', '.join(EVIDENCE_EXTENSIONS)}; up to 10 MB.",
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ",".join(f".{e}" for e in EVIDENCE_EXTENSIONS)}
+        ),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, item: PlanItem, periods=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.item = item
+        if periods is None:
+            del self.fields["period"]
+        else:
+            self.fields["period"].queryset = periods
+        self.indicators = list(item.indicators.all())
+        for indicator in self.indicators:
+            if indicator.measure == Indicator.Measure.NUMBER:
+                field = forms.DecimalField(max_digits=16, decimal_places=2, required=False)
+            else:
+                field = forms.CharField(required=False, widget=forms.TextInput)
+            field.label = indicator.description
+            field.help_text = indicator.unit
+            self.fields[indicator_field_name(indicator)] = field
+
+    def indicator_fields(self):
+        return [self[indicator_field_name(i)] for i in self.indicators]
+
+    def to_data(self) -> UpdateData:
+        data = self.cleaned_data
+        values: dict[int, Decimal | str] = {}
+        for indicator in self.indicators:
+            value = data.get(indicator_field_name(indicator))
+            values[indicator.pk] = value if value is not None else ""
+        return UpdateData(
+            status=data["status"],
+            percent_complete=data["percent_complete"],
+            confidence=data["confidence"],
+            confidence_rationale=data["confidence_rationale"],
+            narrative=data["narrative"],
+            challenges=data["challenges"],
+            next_steps=data["next_steps"],
+            budget_released=data["budget_released"],
+            budget_spent=data["budget_spent"],
+            evidence_link=data["evidence_link"],
+            indicator_values=values,
+        )
+
+    def add_service_errors(self, error) -> None:
+        """Show a service's ValidationError next to the fields it names."""
+        for field, messages in error.message_dict.items():
+            if field == "indicator_values" or field not in self.fields:
+                field = None
+            for message in messages:
+                self.add_error(field, message)
+
+    @staticmethod
+    def initial_from(update: ProgressUpdate) -> dict:
+        initial = {
+            name: getattr(update, name)
+            for name in (
+                "status", "percent_complete", "confidence", "confidence_rationale", "narrative",
+                "challenges", "next_steps", "budget_released", "budget_spent", "evidence_link",
+                "version",
+            )
+        }  # fmt: skip
+        for value in update.indicator_values.all():
+            initial[f"indicator_{value.indicator_id}"] = value.value
+        return initial
+
+
+class ReviewForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("approve", "Approve"), ("return", "Return")])
+    comment = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class CommentForm(forms.Form):
+    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label="Comment")

@@ -1,0 +1,61 @@
+"""Who may do what: the one place the web views, the API and the tasks ask.
+
+Everyone signed in reads the plan. Drafts are seen only inside their agency. Desk officers write
+for their agency's items (directly responsible or named through a group wording); agency
+reviewers approve or return their agency's submissions; the committee secretary manages periods
+and may return any update; committee members read everything and comment.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from agencies.models import User
+from interventions.models import PlanItem
+from reporting.models import ProgressUpdate
+
+Role = User.Role
+
+
+def is_responsible(agency_id: int | None, item: PlanItem) -> bool:
+    if agency_id is None:
+        return False
+    return item.responsibilities.filter(agency_id=agency_id).exists()
+
+
+def can_draft(user: User, item: PlanItem) -> bool:
+    return user.role == Role.DESK_OFFICER and is_responsible(user.agency_id, item)
+
+
+def can_edit(user: User, update: ProgressUpdate) -> bool:
+    return user.role == Role.DESK_OFFICER and update.agency_id == user.agency_id
+
+
+def can_approve(user: User, update: ProgressUpdate) -> bool:
+    return user.role == Role.AGENCY_REVIEWER and update.agency_id == user.agency_id
+
+
+def can_return(user: User, update: ProgressUpdate) -> bool:
+    return can_approve(user, update) or user.role == Role.COMMITTEE_SECRETARY
+
+
+def can_comment(user: User) -> bool:
+    return user.role in (
+        Role.COMMITTEE_MEMBER,
+        Role.COMMITTEE_SECRETARY,
+        Role.AGENCY_REVIEWER,
+        Role.ADMINISTRATOR,
+    )
+
+
+def can_manage_periods(user: User) -> bool:
+    return user.role in (Role.COMMITTEE_SECRETARY, Role.ADMINISTRATOR)
+
+
+def updates_visible_to(user: User, queryset: QuerySet[ProgressUpdate] | None = None):
+    """Updates a user may read: everything past draft, and their own agency's drafts."""
+    queryset = ProgressUpdate.objects.all() if queryset is None else queryset
+    not_draft = ~Q(state=ProgressUpdate.State.DRAFT)
+    if user.agency_id:
+        return queryset.filter(not_draft | Q(agency_id=user.agency_id))
+    return queryset.filter(not_draft)

@@ -1,0 +1,53 @@
+"""Reads of progress data, each owning its joins so a page costs a fixed number of queries."""
+
+from __future__ import annotations
+
+from django.db.models import OuterRef, QuerySet, Subquery
+from django.utils import timezone
+
+from agencies.models import User
+from interventions.models import PlanItem
+from reporting.models import ProgressUpdate, ReportingPeriod
+
+
+def latest_approved(item_ref=None) -> QuerySet[ProgressUpdate]:
+    """Approved updates of the outer item, newest period first."""
+    return ProgressUpdate.objects.filter(
+        item=item_ref if item_ref is not None else OuterRef("pk"),
+        state=ProgressUpdate.State.APPROVED,
+    ).order_by("-period__start", "-reviewed_at")
+
+
+def with_current_status(items: QuerySet[PlanItem]) -> QuerySet[PlanItem]:
+    """Annotate each item with its latest approved update's status, percent and date."""
+    latest = latest_approved()
+    return items.annotate(
+        current_status=Subquery(latest.values("status")[:1]),
+        current_percent=Subquery(latest.values("percent_complete")[:1]),
+        current_confidence=Subquery(latest.values("confidence")[:1]),
+        last_approved_at=Subquery(latest.values("reviewed_at")[:1]),
+    )
+
+
+def open_periods(policy_id: int) -> QuerySet[ReportingPeriod]:
+    return ReportingPeriod.objects.filter(
+        policy_id=policy_id, state=ReportingPeriod.State.OPEN
+    ).order_by("start")
+
+
+def current_period(policy_id: int) -> ReportingPeriod | None:
+    """The period covering today, else the latest that has started."""
+    today = timezone.localdate()
+    periods = ReportingPeriod.objects.filter(policy_id=policy_id, start__lte=today)
+    return periods.order_by("-start").first()
+
+
+def review_queue(user: User) -> QuerySet[ProgressUpdate]:
+    queryset = ProgressUpdate.objects.filter(state=ProgressUpdate.State.SUBMITTED)
+    if user.role == User.Role.AGENCY_REVIEWER:
+        queryset = queryset.filter(agency_id=user.agency_id)
+    elif user.role != User.Role.COMMITTEE_SECRETARY:
+        return queryset.none()
+    return queryset.select_related("item__policy", "period", "agency", "author").order_by(
+        "submitted_at"
+    )

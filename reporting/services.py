@@ -1,0 +1,355 @@
+"""Every change to progress data: validated, permission-checked, atomic, and recorded in history.
+
+The web forms, the API and the Celery tasks call these functions and nothing else writes.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from agencies.models import User
+from interventions.models import Indicator, PlanItem
+from reporting import permissions
+from reporting.models import (
+    Comment,
+    EvidenceFile,
+    IndicatorValue,
+    ProgressUpdate,
+    ReportingPeriod,
+)
+
+Confidence = ProgressUpdate.Confidence
+Status = ProgressUpdate.Status
+State = ProgressUpdate.State
+
+# Ratings at which the committee needs to know why.
+CONFIDENCE_NEEDING_RATIONALE = {Confidence.AMBER, Confidence.AMBER_RED, Confidence.RED}
+
+
+class ConflictError(Exception):
+    """The change cannot apply to the record as it now stands (stale version, locked period)."""
+
+
+@dataclass
+class UpdateData:
+    """The fields an officer reports; the same for the web form and the API."""
+
+    status: str
+    percent_complete: int
+    confidence: str
+    narrative: str
+    confidence_rationale: str = ""
+    challenges: str = ""
+    next_steps: str = ""
+    budget_released: Decimal | None = None
+    budget_spent: Decimal | None = None
+    evidence_link: str = ""
+    # indicator id -> Decimal for number indicators, str for described ones
+    indicator_values: dict[int, Decimal | str] = field(default_factory=dict)
+
+
+def _previous_approved(item: PlanItem, agency_id: int, period: ReportingPeriod):
+    return (
+        ProgressUpdate.objects.filter(
+            item=item, agency_id=agency_id, state=State.APPROVED, period__start__lt=period.start
+        )
+        .order_by("-period__start")
+        .first()
+    )
+
+
+def validate_update(item: PlanItem, agency_id: int, period: ReportingPeriod, data: UpdateData):
+    """Cross-field rules, raised together as field errors."""
+    errors: dict[str, list[str]] = {}
+    if data.confidence in CONFIDENCE_NEEDING_RATIONALE and not data.confidence_rationale.strip():
+        errors.setdefault("confidence_rationale", []).append(
+            "Explain the rating: a rationale is required for amber, amber/red and red."
+        )
+    previous = _previous_approved(item, agency_id, period)
+    if (
+        previous
+        and previous.confidence != data.confidence
+        and not data.confidence_rationale.strip()
+    ):
+        errors.setdefault("confidence_rationale", []).append(
+            f"Explain the change: the last approved rating was {previous.get_confidence_display()}."
+        )
+    if not 0 <= data.percent_complete <= 100:
+        errors.setdefault("percent_complete", []).append("Enter a percentage from 0 to 100.")
+    if (
+        data.budget_spent is not None
+        and data.budget_released is not None
+        and data.budget_spent > data.budget_released
+    ):
+        errors.setdefault("budget_spent", []).append("Spent cannot exceed released.")
+    for money in ("budget_released", "budget_spent"):
+        value = getattr(data, money)
+        if value is not None and value < 0:
+            errors.setdefault(money, []).append("Enter an amount of zero or more.")
+    indicators = {i.pk: i for i in item.indicators.all()}
+    for indicator_id, value in data.indicator_values.items():
+        indicator = indicators.get(indicator_id)
+        if value in ("", None) and indicator is not None:
+            continue  # not reported this period
+        if indicator is None:
+            errors.setdefault("indicator_values", []).append(
+                f"Indicator {indicator_id} does not belong to this item."
+            )
+        elif indicator.measure == Indicator.Measure.NUMBER and not isinstance(value, Decimal):
+            errors.setdefault("indicator_values", []).append(
+                f"“{indicator.description}” takes a number."
+            )
+    if errors:
+        raise ValidationError(errors)
+
+
+def _require_open(period: ReportingPeriod) -> None:
+    if period.state == ReportingPeriod.State.LOCKED:
+        raise ConflictError(f"{period.label} is locked: it has been reported on.")
+    if period.state == ReportingPeriod.State.CLOSED:
+        raise ConflictError(f"{period.label} is closed for submissions.")
+
+
+def _write_indicator_values(update: ProgressUpdate, values: dict[int, Decimal | str]) -> None:
+    for indicator_id, value in values.items():
+        is_number = isinstance(value, Decimal)
+        if value in ("", None):
+            IndicatorValue.objects.filter(update=update, indicator_id=indicator_id).delete()
+            continue
+        IndicatorValue.objects.update_or_create(
+            update=update,
+            indicator_id=indicator_id,
+            defaults={"number": value if is_number else None, "text": "" if is_number else value},
+        )
+
+
+def _apply(update: ProgressUpdate, data: UpdateData) -> None:
+    for name in (
+        "status",
+        "percent_complete",
+        "confidence",
+        "confidence_rationale",
+        "narrative",
+        "challenges",
+        "next_steps",
+        "budget_released",
+        "budget_spent",
+        "evidence_link",
+    ):
+        setattr(update, name, getattr(data, name))
+
+
+@transaction.atomic
+def update_create(
+    *, user: User, item: PlanItem, period: ReportingPeriod, data: UpdateData
+) -> ProgressUpdate:
+    if not permissions.can_draft(user, item):
+        raise PermissionDenied("Only desk officers of a responsible agency report on this item.")
+    if period.policy_id != item.policy_id:
+        raise ValidationError({"period": ["This period belongs to another policy."]})
+    period = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
+    _require_open(period)
+    if ProgressUpdate.objects.filter(item=item, period=period, agency=user.agency).exists():
+        raise ConflictError(
+            f"{user.agency.code} already has an update for {period.label}: edit that one."
+        )
+    validate_update(item, user.agency_id, period, data)
+    update = ProgressUpdate(item=item, period=period, agency=user.agency, author=user)
+    _apply(update, data)
+    update.save()
+    _write_indicator_values(update, data.indicator_values)
+    return update
+
+
+def _locked_for_change(update: ProgressUpdate, version: int) -> ProgressUpdate:
+    current = ProgressUpdate.objects.select_for_update().select_related("period").get(pk=update.pk)
+    if current.version != version:
+        raise ConflictError(
+            "Someone else saved this update after you opened it "
+            f"(you had version {version}, it is now {current.version}). "
+            "Reload to see their changes; yours were not saved."
+        )
+    return current
+
+
+@transaction.atomic
+def update_edit(
+    *, user: User, update: ProgressUpdate, data: UpdateData, version: int
+) -> ProgressUpdate:
+    if not permissions.can_edit(user, update):
+        raise PermissionDenied("Only the agency's desk officers edit its updates.")
+    current = _locked_for_change(update, version)
+    _require_open(current.period)
+    if not current.is_editable:
+        raise ConflictError(f"A {current.get_state_display().lower()} update cannot be edited.")
+    validate_update(current.item, current.agency_id, current.period, data)
+    _apply(current, data)
+    current.version += 1
+    current.save()
+    _write_indicator_values(current, data.indicator_values)
+    return current
+
+
+@transaction.atomic
+def update_submit(*, user: User, update: ProgressUpdate, version: int) -> ProgressUpdate:
+    if not permissions.can_edit(user, update):
+        raise PermissionDenied("Only the agency's desk officers submit its updates.")
+    current = _locked_for_change(update, version)
+    _require_open(current.period)
+    if not current.is_editable:
+        raise ConflictError(f"A {current.get_state_display().lower()} update cannot be submitted.")
+    if (
+        current.status == Status.COMPLETED
+        and not current.evidence_link
+        and not current.evidence.exists()
+    ):
+        raise ValidationError(
+            {"evidence": ["Marking an item completed needs evidence: attach a file or a link."]}
+        )
+    current.state = State.SUBMITTED
+    current.submitted_at = timezone.now()
+    current.version += 1
+    current.save()
+    return current
+
+
+def _review(update: ProgressUpdate, version: int | None) -> ProgressUpdate:
+    current = ProgressUpdate.objects.select_for_update().select_related("period").get(pk=update.pk)
+    if version is not None and current.version != version:
+        raise ConflictError("This update changed since you opened it; reload before reviewing.")
+    if current.period.state == ReportingPeriod.State.LOCKED:
+        raise ConflictError(f"{current.period.label} is locked: it has been reported on.")
+    if current.state != State.SUBMITTED:
+        raise ConflictError(f"Only submitted updates are reviewed; this one is {current.state}.")
+    return current
+
+
+@transaction.atomic
+def update_approve(
+    *, user: User, update: ProgressUpdate, comment: str = "", version: int | None = None
+) -> ProgressUpdate:
+    if not permissions.can_approve(user, update):
+        raise PermissionDenied("Only the agency's reviewer approves its updates.")
+    current = _review(update, version)
+    current.state = State.APPROVED
+    current.reviewed_by = user
+    current.reviewed_at = timezone.now()
+    current.review_comment = comment
+    current.version += 1
+    current.save()
+    return current
+
+
+@transaction.atomic
+def update_return(
+    *, user: User, update: ProgressUpdate, comment: str, version: int | None = None
+) -> ProgressUpdate:
+    if not permissions.can_return(user, update):
+        raise PermissionDenied("Only the agency's reviewer or the committee secretary returns it.")
+    if not comment.strip():
+        raise ValidationError({"comment": ["Say what needs to change before returning it."]})
+    current = _review(update, version)
+    current.state = State.RETURNED
+    current.reviewed_by = user
+    current.reviewed_at = timezone.now()
+    current.review_comment = comment
+    current.version += 1
+    current.save()
+    Comment.objects.create(item=current.item, update=current, author=user, text=comment)
+    return current
+
+
+@transaction.atomic
+def evidence_add(*, user: User, update: ProgressUpdate, upload: UploadedFile) -> EvidenceFile:
+    if not permissions.can_edit(user, update):
+        raise PermissionDenied("Only the agency's desk officers attach evidence.")
+    if not update.is_editable:
+        raise ConflictError("Evidence is attached while the update is a draft or returned.")
+    _require_open(update.period)
+    limit = settings.EVIDENCE_MAX_BYTES
+    if upload.size > limit:
+        raise ValidationError(
+            {"file": [f"The file is {upload.size:,} bytes; the limit is {limit:,} bytes."]}
+        )
+    evidence = EvidenceFile(
+        update=update, file=upload, original_name=upload.name, size=upload.size, uploaded_by=user
+    )
+    evidence.full_clean(exclude=["update", "uploaded_by"])
+    evidence.save()
+    return evidence
+
+
+def comment_add(
+    *, user: User, item: PlanItem, text: str, update: ProgressUpdate | None = None
+) -> Comment:
+    if not permissions.can_comment(user):
+        raise PermissionDenied("Committee members, the secretary and reviewers comment.")
+    if not text.strip():
+        raise ValidationError({"text": ["Write a comment."]})
+    return Comment.objects.create(item=item, update=update, author=user, text=text.strip())
+
+
+# --- periods -------------------------------------------------------------------------------
+
+
+def quarter_of(day: datetime.date) -> tuple[str, datetime.date, datetime.date]:
+    quarter = (day.month - 1) // 3
+    start = datetime.date(day.year, quarter * 3 + 1, 1)
+    next_start = datetime.date(day.year + (quarter == 3), (quarter * 3 + 3) % 12 + 1, 1)
+    return f"{day.year}Q{quarter + 1}", start, next_start - datetime.timedelta(days=1)
+
+
+def month_of(day: datetime.date) -> tuple[str, datetime.date, datetime.date]:
+    start = day.replace(day=1)
+    next_start = datetime.date(day.year + (day.month == 12), day.month % 12 + 1, 1)
+    return f"{day:%Y-%m}", start, next_start - datetime.timedelta(days=1)
+
+
+def periods_ensure(*, today: datetime.date | None = None, ahead: int = 1) -> list[ReportingPeriod]:
+    """Create the current and the next reporting periods of every policy, per its cadence."""
+    from interventions.models import Cadence, Policy
+
+    today = today or timezone.localdate()
+    created = []
+    for policy in Policy.objects.all():
+        period_of = month_of if policy.reporting_cadence == Cadence.MONTHLY else quarter_of
+        day = today
+        for _ in range(ahead + 1):
+            label, start, end = period_of(day)
+            period, was_created = ReportingPeriod.objects.get_or_create(
+                policy=policy,
+                label=label,
+                defaults={
+                    "start": start,
+                    "end": end,
+                    "deadline": end + datetime.timedelta(days=settings.REPORTING_DEADLINE_DAYS),
+                },
+            )
+            if was_created:
+                created.append(period)
+            day = end + datetime.timedelta(days=1)
+    return created
+
+
+@transaction.atomic
+def period_set_state(
+    *, user: User, period: ReportingPeriod, state: str, reason: str = ""
+) -> ReportingPeriod:
+    if not permissions.can_manage_periods(user):
+        raise PermissionDenied("Only the committee secretary manages reporting periods.")
+    current = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
+    reopening = current.state == ReportingPeriod.State.LOCKED and state != current.state
+    if reopening and not reason.strip():
+        raise ValidationError({"reason": ["Reopening a locked period needs a reason."]})
+    current.state = state
+    current._change_reason = reason or None
+    current.save()
+    return current

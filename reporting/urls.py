@@ -1,0 +1,16 @@
+from django.urls import path
+
+from reporting import views
+
+app_name = "reporting"
+
+urlpatterns = [
+    path("my/", views.my_items, name="my_items"),
+    path("items/<int:item_id>/updates/new/", views.update_create, name="update_create"),
+    path("items/<int:item_id>/comments/", views.comment_add, name="comment_add"),
+    path("updates/<int:update_id>/", views.update_edit, name="update_edit"),
+    path("updates/<int:update_id>/submit/", views.update_submit, name="update_submit"),
+    path("updates/<int:update_id>/review/", views.update_review, name="update_review"),
+    path("reviews/", views.review_queue, name="review_queue"),
+    path("compliance/", views.compliance, name="compliance"),
+]

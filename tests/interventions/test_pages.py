@@ -1,0 +1,96 @@
+import csv
+import io
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def reader(client, plan):
+    client.force_login(UserFactory(role="committee_member"))
+    return client
+
+
+def test_item_list_filters_by_agency_and_policy(reader):
+    response = reader.get(
+        reverse("interventions:item_list"), {"agency": "NACTA", "policy": "NAP-2014"}
+    )
+    page = response.context["page"]
+    assert page.paginator.count == 20
+    assert all(i.policy.code == "NAP-2014" for i in page)
+
+
+def test_group_code_selects_items_named_through_the_group(reader):
+    response = reader.get(reverse("interventions:item_list"), {"agency": "ALL-HD"})
+    items = list(response.context["page"])
+    assert items
+    for item in items:
+        assert any(
+            r.via_group and r.via_group.code == "ALL-HD" for r in item.responsibilities.all()
+        )
+
+
+def test_item_list_search_and_unknown_filter_value(reader):
+    found = reader.get(reverse("interventions:item_list"), {"q": "madrassa"})
+    assert found.context["page"].paginator.count > 0
+    bad = reader.get(reverse("interventions:item_list"), {"agency": "NOT-AN-AGENCY"})
+    assert bad.status_code == 200
+    assert "agency" in bad.context["filter"].form.errors
+
+
+def test_overdue_and_no_update_filters(reader):
+    overdue = reader.get(
+        reverse("interventions:item_list"), {"overdue": "true", "policy": "NISP-2018"}
+    )
+    # Annex A's window closed in 2022 and nothing is reported completed yet.
+    assert overdue.context["page"].paginator.count == 178
+    missing = reader.get(reverse("interventions:item_list"), {"no_update": "true"})
+    assert missing.context["page"].paginator.count == 258
+
+
+def test_item_list_query_count_does_not_grow_with_the_page(reader, django_assert_max_num_queries):
+    # Session, user, count, items, responsibilities, and the three choice lists of the form.
+    with django_assert_max_num_queries(10):
+        reader.get(reverse("interventions:item_list"), {"policy": "NAP-2014"})
+    with django_assert_max_num_queries(10):
+        reader.get(reverse("interventions:item_list"), {"page": 3})
+
+
+def test_item_list_exports_csv_with_the_same_filters(reader):
+    response = reader.get(
+        reverse("interventions:item_list"), {"policy": "NAP-2014", "format": "csv"}
+    )
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0][:3] == ["policy", "ref", "text"]
+    assert len(rows) == 21
+    assert {row[0] for row in rows[1:]} == {"NAP-2014"}
+
+
+def test_item_page_shows_source_lineage_and_fixed_query_count(
+    reader, django_assert_max_num_queries
+):
+    from interventions.models import PlanItem
+
+    point = PlanItem.objects.get(policy__code="NAP-2014", ref="2")
+    with django_assert_max_num_queries(30):
+        response = reader.get(reverse("interventions:item_detail", args=[point.pk]))
+    content = response.content.decode()
+    assert "004_f012727a730c6481.txt" in content
+    assert "NISP-2018" in content, "the crosswalk lineage is shown"
+    assert point.text[:40] in content
+
+
+def test_nsp_page_shows_its_coverage_note(reader):
+    response = reader.get(reverse("interventions:policy_detail", args=["NSP-2022"]))
+    assert response.status_code == 200
+    assert b"coverage is partial" in response.content
+    assert b"classified" in response.content
+
+
+def test_unknown_item_is_404(reader):
+    assert reader.get(reverse("interventions:item_detail", args=[999999])).status_code == 404
