@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 from nisp_tracker.env import env_bool, env_int, env_list, env_str
@@ -142,6 +143,7 @@ EMAIL_BACKEND = env_str(
     if EMAIL_HOST
     else "django.core.mail.backends.console.EmailBackend",
 )
+EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 EMAIL_PORT = env_int("EMAIL_PORT", 587)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
@@ -173,6 +175,7 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "heartbeat": {"task": "nisp_tracker.heartbeat", "schedule": 300.0},
     "ensure-periods": {"task": "reporting.ensure_periods", "schedule": 6 * 3600.0},
+    "send-reminders": {"task": "reporting.send_reminders", "schedule": crontab(hour=9, minute=0)},
 }
 
 # --- Django REST framework

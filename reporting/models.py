@@ -227,3 +227,32 @@ class Comment(models.Model):
 
     def __str__(self) -> str:
         return f"Comment by {self.author} on {self.item}"
+
+
+class ReminderSent(models.Model):
+    """A reminder step already sent for an agency's missing updates; each goes out once."""
+
+    class Step(models.TextChoices):
+        OFFICERS = "officers", "Reminder to desk officers"
+        REVIEWER = "reviewer", "Escalation to the agency reviewer"
+        SECRETARY = "secretary", "Escalation to the committee secretary"
+
+    period = models.ForeignKey(ReportingPeriod, on_delete=models.CASCADE, related_name="reminders")
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="reminders")
+    step = models.CharField(max_length=16, choices=Step.choices)
+    recipients = models.JSONField(default=list)
+    missing_items = models.PositiveIntegerField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-sent_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "agency", "step"],
+                name="reporting_remindersent_once_per_step",
+                violation_error_message="This reminder step was already sent.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period} · {self.agency.code} · {self.step}"

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from celery import shared_task
+import datetime
 
+from celery import shared_task
+from django.utils import timezone
+
+from reporting.reminders import reminders_send
 from reporting.services import periods_ensure
 
 
@@ -11,3 +15,15 @@ from reporting.services import periods_ensure
 def ensure_periods() -> list[str]:
     """Create the current and next reporting periods of every policy (idempotent)."""
     return [str(period) for period in periods_ensure()]
+
+
+@shared_task(
+    name="reporting.send_reminders",
+    autoretry_for=(OSError,),
+    retry_backoff=60,
+    max_retries=5,
+)
+def send_reminders(today: str | None = None) -> int:
+    """E-mail reminders and escalations that are due; returns how many were sent."""
+    day = datetime.date.fromisoformat(today) if today else timezone.localdate()
+    return len(reminders_send(today=day))

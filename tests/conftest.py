@@ -58,7 +58,13 @@ def logged_in_client(client, user):
 
 
 @pytest.fixture(scope="session")
-def celery_worker(django_db_setup, django_db_blocker):
+def worker_mail_dir(tmp_path_factory):
+    """Where the worker process writes the e-mail it sends (Django's file backend)."""
+    return tmp_path_factory.mktemp("worker-mail")
+
+
+@pytest.fixture(scope="session")
+def celery_worker(django_db_setup, django_db_blocker, worker_mail_dir):
     """A real worker process on the Redis in REDIS_URL, on a queue of its own."""
     if not os.environ.get("REDIS_URL"):
         if os.environ.get("CI"):
@@ -66,7 +72,13 @@ def celery_worker(django_db_setup, django_db_blocker):
         pytest.skip("REDIS_URL is not set: no broker to run a real Celery worker against.")
     queue = new_queue_name()
     celery_app.conf.task_default_queue = queue
-    worker = WorkerProcess(queue)
+    worker = WorkerProcess(
+        queue,
+        extra_env={
+            "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "EMAIL_FILE_PATH": str(worker_mail_dir),
+        },
+    )
     with django_db_blocker.unblock():
         worker.start()
     yield worker

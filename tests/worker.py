@@ -31,8 +31,9 @@ def test_database_url() -> str:
 
 
 class WorkerProcess:
-    def __init__(self, queue: str) -> None:
+    def __init__(self, queue: str, extra_env: dict[str, str] | None = None) -> None:
         self.queue = queue
+        self.extra_env = extra_env or {}
         self.name = f"test-{queue}@localhost"
         self.process: subprocess.Popen | None = None
         self.log_path = ROOT / "var" / f"celery-{queue}.log"
@@ -44,6 +45,7 @@ class WorkerProcess:
             "CELERY_TASK_DEFAULT_QUEUE": self.queue,
             "DJANGO_SETTINGS_MODULE": "nisp_tracker.settings",
             "DEBUG": os.environ.get("DEBUG", "1"),
+            **self.extra_env,
         }
         self.log_path.parent.mkdir(exist_ok=True)
         log = self.log_path.open("w")
