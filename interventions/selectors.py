@@ -113,3 +113,39 @@ def audit_trail(item: PlanItem, limit: int = 100) -> list:
     )
     entries.sort(key=lambda r: r.history_date, reverse=True)
     return entries[:limit]
+
+
+def nap_crosswalk() -> list[dict]:
+    """Each NAP point with its NISP 2018 successors and the NSP 2022 commitments continuing it.
+
+    NSP commitments count when linked to the point itself or to one of its NISP successors.
+    """
+    links = list(
+        ItemLink.objects.select_related("from_item__policy", "to_item__policy").filter(
+            from_item__policy__code__in=["NAP-2014", "NSP-2022"]
+        )
+    )
+    statuses = {
+        item.pk: item
+        for item in with_current_status(
+            PlanItem.objects.filter(
+                pk__in={link.to_item_id for link in links} | {link.from_item_id for link in links}
+            )
+        ).select_related("policy")
+    }
+    points = PlanItem.objects.filter(policy__code="NAP-2014").order_by("position")
+    rows = []
+    for point in with_current_status(points):
+        nisp = [
+            (link, statuses[link.to_item_id])
+            for link in links
+            if link.from_item_id == point.pk and link.to_item.policy.code == "NISP-2018"
+        ]
+        targets = {point.pk} | {item.pk for _, item in nisp}
+        nsp = {
+            link.from_item_id: (link, statuses[link.from_item_id])
+            for link in links
+            if link.from_item.policy.code == "NSP-2022" and link.to_item_id in targets
+        }
+        rows.append({"point": point, "nisp": nisp, "nsp": list(nsp.values())})
+    return rows

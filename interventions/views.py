@@ -15,6 +15,7 @@ from interventions.selectors import (
     audit_trail,
     item_for_page,
     items_for_list,
+    nap_crosswalk,
     policies_with_counts,
 )
 from reporting import permissions
@@ -89,3 +90,8 @@ def policy_detail(request, code: str):
         "interventions/policy_detail.html",
         {"policy": policy, "themes": themes, "committees": policy.committees.all()},
     )
+
+
+@login_required
+def crosswalk(request):
+    return render(request, "interventions/crosswalk.html", {"rows": nap_crosswalk()})

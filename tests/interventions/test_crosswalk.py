@@ -28,3 +28,18 @@ def test_nsp_commitments_keep_their_evidence_tags(plan):
     tags = set(PlanItem.objects.filter(policy__code="NSP-2022").values_list("evidence", flat=True))
     assert tags <= {"D", "S", "R"}
     assert tags == {"D", "S", "R"}
+
+
+def test_crosswalk_page_renders_all_twenty_points(client, plan, django_assert_max_num_queries):
+    from django.urls import reverse
+
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory(role="committee_member"))
+    with django_assert_max_num_queries(10):
+        response = client.get(reverse("interventions:crosswalk"))
+    rows = response.context["rows"]
+    assert [row["point"].ref for row in rows] == [str(n) for n in range(1, 21)]
+    assert all(row["nisp"] for row in rows)
+    assert any(row["nsp"] for row in rows)
+    assert b"none found in the public NSP" in response.content or all(r["nsp"] for r in rows)
