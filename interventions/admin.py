@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -62,15 +63,32 @@ class ContextNoteInline(admin.TabularInline):
     extra = 0
 
 
+class PlanItemForm(forms.ModelForm):
+    """Admin's base form (the admin supplies model and fields): new records need an authority."""
+
+    def clean(self):
+        cleaned = super().clean()
+        is_new = self.instance.pk is None
+        if is_new and not cleaned.get("authority", "").strip():
+            self.add_error("authority", "Say on what authority this record is added.")
+        return cleaned
+
+
 @admin.register(PlanItem)
 class PlanItemAdmin(SimpleHistoryAdmin):
+    form = PlanItemForm
     list_display = ["ref", "policy", "short_text", "theme", "term", "budget_kind"]
     list_filter = ["policy", "kind", "term", "budget_kind", "evidence", "theme"]
     search_fields = ["ref", "text", "responsibilities__agency__code"]
     list_select_related = ["policy", "theme"]
     autocomplete_fields = ["parent", "theme", "priorities", "budget_determined_by"]
-    readonly_fields = ["updated_at"]
+    readonly_fields = ["updated_at", "entered_by"]
     inlines = [ResponsibilityInline, IndicatorInline, ContextNoteInline]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.entered_by = request.user
+        super().save_model(request, obj, form, change)
 
     @admin.display(description="text")
     def short_text(self, obj):

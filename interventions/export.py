@@ -98,6 +98,7 @@ def item_as_dict(item: PlanItem, paths: dict[int, list[str]]) -> dict[str, Any]:
         "notes": item.notes,
         "source": source_of(item),
         "source_urls": item.source_urls,
+        "authority": item.authority or None,
     }
 
 

@@ -156,6 +156,18 @@ class PlanItem(SourceReference):
     notes = models.JSONField(default=list, blank=True)
     # Line ranges holding the text when the extraction split it around other cells.
     text_lines = models.JSONField(default=list, blank=True)
+    # Records added by hand (not loaded from fixtures/) say who added them and on what basis.
+    entered_by = models.ForeignKey(
+        "agencies.User",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="entered_items",
+    )
+    authority = models.TextField(
+        blank=True,
+        help_text="For a record added by hand: the document, decision or source it rests on.",
+    )
     is_synthetic = models.BooleanField(
         default=False, help_text="Generated for benchmarks; never part of a real plan."
     )

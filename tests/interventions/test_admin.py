@@ -36,3 +36,38 @@ def test_admin_is_closed_to_non_staff(plan, client):
     client.force_login(UserFactory())
     response = client.get("/admin/interventions/planitem/")
     assert response.status_code == 302
+
+
+def test_secretary_adds_an_nsp_commitment_with_its_authority(plan, client):
+    from interventions.models import PlanItem, Policy
+
+    secretary = UserFactory(is_staff=True, is_superuser=True, username="acis.secretary")
+    client.force_login(secretary)
+    nsp = Policy.objects.get(code="NSP-2022")
+    form = {
+        "policy": nsp.pk,
+        "ref": "NSP-ADDED-01",
+        "kind": "commitment",
+        "text": "Commitment as stated in the NSC minutes.",
+        "position": 999,
+        "term": "unknown",
+        "budget_kind": "missing",
+        "budget_currency": "PKR",
+        "evidence": "R",
+        "source_urls": "[]",
+        "notes": "[]",
+        "text_lines": "[]",
+        "responsibilities-TOTAL_FORMS": 0, "responsibilities-INITIAL_FORMS": 0,
+        "indicators-TOTAL_FORMS": 0, "indicators-INITIAL_FORMS": 0,
+        "context_notes-TOTAL_FORMS": 0, "context_notes-INITIAL_FORMS": 0,
+    }  # fmt: skip
+    missing_authority = client.post("/admin/interventions/planitem/add/", form)
+    assert missing_authority.status_code == 200
+    assert not PlanItem.objects.filter(ref="NSP-ADDED-01").exists()
+
+    form["authority"] = "NSC 36th meeting minutes, 27 Dec 2021, item 3"
+    response = client.post("/admin/interventions/planitem/add/", form)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    added = PlanItem.objects.get(ref="NSP-ADDED-01")
+    assert added.entered_by == secretary
+    assert added.authority.startswith("NSC 36th meeting")
