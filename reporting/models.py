@@ -184,8 +184,11 @@ class IndicatorValue(models.Model):
         return f"{self.indicator}: {self.value}"
 
     @property
-    def value(self):
-        return self.number if self.number is not None else self.text
+    def value(self) -> str:
+        """As a person reads it: 37 rather than 37.00, or the description given."""
+        if self.number is None:
+            return self.text
+        return format(self.number.normalize(), "f")
 
 
 def evidence_path(instance: EvidenceFile, filename: str) -> str:

@@ -1,0 +1,16 @@
+from django import template
+
+from reporting.models import ProgressUpdate
+
+register = template.Library()
+
+
+@register.filter
+def status_label(status: str | None) -> str:
+    """The readable label of a status code ('on_track' -> 'On track')."""
+    if not status:
+        return "No approved update"
+    try:
+        return ProgressUpdate.Status(status).label
+    except ValueError:
+        return status
