@@ -47,3 +47,12 @@ def test_export_to_standard_output_is_json(plan, capsys):
     call_command("export_plan")
     data = json.loads(capsys.readouterr().out)
     assert len(data["items"]) > 20
+
+
+def test_export_carries_nsp_evidence_tags_and_crosswalk_links(plan, tmp_path):
+    data = export(tmp_path)
+    nsp = [i for i in data["items"] if i["policy"] == "NSP-2022"]
+    assert len(nsp) == 60
+    assert {i["evidence"] for i in nsp} == {"D", "S", "R"}
+    nap = [i for i in data["items"] if i["policy"] == "NAP-2014"]
+    assert all(any(link["policy"] == "NISP-2018" for link in i["links"]) for i in nap)
