@@ -29,17 +29,17 @@ def with_current_status(items: QuerySet[PlanItem]) -> QuerySet[PlanItem]:
     )
 
 
-def open_periods(policy_id: int) -> QuerySet[ReportingPeriod]:
+def reportable_periods() -> QuerySet[ReportingPeriod]:
+    """Periods officers may report on now: open, and already started (the next one is
+    created ahead of time but waits for its start)."""
     return ReportingPeriod.objects.filter(
-        policy_id=policy_id, state=ReportingPeriod.State.OPEN
+        state=ReportingPeriod.State.OPEN, start__lte=timezone.localdate()
     ).order_by("start")
 
 
-def current_period(policy_id: int) -> ReportingPeriod | None:
-    """The period covering today, else the latest that has started."""
-    today = timezone.localdate()
-    periods = ReportingPeriod.objects.filter(policy_id=policy_id, start__lte=today)
-    return periods.order_by("-start").first()
+def latest_reportable_period_by_policy() -> dict[int, ReportingPeriod]:
+    """Per policy, the most recent period open for reporting."""
+    return {period.policy_id: period for period in reportable_periods()}
 
 
 def review_queue(user: User) -> QuerySet[ProgressUpdate]:

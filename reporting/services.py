@@ -112,6 +112,8 @@ def validate_update(item: PlanItem, agency_id: int, period: ReportingPeriod, dat
 
 
 def _require_open(period: ReportingPeriod) -> None:
+    if period.start > timezone.localdate():
+        raise ConflictError(f"{period.label} has not started yet: report on the current period.")
     if period.state == ReportingPeriod.State.LOCKED:
         raise ConflictError(f"{period.label} is locked: it has been reported on.")
     if period.state == ReportingPeriod.State.CLOSED:

@@ -43,7 +43,7 @@ def my_items(request):
         items = selectors.with_current_status(
             PlanItem.objects.for_agency(user.agency).select_related("policy", "theme")
         )
-    periods = {p.policy_id: p for p in ReportingPeriod.objects.filter(state="open")}
+    periods = selectors.latest_reportable_period_by_policy()
     updates = {
         (u.item_id, u.period_id): u
         for u in ProgressUpdate.objects.filter(
@@ -68,7 +68,7 @@ def update_create(request, item_id: int):
     item = get_object_or_404(PlanItem.objects.select_related("policy"), pk=item_id)
     if not permissions.can_draft(request.user, item):
         raise PermissionDenied("Only desk officers of a responsible agency report on this item.")
-    periods = selectors.open_periods(item.policy_id)
+    periods = selectors.reportable_periods().filter(policy_id=item.policy_id)
     form = UpdateForm(request.POST or None, request.FILES or None, item=item, periods=periods)
     if request.method == "POST" and form.is_valid():
         period = form.cleaned_data["period"]

@@ -240,3 +240,33 @@ def test_every_change_is_in_the_items_audit_trail(client, people, moi_item, peri
     mine = [entry for entry in audit if entry.history_user == people["officer"]]
     assert len(mine) >= 2
     assert any("state" in entry.changes for entry in mine)
+
+
+def test_a_period_that_has_not_started_is_not_offered_or_accepted(client, people, moi_item, period):
+    import datetime
+
+    from reporting.models import ReportingPeriod
+
+    future = ReportingPeriod.objects.create(
+        policy=period.policy,
+        label="2099Q1",
+        start=datetime.date(2099, 1, 1),
+        end=datetime.date(2099, 3, 31),
+        deadline=datetime.date(2099, 4, 15),
+    )
+    client.force_login(people["officer"])
+    form = client.get(create_url(moi_item)).context["form"]
+    assert list(form.fields["period"].queryset) == [period]
+    response = client.post(create_url(moi_item), update_form(future))
+    assert response.status_code == 200
+    assert "period" in response.context["form"].errors
+    assert not ProgressUpdate.objects.exists()
+
+    from reporting.services import ConflictError, UpdateData, update_create
+
+    with pytest.raises(ConflictError, match="has not started"):
+        update_create(
+            user=people["officer"], item=moi_item, period=future,
+            data=UpdateData(status="in_progress", percent_complete=5, confidence="green",
+                            narrative="Too early."),
+        )  # fmt: skip
