@@ -182,16 +182,22 @@ def _locked_for_change(update: ProgressUpdate, version: int) -> ProgressUpdate:
     return current
 
 
+def _editable(user: User, update: ProgressUpdate, version: int, *, verb: str) -> ProgressUpdate:
+    """The update locked for change, once the officer may change it in its current state."""
+    if not permissions.can_edit(user, update):
+        raise PermissionDenied(f"Only the agency's desk officers may have an update {verb}.")
+    current = _locked_for_change(update, version)
+    _require_open(current.period)
+    if not current.is_editable:
+        raise ConflictError(f"A {current.get_state_display().lower()} update cannot be {verb}.")
+    return current
+
+
 @transaction.atomic
 def update_edit(
     *, user: User, update: ProgressUpdate, data: UpdateData, version: int
 ) -> ProgressUpdate:
-    if not permissions.can_edit(user, update):
-        raise PermissionDenied("Only the agency's desk officers edit its updates.")
-    current = _locked_for_change(update, version)
-    _require_open(current.period)
-    if not current.is_editable:
-        raise ConflictError(f"A {current.get_state_display().lower()} update cannot be edited.")
+    current = _editable(user, update, version, verb="edited")
     validate_update(current.item, current.agency_id, current.period, data)
     _apply(current, data)
     current.version += 1
@@ -202,12 +208,7 @@ def update_edit(
 
 @transaction.atomic
 def update_submit(*, user: User, update: ProgressUpdate, version: int) -> ProgressUpdate:
-    if not permissions.can_edit(user, update):
-        raise PermissionDenied("Only the agency's desk officers submit its updates.")
-    current = _locked_for_change(update, version)
-    _require_open(current.period)
-    if not current.is_editable:
-        raise ConflictError(f"A {current.get_state_display().lower()} update cannot be submitted.")
+    current = _editable(user, update, version, verb="submitted")
     if (
         current.status == Status.COMPLETED
         and not current.evidence_link

@@ -191,12 +191,18 @@ def compliance(request):
     periods = ReportingPeriod.objects.select_related("policy").order_by(
         "policy__position", "-start"
     )
-    period = (
-        periods.filter(pk=request.GET.get("period")).first()
-        if request.GET.get("period", "").isdigit()
-        else None
+    chosen = request.GET.get("period", "")
+    # By default the first policy's (NISP 2018's) period now open for reporting.
+    current = (
+        selectors.reportable_periods()
+        .select_related("policy")
+        .order_by("policy__position", "-start")
     )
-    period = period or periods.filter(state=ReportingPeriod.State.OPEN).first() or periods.first()
+    period = (
+        (periods.filter(pk=chosen).first() if chosen.isdigit() else None)
+        or current.first()
+        or periods.first()
+    )
     rows = []
     if period:
         in_period = Q(updates__period=period) & ~Q(updates__state=ProgressUpdate.State.DRAFT)

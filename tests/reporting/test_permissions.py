@@ -138,3 +138,12 @@ def test_csrf_is_enforced_on_update_forms(people, moi_item, period):
     )
     assert response.status_code == 403
     assert not ProgressUpdate.objects.exists()
+
+
+def test_compliance_counts_for_the_current_period(client, people, submitted, period):
+    client.force_login(people["committee"])
+    response = client.get(reverse("reporting:compliance"))
+    assert response.context["period"] == period
+    moi = next(row for row in response.context["rows"] if row["agency"].code == "MOI")
+    assert (moi["agency"].submitted, moi["agency"].approved) == (1, 0)
+    assert moi["missing"] == moi["agency"].owned - 1
