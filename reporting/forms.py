@@ -28,6 +28,10 @@ class ConfidenceSelect(forms.RadioSelect):
         return option
 
 
+# Service error keys that the form shows under another field.
+SERVICE_FIELD_NAMES = {"file": "evidence_file", "evidence": "evidence_file"}
+
+
 def indicator_field_name(indicator: Indicator) -> str:
     return f"indicator_{indicator.pk}"
 
@@ -109,7 +113,8 @@ class UpdateForm(forms.Form):
     def add_service_errors(self, error) -> None:
         """Show a service's ValidationError next to the fields it names."""
         for field, messages in error.message_dict.items():
-            if field == "indicator_values" or field not in self.fields:
+            field = SERVICE_FIELD_NAMES.get(field, field)
+            if field not in self.fields:
                 field = None
             for message in messages:
                 self.add_error(field, message)

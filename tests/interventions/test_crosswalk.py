@@ -3,9 +3,11 @@ import re
 import pytest
 
 from interventions.models import ItemLink, PlanItem
-from interventions.source_text import line_count
+from interventions.source_text import SOURCES_DIR, line_count
 
 pytestmark = pytest.mark.django_db
+
+LONGEST_SOURCE = max(line_count(path.name) for path in SOURCES_DIR.iterdir())
 
 
 def test_every_nap_point_has_a_nisp_successor_with_a_rationale(plan):
@@ -21,7 +23,8 @@ def test_every_rationale_cites_lines_that_exist(plan):
         total = line_count(link.source_file)
         assert 1 <= link.source_first_line <= link.source_last_line <= total, link
         for first, last in re.findall(r"(\d{2,4})-(\d{2,4})", link.rationale):
-            assert int(first) <= int(last) <= max(total, 4131), (link, first, last)
+            # A rationale may cite lines of either side's source: each range must exist in one.
+            assert int(first) <= int(last) <= LONGEST_SOURCE, (link, first, last)
 
 
 def test_nsp_commitments_keep_their_evidence_tags(plan):
@@ -42,4 +45,6 @@ def test_crosswalk_page_renders_all_twenty_points(client, plan, django_assert_ma
     assert [row["point"].ref for row in rows] == [str(n) for n in range(1, 21)]
     assert all(row["nisp"] for row in rows)
     assert any(row["nsp"] for row in rows)
-    assert b"none found in the public NSP" in response.content or all(r["nsp"] for r in rows)
+    # Eleven points (1, 2, 4, 7, 9-14, 19) have no NSP successor in the public reference.
+    assert sum(1 for row in rows if not row["nsp"]) == 11
+    assert b"none found in the public NSP" in response.content
