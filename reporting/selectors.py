@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
@@ -10,17 +12,23 @@ from interventions.models import PlanItem
 from reporting.models import ProgressUpdate, ReportingPeriod
 
 
-def latest_approved(item_ref=None) -> QuerySet[ProgressUpdate]:
-    """Approved updates of the outer item, newest period first."""
-    return ProgressUpdate.objects.filter(
+def latest_approved(item_ref=None, as_of: datetime.date | None = None) -> QuerySet[ProgressUpdate]:
+    """Approved updates of the outer item, newest period first; with `as_of`, only those of
+    periods begun by that day (the status as the committee knew it then)."""
+    updates = ProgressUpdate.objects.filter(
         item=item_ref if item_ref is not None else OuterRef("pk"),
         state=ProgressUpdate.State.APPROVED,
-    ).order_by("-period__start", "-reviewed_at")
+    )
+    if as_of is not None:
+        updates = updates.filter(period__start__lte=as_of)
+    return updates.order_by("-period__start", "-reviewed_at")
 
 
-def with_current_status(items: QuerySet[PlanItem]) -> QuerySet[PlanItem]:
+def with_current_status(
+    items: QuerySet[PlanItem], as_of: datetime.date | None = None
+) -> QuerySet[PlanItem]:
     """Annotate each item with its latest approved update's status, percent and date."""
-    latest = latest_approved()
+    latest = latest_approved(as_of=as_of)
     return items.annotate(
         current_status=Subquery(latest.values("status")[:1]),
         current_percent=Subquery(latest.values("percent_complete")[:1]),
