@@ -54,10 +54,20 @@ class UpdateForm(forms.Form):
     challenges = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
     next_steps = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
     budget_released = forms.DecimalField(
-        min_value=0, max_digits=16, decimal_places=2, required=False, label="Budget released (PKR)"
+        min_value=0,
+        max_digits=16,
+        decimal_places=2,
+        required=False,
+        label="Budget released (PKR)",
+        help_text="Cumulative to date, not this period alone.",
     )
     budget_spent = forms.DecimalField(
-        min_value=0, max_digits=16, decimal_places=2, required=False, label="Budget spent (PKR)"
+        min_value=0,
+        max_digits=16,
+        decimal_places=2,
+        required=False,
+        label="Budget spent (PKR)",
+        help_text="Cumulative to date, not this period alone.",
     )
     evidence_link = forms.URLField(required=False, label="Evidence link", assume_scheme="https")
     evidence_file = forms.FileField(
