@@ -14,6 +14,7 @@ from reporting.models import Comment, IndicatorValue, ProgressUpdate, ReportingP
 from reporting.sample_data import DEMO_PERIODS, SAMPLE_AUTHOR_USERNAME
 from reporting.selectors import reportable_periods
 from reporting.services import UpdateData
+from tests.reporting.conftest import data_of
 
 pytestmark = pytest.mark.django_db
 
@@ -24,23 +25,6 @@ State = ProgressUpdate.State
 def demo(plan, settings):
     settings.DEBUG = True
     call_command("seed_demo")
-
-
-def data_of(update: ProgressUpdate) -> UpdateData:
-    """The update as an officer would have entered it, to run through the services' checks."""
-    return UpdateData(
-        status=update.status,
-        percent_complete=update.percent_complete,
-        confidence=update.confidence,
-        confidence_rationale=update.confidence_rationale,
-        narrative=update.narrative,
-        challenges=update.challenges,
-        next_steps=update.next_steps,
-        budget_released=update.budget_released,
-        budget_spent=update.budget_spent,
-        evidence_link=update.evidence_link,
-        indicator_values={v.indicator_id: v.number for v in update.indicator_values.all()},
-    )
 
 
 def test_seed_demo_creates_sample_progress_all_marked_as_sample(demo):
