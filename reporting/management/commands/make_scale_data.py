@@ -2,6 +2,7 @@ import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 
 from agencies.models import Agency
 from interventions.models import Indicator, PlanItem, Responsibility
@@ -57,6 +58,10 @@ class Command(BaseCommand):
             if remove:
                 return
         counts = synthetic_plan_create(factor=factor, periods=periods, seed=seed)
+        if connection.vendor == "postgresql":
+            # Fresh planner statistics, so a benchmark run straight after sees realistic plans.
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         elapsed = time.perf_counter() - started
         progress = counts.progress
         self.stdout.write(
