@@ -94,3 +94,11 @@ def test_nsp_page_shows_its_coverage_note(reader):
 
 def test_unknown_item_is_404(reader):
     assert reader.get(reverse("interventions:item_detail", args=[999999])).status_code == 404
+
+
+def test_every_filter_on_the_item_list_has_a_readable_label(reader):
+    form = reader.get(reverse("interventions:item_list")).context["filter"].form
+    labels = {name: str(field.label) for name, field in form.fields.items()}
+    assert "[invalid name]" not in labels.values(), labels
+    assert labels["agency"] == "Agency"
+    assert labels["status"] == "Status"
