@@ -12,6 +12,7 @@ from django import template
 from django.urls import reverse
 
 from reporting import charts
+from reporting.figures import STATUS_LABELS
 
 register = template.Library()
 
@@ -131,3 +132,13 @@ def timeline_chart(
         timeline, today_year=today_year, title=title, description=description
     )
     return {"svg": svg, "title": title, "rows": rows}
+
+
+@register.filter
+def status_counts(by_status: dict[str, int]) -> list[dict]:
+    """The statuses with items, in chart order: [{key, label, count}]."""
+    return [
+        {"key": key, "label": STATUS_LABELS[key], "count": by_status[key]}
+        for key in charts.STATUS_ORDER
+        if by_status.get(key)
+    ]

@@ -22,7 +22,7 @@ class ChartReader(HTMLParser):
         classes = dict(attrs).get("class") or ""
         if tag == "figure" and "chart-figure" in classes:
             self.figures.append({"svg": [], "svg_title": "", "head": [], "rows": []})
-        if tag in {"title", "th", "td"}:
+        if tag in {"title", "th", "td", "figure"}:
             self._text = []
         if tag == "tr":
             self._row = []
@@ -31,7 +31,7 @@ class ChartReader(HTMLParser):
     def handle_endtag(self, tag):
         while self._stack and self._stack.pop() != tag:
             pass
-        if not self.figures:
+        if not self.figures or ("figure" not in self._stack and tag != "figure"):
             return
         figure = self.figures[-1]
         text = " ".join("".join(self._text).split())
