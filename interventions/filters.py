@@ -32,12 +32,16 @@ class PlanItemFilter(django_filters.FilterSet):
         queryset=Theme.objects.select_related("policy"), method="in_theme"
     )
     agency = django_filters.ModelChoiceFilter(
-        queryset=Agency.objects.all(), to_field_name="code", method="for_agency"
+        queryset=Agency.objects.all(), to_field_name="code", method="for_agency", label="Agency"
     )
-    status = django_filters.ChoiceFilter(choices=STATUS_CHOICES, method="with_status")
-    priority = django_filters.NumberFilter(field_name="priorities__rank", distinct=True)
+    status = django_filters.ChoiceFilter(
+        choices=STATUS_CHOICES, method="with_status", label="Status"
+    )
+    priority = django_filters.NumberFilter(
+        field_name="priorities__rank", distinct=True, label="NISP priority (rank)"
+    )
     term = django_filters.ChoiceFilter(choices=PlanItem.Term.choices)
-    overdue = django_filters.BooleanFilter(method="is_overdue")
+    overdue = django_filters.BooleanFilter(method="is_overdue", label="Overdue")
     no_update = django_filters.BooleanFilter(method="without_update", label="No update this period")
     ordering = django_filters.OrderingFilter(
         fields=(("position", "position"), ("ref", "ref"), ("current_status", "status"),

@@ -94,3 +94,13 @@ def test_nsp_page_shows_its_coverage_note(reader):
 
 def test_unknown_item_is_404(reader):
     assert reader.get(reverse("interventions:item_detail", args=[999999])).status_code == 404
+
+
+def test_item_list_filters_carry_readable_labels(client, plan):
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory(role="committee_member"))
+    html = client.get("/items/").content.decode()
+    assert "[invalid name]" not in html
+    for label in ("Agency", "Status", "Overdue", "NISP priority (rank)"):
+        assert f">{label}</label>" in html
