@@ -14,8 +14,10 @@ import datetime
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from decimal import Decimal
+from itertools import groupby
+from operator import itemgetter
 
-from django.db.models import Count, F, Q, QuerySet, Window
+from django.db.models import F, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
@@ -356,19 +358,30 @@ def _window_order(window: tuple[tuple, list[dict]]) -> tuple:
 
 
 def _trend(items: QuerySet[Item], quarter: Quarter, rows: dict[int, dict]) -> list[dict]:
-    """Status counts at the end of each of the last quarters (one query per quarter)."""
-    trend = []
-    for past in quarter.last(TREND_QUARTERS)[:-1]:
-        counts = dict.fromkeys(STATUS_KEYS, 0)
-        grouped = (
-            with_current_status(items, as_of=past.end)
-            .order_by()
-            .values("current_status")
-            .annotate(count=Count("pk"))
+    """Status counts at the end of each of the last quarters, from one read of the items'
+    approved updates in period order (a status query per quarter cost a correlated subquery
+    per item each: seconds at 100 times the plan)."""
+    past = quarter.last(TREND_QUARTERS)[:-1]
+    counts = [dict.fromkeys(STATUS_KEYS, 0) for _ in past]
+    # Oldest first, so the last one begun by a quarter's end is its status then; the same
+    # order as the latest-approved reads, reversed.
+    updates = (
+        ProgressUpdate.objects.filter(
+            item__in=items, state=ProgressUpdate.State.APPROVED, period__start__lte=past[-1].end
         )
-        for group in grouped:
-            counts[group["current_status"] or NOT_REPORTED] += group["count"]
-        trend.append(_trend_point(past, counts))
+        .order_by("item_id", "period__start", "reviewed_at", "pk")
+        .values_list("item_id", "period__start", "status")
+    )
+    for _, history in groupby(updates.iterator(chunk_size=10_000), key=itemgetter(0)):
+        history = list(history)
+        for index, past_quarter in enumerate(past):
+            begun = [status for _, start, status in history if start <= past_quarter.end]
+            if begun:
+                counts[index][begun[-1]] += 1
+    trend = []
+    for past_quarter, by_status in zip(past, counts, strict=True):
+        by_status[NOT_REPORTED] = len(rows) - sum(by_status.values())
+        trend.append(_trend_point(past_quarter, by_status))
     trend.append(_trend_point(quarter, _counts(rows.values())))
     return trend
 

@@ -126,8 +126,8 @@ def test_query_count_does_not_grow_with_updates(seeded, nisp, django_assert_max_
     for item in PlanItem.objects.filter(policy=nisp).order_by("position")[3:60]:
         ProgressUpdateFactory(item=item, period=quarter_period("NISP-2018", "2026Q3"))
     # Rows, two latest-approved reads, overdue, reported, agencies, themes, priorities (2),
-    # indicators (2) and one per earlier quarter of the trend (5).
-    with django_assert_max_num_queries(16):
+    # indicators (2) and the trend's read of earlier updates (1).
+    with django_assert_max_num_queries(12):
         committee_figures(quarter=Q3, policy=nisp)
 
 
