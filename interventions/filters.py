@@ -37,7 +37,9 @@ class PlanItemFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         choices=STATUS_CHOICES, method="with_status", label="Status"
     )
-    priority = django_filters.NumberFilter(field_name="priorities__rank", distinct=True)
+    priority = django_filters.NumberFilter(
+        field_name="priorities__rank", distinct=True, label="NISP priority (rank)"
+    )
     term = django_filters.ChoiceFilter(choices=PlanItem.Term.choices)
     overdue = django_filters.BooleanFilter(method="is_overdue", label="Overdue")
     no_update = django_filters.BooleanFilter(method="without_update", label="No update this period")

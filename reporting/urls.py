@@ -13,4 +13,5 @@ urlpatterns = [
     path("updates/<int:update_id>/review/", views.update_review, name="update_review"),
     path("reviews/", views.review_queue, name="review_queue"),
     path("compliance/", views.compliance, name="compliance"),
+    path("dashboard/", views.dashboard, name="dashboard"),
 ]

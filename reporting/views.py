@@ -1,6 +1,9 @@
-"""Pages for desk officers and reviewers: parse the request, call a service, render."""
+"""Pages for desk officers, reviewers and the committee: parse the request, call a service
+or a selector, render."""
 
 from __future__ import annotations
+
+import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -8,13 +11,18 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from agencies.models import Agency
-from interventions.models import PlanItem
+from interventions.models import PlanItem, Policy
+from interventions.selectors import nap_crosswalk
+from reporting import dashboard as committee_dashboard
 from reporting import permissions, selectors, services
+from reporting.figures import committee_figures
 from reporting.forms import CommentForm, ReviewForm, UpdateForm
 from reporting.models import ProgressUpdate, ReportingPeriod
+from reporting.quarters import Quarter
 
 
 def _save_update(request, form: UpdateForm, save):
@@ -235,3 +243,48 @@ def compliance(request):
         "reporting/compliance.html",
         {"rows": rows, "period": period, "periods": periods, "samples": samples},
     )
+
+
+SCORECARD_ROWS = 100
+
+
+@login_required
+def dashboard(request):
+    """The Advisory Committee's view of a quarter: every figure from committee_figures."""
+    today = timezone.localdate()
+    policies = list(Policy.objects.order_by("position", "code"))
+    choice = committee_dashboard.choose(request.GET, policies, today)
+    context = {
+        "choice": choice,
+        "policies": policies,
+        "quarters": committee_dashboard.quarter_options(policies, today),
+        "all_policies": committee_dashboard.ALL_POLICIES,
+    }
+    if choice.errors:
+        return render(request, "reporting/dashboard.html", context, status=400)
+    figures = committee_figures(quarter=choice.quarter, policy=choice.policy, today=today)
+    links = committee_dashboard.Links(choice.policy)
+    rows, columns, sort = committee_dashboard.scorecard(
+        figures["by_agency"], request.GET.get("sort", committee_dashboard.DEFAULT_SORT), links
+    )
+    # The real plan has some 90 agencies; a synthetic one at scale thousands: show the first
+    # ones in the chosen order unless all are asked for.
+    shown = len(rows) if request.GET.get("agencies") == "all" else SCORECARD_ROWS
+    context.update(
+        {
+            "figures": figures,
+            "as_of": datetime.date.fromisoformat(figures["as_of"]),
+            "is_current": choice.quarter == Quarter.of(today),
+            "today_year": today.year,
+            "scorecard": rows[:shown],
+            "scorecard_hidden": len(rows) > shown,
+            "scorecard_columns": columns,
+            "sort": sort,
+            "links": links,
+            "policy_links": links.by_policy(figures),
+            "pillar_links": links.by_pillar(),
+            "agency_links": links.by_agency(figures),
+            "crosswalk": nap_crosswalk(as_of=choice.quarter.end),
+        }
+    )
+    return render(request, "reporting/dashboard.html", context)

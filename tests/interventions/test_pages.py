@@ -102,3 +102,4 @@ def test_every_filter_on_the_item_list_has_a_readable_label(reader):
     assert "[invalid name]" not in labels.values(), labels
     assert labels["agency"] == "Agency"
     assert labels["status"] == "Status"
+    assert labels["priority"] == "NISP priority (rank)"
