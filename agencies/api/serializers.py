@@ -4,7 +4,7 @@ from agencies.models import Agency
 
 
 class AgencySerializer(serializers.ModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     members = serializers.SlugRelatedField(
         slug_field="code",
         many=True,

@@ -19,7 +19,7 @@ from reporting.models import ProgressUpdate
 
 
 class PolicySerializer(serializers.ModelSerializer):
-    issuing_body = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    issuing_body = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = Policy

@@ -51,7 +51,7 @@ class PlanItemViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(
         responses={
             (200, "application/json"): PlanItemSerializer(many=True),
-            (200, CSVRenderer.media_type): OpenApiTypes.STR,
+            (200, CSVRenderer.media_type): OpenApiTypes.BINARY,
             (200, XLSXRenderer.media_type): OpenApiTypes.BINARY,
         }
     )

@@ -34,11 +34,19 @@ _DESCRIPTIONS = {
 
 
 def add_error_responses(result, generator, request, public):
-    """drf-spectacular postprocessing hook (SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"])."""
+    """drf-spectacular postprocessing hook (SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"]).
+
+    Also describes downloads (CSV, XLSX) the OpenAPI 3.1 way: a file of that media type,
+    with no JSON schema asserted on its bytes.
+    """
     result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
     error = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
     for operations in result["paths"].values():
         for method, operation in operations.items():
+            for response in operation["responses"].values():
+                for media_type, content in response.get("content", {}).items():
+                    if media_type != "application/json":
+                        content["schema"] = {"contentMediaType": media_type}
             codes = ["401", "403", "404", "429"]
             filters = {
                 p["name"] for p in operation.get("parameters", []) if p["in"] == "query"
