@@ -8,6 +8,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("nisp_tracker.api.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("", include("agencies.urls")),
     path("", include("reporting.urls")),
     path("", include("interventions.urls")),
 ]
