@@ -40,6 +40,7 @@ def with_latest_actual(indicators: QuerySet[Indicator]) -> QuerySet[Indicator]:
         latest_number=Subquery(latest.values("number")[:1]),
         latest_text=Subquery(latest.values("text")[:1]),
         latest_period=Subquery(latest.values("update__period__label")[:1]),
+        latest_is_sample=Subquery(latest.values("update__is_sample")[:1]),
     )
 
 

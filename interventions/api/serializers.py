@@ -49,6 +49,7 @@ class ResponsibilitySerializer(serializers.Serializer):
 class LatestActualSerializer(serializers.Serializer):
     period = serializers.CharField(help_text="Label of the period reported, e.g. 2025Q3.")
     value = NumberOrTextField()
+    is_sample = serializers.BooleanField(help_text="Reported in demo data, not real progress.")
 
 
 class IndicatorSerializer(serializers.Serializer):
@@ -117,6 +118,12 @@ class PlanItemSerializer(serializers.Serializer):
     last_approved_update = serializers.DateField(
         allow_null=True, help_text="When the latest approved update was approved."
     )
+    current_is_sample = serializers.BooleanField(
+        help_text="The current status comes from demo data (seed_demo), not real progress."
+    )
+    is_synthetic = serializers.BooleanField(
+        help_text="A generated benchmark item (make_scale_data), never part of a real plan."
+    )
 
     def to_representation(self, item: PlanItem) -> dict:
         """`item` comes from interventions.selectors.items_for_api, passed through with_links."""
@@ -131,6 +138,8 @@ class PlanItemSerializer(serializers.Serializer):
         data["last_approved_update"] = (
             timezone.localdate(approved_at).isoformat() if approved_at else None
         )
+        data["current_is_sample"] = bool(item.current_is_sample)
+        data["is_synthetic"] = item.is_synthetic
         return data
 
 
@@ -141,6 +150,7 @@ def _latest_actual(indicator: Indicator) -> dict | None:
     return {
         "period": indicator.latest_period,
         "value": float(number) if number is not None else indicator.latest_text,
+        "is_sample": indicator.latest_is_sample,
     }
 
 

@@ -7,8 +7,6 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('agencies', '0002_api_token'),
-        ('interventions', '0002_item_provenance'),
         ('reporting', '0002_reminder_sent'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -29,13 +29,14 @@ def test_an_item_is_the_export_shape_plus_its_id_and_progress(reader, moi_item):
     (item,) = with_links(items_for_export().filter(pk=moi_item.pk))
     exported = item_as_dict(item, theme_paths())
     assert set(body) == {*exported, "id", "current_status", "percent_complete",
-                         "last_approved_update"}  # fmt: skip
+                         "last_approved_update", "current_is_sample", "is_synthetic"}  # fmt: skip
     for key, value in exported.items():
         if key != "indicators":
             assert body[key] == value, key
     (indicator,) = body["indicators"]
     assert {k: indicator[k] for k in exported["indicators"][0]} == exported["indicators"][0]
     assert body["current_status"] is None
+    assert (body["current_is_sample"], body["is_synthetic"]) == (False, False)
     assert indicator["latest_actual"] is None
 
 
@@ -51,6 +52,7 @@ def test_an_item_shows_its_latest_approved_status_and_actuals(reader, people, mo
     assert body["indicators"][0]["latest_actual"] == {
         "period": "2026Q4",
         "value": "2 of 4 committees",
+        "is_sample": False,
     }
 
 
@@ -222,3 +224,12 @@ def test_a_download_with_a_bad_filter_answers_a_json_error(reader, plan):
     assert response.status_code == 400
     assert response["Content-Type"] == "application/json"
     assert set(response.json()["errors"]) == {"policy"}
+
+
+def test_progress_from_demo_data_is_marked_as_sample(reader, people, moi_item, period):
+    indicator = moi_item.indicators.get()
+    update = approve(moi_item, period, people, indicator_values={indicator.pk: "Met"})
+    type(update).objects.filter(pk=update.pk).update(is_sample=True)  # as seed_demo marks it
+    body = reader.get(f"{ITEMS}{moi_item.pk}/").json()
+    assert body["current_is_sample"] is True
+    assert body["indicators"][0]["latest_actual"]["is_sample"] is True
