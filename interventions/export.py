@@ -26,20 +26,32 @@ def source_of(record) -> dict[str, Any]:
 
 def items_for_export(indicators: QuerySet[Indicator] | None = None) -> QuerySet[PlanItem]:
     """Items with everything their representation needs but links (see `with_links`), in a
-    fixed number of queries. `indicators` may carry extra annotations (the API's actuals)."""
+    fixed number of queries. `indicators` may carry extra annotations (the API's actuals).
+
+    The lists go to plain attributes (`to_attr`): a prefetch into the related managers builds
+    a queryset per item and per relation, which was a third of the API list's time.
+    """
     return PlanItem.objects.select_related("policy", "parent", "theme").prefetch_related(
         Prefetch(
             "responsibilities",
             queryset=Responsibility.objects.select_related("agency").order_by("position"),
+            to_attr="listed_responsibilities",
         ),
         Prefetch(
             "indicators",
             queryset=(indicators if indicators is not None else Indicator.objects).order_by(
                 "position"
             ),
+            to_attr="listed_indicators",
         ),
-        Prefetch("priorities", queryset=Priority.objects.order_by("rank")),
-        Prefetch("budget_determined_by", queryset=Agency.objects.only("code")),
+        Prefetch(
+            "priorities", queryset=Priority.objects.order_by("rank"), to_attr="listed_priorities"
+        ),
+        Prefetch(
+            "budget_determined_by",
+            queryset=Agency.objects.only("code"),
+            to_attr="listed_budget_bodies",
+        ),
     )
 
 
@@ -92,7 +104,7 @@ def theme_path(theme: Theme | None) -> list[str]:
 
 
 def item_as_dict(item: PlanItem, paths: dict[int, list[str]]) -> dict[str, Any]:
-    """An item in the open-data shape; its links come from `with_links`."""
+    """An item from `items_for_export` in the open-data shape; links come from `with_links`."""
     links = item.crosswalk_links
     return {
         "policy": item.policy.code,
@@ -103,7 +115,7 @@ def item_as_dict(item: PlanItem, paths: dict[int, list[str]]) -> dict[str, Any]:
         "text": item.text,
         "responsibilities": [
             {"agency": r.agency.code, "role": r.role, "as_written": r.as_written}
-            for r in item.responsibilities.all()
+            for r in item.listed_responsibilities
         ],
         "indicators": [
             {
@@ -112,7 +124,7 @@ def item_as_dict(item: PlanItem, paths: dict[int, list[str]]) -> dict[str, Any]:
                 "baseline": _number(i.baseline),
                 "target": _number(i.target),
             }
-            for i in item.indicators.all()
+            for i in item.listed_indicators
         ],
         "timeline": {
             "term": item.term,
@@ -126,9 +138,9 @@ def item_as_dict(item: PlanItem, paths: dict[int, list[str]]) -> dict[str, Any]:
             "currency": item.budget_currency,
             "as_written": item.budget_as_written or None,
             "kind": item.budget_kind,
-            "determined_by": [a.code for a in item.budget_determined_by.all()],
+            "determined_by": [a.code for a in item.listed_budget_bodies],
         },
-        "priority": [p.rank for p in item.priorities.all()],
+        "priority": [p.rank for p in item.listed_priorities],
         "evidence": item.evidence or None,
         "links": links,
         "notes": item.notes,

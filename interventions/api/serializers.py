@@ -128,7 +128,7 @@ class PlanItemSerializer(serializers.Serializer):
     def to_representation(self, item: PlanItem) -> dict:
         """`item` comes from interventions.selectors.items_for_api, passed through with_links."""
         data = {"id": item.pk, **item_as_dict(item, {item.theme_id: theme_path(item.theme)})}
-        for shown, indicator in zip(data["indicators"], item.indicators.all(), strict=True):
+        for shown, indicator in zip(data["indicators"], item.listed_indicators, strict=True):
             shown["id"] = indicator.pk
             shown["measure"] = indicator.measure
             shown["latest_actual"] = _latest_actual(indicator)
