@@ -83,6 +83,9 @@ class Agency(SourceReference):
         help_text="For a group wording: the bodies it stands for.",
     )
     note = models.TextField(blank=True)
+    is_synthetic = models.BooleanField(
+        default=False, help_text="Generated for benchmarks (make_scale_data); not a real body."
+    )
     history = HistoricalRecords()
 
     objects = AgencyQuerySet.as_manager()

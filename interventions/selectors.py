@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.db.models import Count, Prefetch, QuerySet
 
 from agencies.models import User
@@ -115,8 +117,9 @@ def audit_trail(item: PlanItem, limit: int = 100) -> list:
     return entries[:limit]
 
 
-def nap_crosswalk() -> list[dict]:
-    """Each NAP point with its NISP 2018 successors and the NSP 2022 commitments continuing it.
+def nap_crosswalk(as_of: datetime.date | None = None) -> list[dict]:
+    """Each NAP point with its NISP 2018 successors and the NSP 2022 commitments continuing it;
+    statuses as of `as_of` when given (the dashboard's quarter), else the latest.
 
     NSP commitments count when linked to the point itself or to one of its NISP successors.
     """
@@ -130,12 +133,13 @@ def nap_crosswalk() -> list[dict]:
         for item in with_current_status(
             PlanItem.objects.filter(
                 pk__in={link.to_item_id for link in links} | {link.from_item_id for link in links}
-            )
+            ),
+            as_of=as_of,
         ).select_related("policy")
     }
     points = PlanItem.objects.filter(policy__code="NAP-2014").order_by("position")
     rows = []
-    for point in with_current_status(points):
+    for point in with_current_status(points, as_of=as_of):
         nisp = [
             (link, statuses[link.to_item_id])
             for link in links

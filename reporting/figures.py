@@ -36,6 +36,7 @@ GOOD = {Status.ON_TRACK, Status.COMPLETED}
 AT_RISK = {Status.AT_RISK, Status.DELAYED}
 WEAK_CONFIDENCE = {Confidence.AMBER_RED, Confidence.RED}
 CONFIDENCE_RANK = {value: rank for rank, value in enumerate(Confidence.values)}
+TERM_ORDER = Item.Term.values
 TREND_QUARTERS = 6
 LIST_LIMIT = 50
 SUMMARY_TEXT = 400
@@ -89,6 +90,7 @@ def committee_figures(
         "annex": [_annex_row(row) for row in ordered],
         "contains_sample": any(row["is_sample"] for row in ordered),
         "contains_synthetic": any(row["is_synthetic"] for row in ordered),
+        "timeline": _timeline(policy, ordered),
     }
 
 
@@ -238,6 +240,7 @@ def _agency_rows(items: QuerySet[Item], rows: dict[int, dict]) -> list[dict]:
                     sum(row["previous_status"] in GOOD for row in mine), count
                 ),
                 "overdue": sum(row["overdue"] for row in mine),
+                "by_status": _counts(mine),
             }
         )
     return scorecard
@@ -313,6 +316,43 @@ def _priorities(policy: Policy | None, rows: dict[int, dict]) -> list[dict]:
         }
         for priority in priorities
     ]
+
+
+def _timeline(policy: Policy | None, rows: list[dict]) -> list[dict]:
+    """Per policy, its period and its items grouped by term and window of years, so a chart
+    can set each group against the policy's period and today (one query for all policies)."""
+    policies = [policy] if policy else list(Policy.objects.order_by("position", "code"))
+    timeline = []
+    for each in policies:
+        mine = [row for row in rows if row["policy"] == each.code]
+        windows = _group_by(
+            mine,
+            lambda r: (r["term"], r["term_label"], r["start_year"], r["end_year"]),
+        )
+        timeline.append(
+            {
+                "policy": each.code,
+                "title": each.title,
+                "start_year": each.start_year,
+                "end_year": each.end_year,
+                "windows": [
+                    {
+                        "term": term,
+                        "term_label": label,
+                        "start_year": start,
+                        "end_year": end,
+                        **_summary(members),
+                    }
+                    for (term, label, start, end), members in sorted(windows, key=_window_order)
+                ],
+            }
+        )
+    return timeline
+
+
+def _window_order(window: tuple[tuple, list[dict]]) -> tuple:
+    (term, _, start, end), _ = window
+    return (TERM_ORDER.index(term), start or 0, end or 9999)
 
 
 def _trend(items: QuerySet[Item], quarter: Quarter, rows: dict[int, dict]) -> list[dict]:

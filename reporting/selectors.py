@@ -27,13 +27,15 @@ def latest_approved(item_ref=None, as_of: datetime.date | None = None) -> QueryS
 def with_current_status(
     items: QuerySet[PlanItem], as_of: datetime.date | None = None
 ) -> QuerySet[PlanItem]:
-    """Annotate each item with its latest approved update's status, percent and date."""
+    """Annotate each item with its latest approved update's status, percent and date, and
+    whether that update is sample data (pages mark such a status as sample)."""
     latest = latest_approved(as_of=as_of)
     return items.annotate(
         current_status=Subquery(latest.values("status")[:1]),
         current_percent=Subquery(latest.values("percent_complete")[:1]),
         current_confidence=Subquery(latest.values("confidence")[:1]),
         last_approved_at=Subquery(latest.values("reviewed_at")[:1]),
+        current_is_sample=Subquery(latest.values("is_sample")[:1]),
     )
 
 

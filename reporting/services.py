@@ -6,6 +6,7 @@ The web forms, the API and the Celery tasks call these functions and nothing els
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -316,14 +317,27 @@ def month_of(day: datetime.date) -> tuple[str, datetime.date, datetime.date]:
     return f"{day:%Y-%m}", start, next_start - datetime.timedelta(days=1)
 
 
-def periods_ensure(*, today: datetime.date | None = None, ahead: int = 1) -> list[ReportingPeriod]:
-    """Create the current and the next reporting periods of every policy, per its cadence."""
-    from interventions.models import Cadence, Policy
+PeriodBounds = Callable[[datetime.date], tuple[str, datetime.date, datetime.date]]
+
+
+def period_bounds_for(policy) -> PeriodBounds:
+    """The policy's cadence as a function from a day to its period's label, start and end."""
+    from interventions.models import Cadence
+
+    return month_of if policy.reporting_cadence == Cadence.MONTHLY else quarter_of
+
+
+def periods_ensure(
+    *, today: datetime.date | None = None, ahead: int = 1, policies=None
+) -> list[ReportingPeriod]:
+    """Create the current and the next reporting periods of every policy (or of the ones
+    given), per its cadence."""
+    from interventions.models import Policy
 
     today = today or timezone.localdate()
     created = []
-    for policy in Policy.objects.all():
-        period_of = month_of if policy.reporting_cadence == Cadence.MONTHLY else quarter_of
+    for policy in Policy.objects.all() if policies is None else policies:
+        period_of = period_bounds_for(policy)
         day = today
         for _ in range(ahead + 1):
             label, start, end = period_of(day)

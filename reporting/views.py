@@ -204,7 +204,10 @@ def compliance(request):
         or periods.first()
     )
     rows = []
+    samples = 0
     if period:
+        # The counts include sample updates: say so, so nobody reads them as real compliance.
+        samples = ProgressUpdate.objects.filter(period=period, is_sample=True).count()
         in_period = Q(updates__period=period) & ~Q(updates__state=ProgressUpdate.State.DRAFT)
         agencies = (
             Agency.objects.bodies()
@@ -230,5 +233,5 @@ def compliance(request):
     return render(
         request,
         "reporting/compliance.html",
-        {"rows": rows, "period": period, "periods": periods},
+        {"rows": rows, "period": period, "periods": periods, "samples": samples},
     )

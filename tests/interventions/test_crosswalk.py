@@ -48,3 +48,22 @@ def test_crosswalk_page_renders_all_twenty_points(client, plan, django_assert_ma
     # Eleven points (1, 2, 4, 7, 9-14, 19) have no NSP successor in the public reference.
     assert sum(1 for row in rows if not row["nsp"]) == 11
     assert b"none found in the public NSP" in response.content
+
+
+def test_crosswalk_gives_each_points_status_as_of_a_day(plan):
+    import datetime
+
+    from interventions.models import PlanItem
+    from interventions.selectors import nap_crosswalk
+    from tests.factories import ProgressUpdateFactory, quarter_period
+
+    point = PlanItem.objects.get(policy__code="NAP-2014", ref="1")
+    q3, q4 = quarter_period("NAP-2014", "2026Q3"), quarter_period("NAP-2014", "2026Q4")
+    ProgressUpdateFactory(item=point, period=q3, status="delayed")
+    ProgressUpdateFactory(item=point, period=q4, status="completed")
+
+    def status_of_point_one(rows):
+        return next(row["point"].current_status for row in rows if row["point"].pk == point.pk)
+
+    assert status_of_point_one(nap_crosswalk(as_of=datetime.date(2026, 9, 30))) == "delayed"
+    assert status_of_point_one(nap_crosswalk()) == "completed"

@@ -4,7 +4,8 @@ import pytest
 
 from agencies.models import User
 from interventions.models import PlanItem
-from reporting.models import ReportingPeriod
+from reporting.models import ProgressUpdate, ReportingPeriod
+from reporting.services import UpdateData
 from tests.factories import user_with_role
 
 Role = User.Role
@@ -74,3 +75,20 @@ def update_form(period, **overrides):
     }
     data.update(overrides)
     return data
+
+
+def data_of(update: ProgressUpdate) -> UpdateData:
+    """The update as an officer would have entered it, to run through the services' checks."""
+    return UpdateData(
+        status=update.status,
+        percent_complete=update.percent_complete,
+        confidence=update.confidence,
+        confidence_rationale=update.confidence_rationale,
+        narrative=update.narrative,
+        challenges=update.challenges,
+        next_steps=update.next_steps,
+        budget_released=update.budget_released,
+        budget_spent=update.budget_spent,
+        evidence_link=update.evidence_link,
+        indicator_values={v.indicator_id: v.number for v in update.indicator_values.all()},
+    )

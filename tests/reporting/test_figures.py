@@ -41,6 +41,14 @@ def seeded(nisp):
     return first, second, third
 
 
+def lead_agency(item):
+    return item.responsibilities.order_by("position")[0].agency
+
+
+def scorecard_row(figures, agency):
+    return next(row for row in figures["by_agency"] if row["code"] == agency.code)
+
+
 def test_status_counts_cover_every_item_of_the_policy(seeded, nisp):
     figures = committee_figures(quarter=Q3, policy=nisp)
     items = PlanItem.objects.filter(policy=nisp).count()
@@ -75,13 +83,8 @@ def test_items_off_track_come_with_their_agencys_explanation(seeded, nisp):
 
 
 def test_agency_scorecard_counts_owned_and_reported_items(seeded, nisp):
-    first = seeded[0]
-    agency = first.responsibilities.order_by("position")[0].agency
-    row = next(
-        a
-        for a in committee_figures(quarter=Q3, policy=nisp)["by_agency"]
-        if a["code"] == agency.code
-    )
+    agency = lead_agency(seeded[0])
+    row = scorecard_row(committee_figures(quarter=Q3, policy=nisp), agency)
     owned = PlanItem.objects.filter(policy=nisp, responsibilities__agency=agency).distinct()
     reported = owned.filter(
         updates__agency=agency,
@@ -126,3 +129,37 @@ def test_query_count_does_not_grow_with_updates(seeded, nisp, django_assert_max_
     # indicators (2) and one per earlier quarter of the trend (5).
     with django_assert_max_num_queries(16):
         committee_figures(quarter=Q3, policy=nisp)
+
+
+def test_scorecard_counts_each_agencys_items_by_status(seeded, nisp):
+    row = scorecard_row(committee_figures(quarter=Q3, policy=nisp), lead_agency(seeded[0]))
+    assert sum(row["by_status"].values()) == row["owned"]
+    assert row["by_status"]["delayed"] == 1
+    assert row["by_status"]["on_track"] + row["by_status"]["completed"] == row["good"]
+
+
+def test_timeline_sets_each_term_window_against_the_policy_period(seeded, nisp):
+    first = seeded[0]
+    PlanItem.objects.filter(pk=first.pk).update(term="short", start_year=2018, end_year=2019)
+    [timeline] = committee_figures(quarter=Q3, policy=nisp)["timeline"]
+    assert (timeline["policy"], timeline["start_year"], timeline["end_year"]) == (
+        "NISP-2018",
+        nisp.start_year,
+        nisp.end_year,
+    )
+    windows = {(w["term"], w["start_year"], w["end_year"]): w for w in timeline["windows"]}
+    # Short-term windows come before the unknown ones.
+    assert next(iter(windows)) == ("short", 2018, 2019)
+    assert windows[("short", 2018, 2019)]["items"] == 1
+    # The first item is delayed at the end of Q3 2026, long past its window: overdue.
+    assert windows[("short", 2018, 2019)]["overdue"] == 1
+    assert (
+        sum(w["items"] for w in timeline["windows"]) == PlanItem.objects.filter(policy=nisp).count()
+    )
+
+
+def test_timeline_of_all_policies_has_each_policy_once(seeded):
+    timeline = committee_figures(quarter=Q3)["timeline"]
+    assert [t["policy"] for t in timeline] == list(
+        Policy.objects.order_by("position", "code").values_list("code", flat=True)
+    )
