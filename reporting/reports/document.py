@@ -9,15 +9,16 @@ from reporting.models import ProgressUpdate, QuarterlyReport
 
 
 def status_rows(by_status: dict[str, int], labels: dict[str, str]) -> list[dict]:
+    """In the snapshot's order of statuses: a stored JSON object keeps no order of its keys."""
     total = sum(by_status.values())
     return [
         {
             "key": key,
-            "label": labels.get(key, key),
-            "count": count,
-            "share": round(100 * count / total, 1) if total else 0.0,
+            "label": label,
+            "count": by_status[key],
+            "share": round(100 * by_status[key] / total, 1) if total else 0.0,
         }
-        for key, count in by_status.items()
+        for key, label in labels.items()
     ]
 
 

@@ -17,6 +17,14 @@ def _scope_choices() -> list[tuple[str, str]]:
     return [*policies, (QuarterlyReport.ALL, "All policies")]
 
 
+def _field_errors(field: str, parse, value):
+    """A parser's {field: errors} as the plain errors a form's clean_<field> raises."""
+    try:
+        return parse(value)
+    except ValidationError as error:
+        raise ValidationError(error.message_dict.get(field, error.messages)) from error
+
+
 class ReportRequestForm(forms.Form):
     """The secretary's request for a new report version: a quarter and a scope."""
 
@@ -28,10 +36,10 @@ class ReportRequestForm(forms.Form):
         self.fields["quarter"].initial = Quarter.of(timezone.localdate()).previous().label
 
     def clean_quarter(self) -> Quarter:
-        return Quarter.parse(self.cleaned_data["quarter"])
+        return _field_errors("quarter", Quarter.parse, self.cleaned_data["quarter"])
 
     def clean_scope(self) -> Policy | None:
-        return scope_policy(self.cleaned_data["scope"])
+        return _field_errors("scope", scope_policy, self.cleaned_data["scope"])
 
     def add_service_errors(self, error: ValidationError) -> None:
         if hasattr(error, "error_dict"):

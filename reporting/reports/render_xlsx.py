@@ -67,8 +67,9 @@ def _summary_rows(snapshot: dict) -> Iterable[list]:
     totals = snapshot["totals"]
     labels = _labels(snapshot)
     items = totals["items"]
-    for key, count in totals["by_status"].items():
-        yield [labels[key], count, round(100 * count / items, 1) if items else 0.0]
+    for key, label in labels.items():
+        count = totals["by_status"][key]
+        yield [label, count, round(100 * count / items, 1) if items else 0.0]
     yield ["Total", items, 100.0 if items else 0.0]
 
 

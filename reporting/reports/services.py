@@ -6,7 +6,6 @@ The web pages, the API, the management command and the Celery tasks all call the
 from __future__ import annotations
 
 import datetime
-import json
 import logging
 
 from django.conf import settings
@@ -192,10 +191,12 @@ def _freeze(report: QuarterlyReport) -> dict:
         figures = committee_figures(
             quarter=Quarter.parse(report.quarter), policy=_policy_of(report)
         )
-        # Stored as plain JSON, exactly as it will be read back when rendered again.
-        report.snapshot = json.loads(json.dumps(figures))
+        report.snapshot = figures
         report.contains_sample = bool(figures["contains_sample"])
         report.save(update_fields=["snapshot", "contains_sample"])
+        # Render from what the database holds (JSON, its objects' keys unordered), exactly as
+        # the web view will read it back years later.
+        report.refresh_from_db(fields=["snapshot"])
     return report.snapshot
 
 
