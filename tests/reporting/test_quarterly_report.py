@@ -1,12 +1,16 @@
 """The quarterly report's versions, generation, sign-off, pages and schedule, in process."""
 
+import csv
 import datetime
+import io
 from io import StringIO
 
+import openpyxl
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
+from pypdf import PdfReader
 
 from agencies.models import User
 from interventions.models import Policy
@@ -15,7 +19,7 @@ from reporting.quarters import Quarter
 from reporting.reports import services
 from reporting.services import ConflictError
 from reporting.tasks import schedule_quarterly_reports
-from tests.factories import user_with_role
+from tests.factories import ProgressUpdateFactory, quarter_period, user_with_role
 from tests.reporting.reports import Q3, expected_from_database, figures_in_xlsx, seed_quarter
 
 pytestmark = pytest.mark.django_db
@@ -372,3 +376,52 @@ def test_the_schedule_requests_the_last_quarter_past_its_deadline_once(
     assert QuarterlyReport.objects.count() == 1
     # On the deadline day itself the quarter is not yet due: the one before it is.
     assert services.last_quarter_past_deadline(datetime.date(2025, 10, 15)).label == "2025Q2"
+
+
+# --- the files -----------------------------------------------------------------------------
+
+
+def test_the_workbook_has_a_filterable_sheet_per_section_with_numbers_as_numbers(committee, nisp):
+    seed_quarter()
+    report = generated(committee["secretary"], nisp)
+    workbook = openpyxl.load_workbook(report.xlsx.path)
+    first = ["Report", "Summary", "Attention", "Not reported", "Silent agencies", "Overdue"]
+    assert workbook.sheetnames[:6] == first
+    assert workbook.sheetnames[-1] == "Annex"
+    annex = workbook["Annex"]
+    items = report.snapshot["totals"]["items"]
+    assert annex.freeze_panes == "A2"
+    assert annex.auto_filter.ref == f"A1:V{items + 1}"
+    assert (annex["A1"].value, annex["A1"].font.bold) == ("Policy", True)
+    delayed = next(
+        row for row in workbook["Summary"].iter_rows(values_only=True) if row[0] == "Delayed"
+    )
+    assert delayed == ("Delayed", 1, round(100 / items, 1))
+    total = next(row for row in workbook["Budget"].iter_rows(values_only=True) if row[0] == "Total")
+    assert total[3:5] == (3500.5, 2900.5)
+
+
+def test_sample_data_is_marked_in_every_format(committee, nisp, client):
+    items = seed_quarter()
+    ProgressUpdateFactory(
+        item=items[5], period=quarter_period("NISP-2018", "2025Q3"), is_sample=True
+    )
+    report = generated(committee["secretary"], nisp)
+    assert report.contains_sample
+    assert all("-SAMPLE" in f.name for f in (report.pdf, report.xlsx, report.csv))
+    pages = [page.extract_text() for page in PdfReader(report.pdf.path).pages]
+    assert all("SAMPLE DATA" in page for page in pages)
+    cover = openpyxl.load_workbook(report.xlsx.path, read_only=True)["Report"]
+    assert next(cover.iter_rows(values_only=True))[0] == "SAMPLE DATA"
+    rows = list(csv.DictReader(io.StringIO(report.csv.read().decode("utf-8-sig"))))
+    assert [row["Ref"] for row in rows if row["Sample data"] == "True"] == [items[5].ref]
+    client.force_login(committee["member"])
+    page = client.get(reverse("reporting:report_detail", args=[report.pk])).content.decode()
+    assert "sample-banner" in page
+
+
+def test_a_report_without_sample_data_carries_no_banner(committee, nisp):
+    seed_quarter()
+    report = generated(committee["secretary"], nisp)
+    assert not report.contains_sample
+    assert "SAMPLE DATA" not in PdfReader(report.pdf.path).pages[0].extract_text()
