@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from agencies.models import Agency, AgencyAlias, User
+from agencies.models import Agency, AgencyAlias, ApiToken, User
 
 
 class AgencyAliasInline(admin.TabularInline):
@@ -36,3 +36,18 @@ class UserAdmin(DjangoUserAdmin):
         *DjangoUserAdmin.add_fieldsets,
         ("Tracker role", {"fields": ["role", "agency"]}),
     ]
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Operators see and revoke tokens; keys are never stored, so never shown."""
+
+    list_display = ["name", "user", "prefix", "read_only", "created_at", "last_used_at",
+                    "revoked_at"]  # fmt: skip
+    list_filter = ["read_only", "revoked_at"]
+    search_fields = ["name", "user__username", "prefix"]
+    fields = ["user", "name", "prefix", "read_only", "created_at", "last_used_at", "revoked_at"]
+    readonly_fields = ["user", "name", "prefix", "read_only", "created_at", "last_used_at"]
+
+    def has_add_permission(self, request):
+        return False  # created by their owners at /account/tokens/ or create_api_token

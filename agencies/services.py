@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import datetime
+import hashlib
+import secrets
 from dataclasses import dataclass
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 
-from agencies.models import Agency, User
+from agencies.models import Agency, ApiToken, User
 
 
 @dataclass(frozen=True)
@@ -62,3 +67,50 @@ def demo_accounts_ensure(*, password: str) -> list[tuple[DemoAccount, bool]]:
         user.save(update_fields=["password"])
         results.append((account, created))
     return results
+
+
+# --- API tokens ----------------------------------------------------------------------------
+
+TOKEN_PREFIX_LENGTH = 8
+# How stale last_used_at may get: refreshing it on every request would cost a write per call.
+TOKEN_LAST_USED_RESOLUTION = datetime.timedelta(minutes=5)
+
+
+def api_token_hash(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def api_token_create(*, user: User, name: str, read_only: bool = False) -> tuple[ApiToken, str]:
+    """A new token for the user and its key, which is not stored and cannot be shown again."""
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": ["Name the token after what will use it."]})
+    max_length = ApiToken._meta.get_field("name").max_length
+    if len(name) > max_length:
+        raise ValidationError({"name": [f"Keep the name to {max_length} characters."]})
+    key = secrets.token_urlsafe(30)
+    token = ApiToken.objects.create(
+        user=user,
+        name=name,
+        prefix=key[:TOKEN_PREFIX_LENGTH],
+        key_hash=api_token_hash(key),
+        read_only=read_only,
+    )
+    return token, key
+
+
+def api_token_revoke(*, user: User, token: ApiToken) -> ApiToken:
+    if token.user_id != user.pk:
+        raise PermissionDenied("People revoke only their own tokens.")
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+    return token
+
+
+def api_token_mark_used(token: ApiToken) -> None:
+    """Record that the token was used, at most once per TOKEN_LAST_USED_RESOLUTION."""
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at >= TOKEN_LAST_USED_RESOLUTION:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        token.last_used_at = now

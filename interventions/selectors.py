@@ -7,10 +7,11 @@ import datetime
 from django.db.models import Count, Prefetch, QuerySet
 
 from agencies.models import User
+from interventions.export import items_for_export
 from interventions.models import Indicator, ItemLink, PlanItem, Policy, Responsibility
 from reporting.models import IndicatorValue, ProgressUpdate
 from reporting.permissions import updates_visible_to
-from reporting.selectors import with_current_status
+from reporting.selectors import with_current_status, with_latest_actual
 
 
 def policies_with_counts() -> QuerySet[Policy]:
@@ -26,6 +27,16 @@ def items_for_list() -> QuerySet[PlanItem]:
             )
         )
     ).order_by("policy__position", "position")
+
+
+def items_for_api() -> QuerySet[PlanItem]:
+    """Items in the API's shape: the export's joins (plus the theme's ancestors, for its path),
+    the current status, and each indicator's latest approved actual. Pass the evaluated page
+    through `interventions.export.with_links` for the links."""
+    indicators = with_latest_actual(Indicator.objects.all())
+    return with_current_status(
+        items_for_export(indicators=indicators).select_related("theme__parent__parent")
+    ).order_by("policy__position", "position", "pk")
 
 
 def item_for_page(user: User) -> QuerySet[PlanItem]:

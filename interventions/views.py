@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from interventions.export import ITEM_TABLE_COLUMNS, item_table_rows
 from interventions.filters import PlanItemFilter
 from interventions.models import Policy
 from interventions.selectors import (
@@ -49,22 +50,8 @@ def _items_csv(items) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="nisp-tracker-items.csv"'
     writer = csv.writer(response)
-    writer.writerow(
-        ["policy", "ref", "text", "agencies", "status", "percent_complete", "term", "source"]
-    )
-    for item in items:
-        writer.writerow(
-            [
-                item.policy.code,
-                item.ref,
-                item.text,
-                "; ".join(r.agency.code for r in item.responsibilities.all()),
-                item.current_status or "",
-                "" if item.current_percent is None else item.current_percent,
-                item.term,
-                f"{item.source_file}:{item.source_lines}",
-            ]
-        )
+    writer.writerow(ITEM_TABLE_COLUMNS)
+    writer.writerows(item_table_rows(items))
     return response
 
 

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "simple_history",
     "django_htmx",
     "agencies",
@@ -185,20 +186,75 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     },
 }
 
-# --- Django REST framework
+# --- Cache: Redis when REDIS_URL is set (shared by every web process, so throttling counts
+# across them); process memory otherwise.
+CACHES = {
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "nisp"),
+        }
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
+# --- Django REST framework: /api/v1/. No anonymous access; tokens first so that an anonymous
+# client is told (401, WWW-Authenticate) how to authenticate.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "agencies.api.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "agencies.api.permissions.ReadOnlyTokenCannotWrite",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": ["nisp_tracker.api.throttling.PerClientRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "token": env_str("API_THROTTLE_RATE_TOKEN", "3000/hour"),
+        "user": env_str("API_THROTTLE_RATE_USER", "3000/hour"),
+    },
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "nisp_tracker.api.pagination.ApiPagination",
+    "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "EXCEPTION_HANDLER": "nisp_tracker.api.exceptions.api_exception_handler",
+    # Amounts are JSON numbers, as in the open-data export.
+    "COERCE_DECIMAL_TO_STRING": False,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "NISP Tracker API",
-    "DESCRIPTION": "Progress on Pakistan's internal-security policies.",
+    "DESCRIPTION": (
+        "Progress on Pakistan's internal-security policies (NISP 2018, NAP, NSP 2022). "
+        "Authenticate with `Authorization: Token <key>`; create keys at /account/tokens/."
+    ),
     "VERSION": "1.0.0",
+    # 3.1 states "this object or null" exactly; 3.0's allOf + nullable is read either way.
+    "OAS_VERSION": "3.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    # Swagger UI and Redoc come from the drf-spectacular-sidecar package, never a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # A PATCH body has its own required field (`version`), so no all-optional "Patched" copy.
+    "COMPONENT_SPLIT_PATCH": False,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "nisp_tracker.api.schema.add_error_responses",
+    ],
+    "ENUM_NAME_OVERRIDES": {
+        "CadenceEnum": "interventions.models.Cadence",
+        "UpdateStatusEnum": "reporting.models.ProgressUpdate.Status",
+        "UpdateStateEnum": "reporting.models.ProgressUpdate.State",
+        "PeriodStateEnum": "reporting.models.ReportingPeriod.State",
+        "ReportStateEnum": "reporting.models.QuarterlyReport.State",
+    },
 }
 
 # --- Security: secure by default whenever DEBUG is off.

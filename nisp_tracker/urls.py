@@ -6,7 +6,9 @@ from nisp_tracker.health import healthz
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("api/", include("nisp_tracker.api.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("", include("agencies.urls")),
     path("", include("reporting.urls")),
     path("", include("interventions.urls")),
 ]

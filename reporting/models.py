@@ -144,6 +144,8 @@ class ProgressUpdate(models.Model):
             models.Index(fields=["agency", "period", "state"], name="update_agency_period_idx"),
             # The item's current status is its latest approved update.
             models.Index(fields=["item", "state", "-reviewed_at"], name="update_item_state_idx"),
+            # The API's items?updated_since= asks whether an item's updates changed since then.
+            models.Index(fields=["item", "updated_at"], name="update_item_updated_idx"),
         ]
 
     def __str__(self) -> str:

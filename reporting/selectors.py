@@ -8,8 +8,8 @@ from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from agencies.models import User
-from interventions.models import PlanItem
-from reporting.models import ProgressUpdate, ReportingPeriod
+from interventions.models import Indicator, PlanItem
+from reporting.models import IndicatorValue, ProgressUpdate, ReportingPeriod
 
 
 def latest_approved(item_ref=None, as_of: datetime.date | None = None) -> QuerySet[ProgressUpdate]:
@@ -36,6 +36,19 @@ def with_current_status(
         current_confidence=Subquery(latest.values("confidence")[:1]),
         last_approved_at=Subquery(latest.values("reviewed_at")[:1]),
         current_is_sample=Subquery(latest.values("is_sample")[:1]),
+    )
+
+
+def with_latest_actual(indicators: QuerySet[Indicator]) -> QuerySet[Indicator]:
+    """Annotate each indicator with its latest approved value and that value's period label."""
+    latest = IndicatorValue.objects.filter(
+        indicator=OuterRef("pk"), update__state=ProgressUpdate.State.APPROVED
+    ).order_by("-update__period__start", "-update__reviewed_at")
+    return indicators.annotate(
+        latest_number=Subquery(latest.values("number")[:1]),
+        latest_text=Subquery(latest.values("text")[:1]),
+        latest_period=Subquery(latest.values("update__period__label")[:1]),
+        latest_is_sample=Subquery(latest.values("update__is_sample")[:1]),
     )
 
 

@@ -28,7 +28,7 @@ def _field_errors(field: str, parse, value):
 class ReportRequestForm(forms.Form):
     """The secretary's request for a new report version: a quarter and a scope."""
 
-    quarter = forms.CharField(max_length=6, help_text="Written like 2025Q3.")
+    quarter = forms.CharField(max_length=16, help_text="Written like 2025Q3.")
     scope = forms.ChoiceField(choices=_scope_choices)
 
     def __init__(self, *args, **kwargs):

@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reporting', '0002_reminder_sent'),
+        ('reporting', '0003_index_update_item_updated_at'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

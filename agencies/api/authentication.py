@@ -1,0 +1,28 @@
+"""`Authorization: Token <key>` for REST clients, with keys people create and revoke themselves."""
+
+from __future__ import annotations
+
+from rest_framework import authentication, exceptions
+
+from agencies.models import ApiToken
+from agencies.services import api_token_hash, api_token_mark_used
+
+
+class ApiTokenAuthentication(authentication.TokenAuthentication):
+    """DRF's header parsing (and its OpenAPI security scheme), looking keys up by their hash."""
+
+    keyword = "Token"
+
+    def authenticate_credentials(self, key):
+        token = (
+            ApiToken.objects.active()
+            .select_related("user__agency")
+            .filter(key_hash=api_token_hash(key))
+            .first()
+        )
+        if token is None:
+            raise exceptions.AuthenticationFailed("Invalid or revoked token.")
+        if not token.user.is_active:
+            raise exceptions.AuthenticationFailed("The token's user is inactive.")
+        api_token_mark_used(token)
+        return token.user, token

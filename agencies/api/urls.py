@@ -1,0 +1,5 @@
+from agencies.api.views import AgencyViewSet
+
+
+def register(router) -> None:
+    router.register("agencies", AgencyViewSet, basename="agency")

@@ -1,0 +1,45 @@
+"""A person's own API tokens: create one (its key is shown once) and revoke it."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from agencies.forms import ApiTokenForm
+from agencies.services import api_token_create, api_token_revoke
+
+
+@never_cache  # the page may carry a new key
+@login_required
+def token_list(request):
+    form = ApiTokenForm(request.POST or None)
+    new_key = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            token, new_key = api_token_create(user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                for message in errors:
+                    form.add_error(field if field in form.fields else None, message)
+        else:
+            form = ApiTokenForm()
+            messages.success(request, f"Token “{token.name}” created. Copy its key now.")
+    tokens = request.user.api_tokens.all()
+    return render(
+        request,
+        "agencies/token_list.html",
+        {"form": form, "tokens": tokens, "new_key": new_key},
+    )
+
+
+@login_required
+@require_POST
+def token_revoke(request, token_id: int):
+    token = get_object_or_404(request.user.api_tokens, pk=token_id)
+    api_token_revoke(user=request.user, token=token)
+    messages.success(request, f"Token “{token.name}” revoked: it no longer works.")
+    return redirect("agencies:token_list")

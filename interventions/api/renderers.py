@@ -1,0 +1,47 @@
+"""The item list as a download: `?format=csv` and `?format=xlsx` (same filters as JSON)."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from openpyxl import Workbook
+from rest_framework import renderers
+
+
+class TableRenderer(renderers.BaseRenderer):
+    """Renders {"columns": [...], "rows": iterable of lists}."""
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        raise NotImplementedError
+
+
+class CSVRenderer(TableRenderer):
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(data["columns"])
+        writer.writerows(data["rows"])
+        return out.getvalue().encode(self.charset)
+
+
+class XLSXRenderer(TableRenderer):
+    media_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    format = "xlsx"
+    charset = None
+    render_style = "binary"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        # Write-only mode streams rows into the file rather than building cells in memory.
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet("items")
+        sheet.append(data["columns"])
+        for row in data["rows"]:
+            sheet.append(row)
+        out = io.BytesIO()
+        workbook.save(out)
+        return out.getvalue()

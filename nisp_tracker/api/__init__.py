@@ -1,0 +1,1 @@
+"""What every API endpoint shares: the error shape, pagination, throttling and the v1 router."""

@@ -1,0 +1,131 @@
+"""Periods and progress updates. Views parse, call reporting.services, and render; the
+services raise ValidationError (400), PermissionDenied (403) and ConflictError (409)."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from interventions.models import PlanItem
+from reporting import services
+from reporting.api.filters import PeriodFilter
+from reporting.api.serializers import (
+    PeriodSerializer,
+    ReviewSerializer,
+    SubmitSerializer,
+    UpdateCreateSerializer,
+    UpdateEditSerializer,
+    UpdateSerializer,
+)
+from reporting.models import ProgressUpdate, ReportingPeriod
+from reporting.permissions import updates_visible_to
+
+
+class PeriodViewSet(viewsets.ReadOnlyModelViewSet):
+    """Reporting periods; updates are created against an open, started one."""
+
+    serializer_class = PeriodSerializer
+    filterset_class = PeriodFilter
+    queryset = ReportingPeriod.objects.select_related("policy").order_by(
+        "policy__position", "-start"
+    )
+
+
+def visible_updates(user) -> QuerySet[ProgressUpdate]:
+    if not user.is_authenticated:  # the schema generator inspects views without a user
+        return ProgressUpdate.objects.none()
+    return (
+        updates_visible_to(user)
+        .select_related("period", "agency", "author")
+        .prefetch_related("indicator_values")
+        .order_by("-period__start", "agency__code", "pk")
+    )
+
+
+class ItemUpdateViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """An item's update history (drafts only inside their agency), and new drafts from the
+    item's desk officers."""
+
+    serializer_class = UpdateSerializer
+
+    def item(self) -> PlanItem:
+        return get_object_or_404(
+            PlanItem.objects.select_related("policy"), pk=self.kwargs["item_id"]
+        )
+
+    def get_queryset(self):
+        return visible_updates(self.request.user).filter(item_id=self.kwargs.get("item_id"))
+
+    def list(self, request, *args, **kwargs):
+        self.item()  # an unknown item is a 404, not an empty history
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(request=UpdateCreateSerializer, responses={201: UpdateSerializer})
+    def create(self, request, *args, **kwargs):
+        item = self.item()
+        form = UpdateCreateSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        update = services.update_create(
+            user=request.user,
+            item=item,
+            period=form.validated_data["period"],
+            data=form.to_data(),
+        )
+        return Response(_shown(request.user, update), status=status.HTTP_201_CREATED)
+
+
+def _shown(user, update: ProgressUpdate) -> dict:
+    """The update as saved, re-read with its indicator values."""
+    return UpdateSerializer(visible_updates(user).get(pk=update.pk)).data
+
+
+class UpdateViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """One update: read it, edit it while a draft or returned (PATCH with its `version`),
+    submit it, and approve or return it."""
+
+    serializer_class = UpdateSerializer
+    http_method_names = ["get", "patch", "post", "head", "options"]
+
+    def get_queryset(self):
+        return visible_updates(self.request.user)
+
+    @extend_schema(request=UpdateEditSerializer, responses={200: UpdateSerializer})
+    def partial_update(self, request, *args, **kwargs):
+        update = self.get_object()
+        form = UpdateEditSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        services.update_edit(
+            user=request.user,
+            update=update,
+            data=form.to_data(current=update),
+            version=form.validated_data["version"],
+        )
+        return Response(_shown(request.user, update))
+
+    def _act(self, form_class, service) -> Response:
+        """Run a workflow service on the update with the body's arguments."""
+        update = self.get_object()
+        form = form_class(data=self.request.data)
+        form.is_valid(raise_exception=True)
+        service(user=self.request.user, update=update, **form.validated_data)
+        return Response(_shown(self.request.user, update))
+
+    @extend_schema(request=SubmitSerializer, responses={200: UpdateSerializer})
+    @action(detail=True, methods=["post"])
+    def submit(self, request, *args, **kwargs):
+        return self._act(SubmitSerializer, services.update_submit)
+
+    @extend_schema(request=ReviewSerializer, responses={200: UpdateSerializer})
+    @action(detail=True, methods=["post"])
+    def approve(self, request, *args, **kwargs):
+        return self._act(ReviewSerializer, services.update_approve)
+
+    @extend_schema(request=ReviewSerializer, responses={200: UpdateSerializer})
+    @action(detail=True, methods=["post"], url_path="return", url_name="return")
+    def return_(self, request, *args, **kwargs):
+        """Send it back to the officer; `comment` says what needs to change."""
+        return self._act(ReviewSerializer, services.update_return)

@@ -1,0 +1,235 @@
+"""GET /api/v1/items/: the open-data shape plus progress, filtered, paged, and downloadable."""
+
+import csv
+import datetime
+import io
+
+import openpyxl
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from interventions.export import item_as_dict, items_for_export, theme_paths, with_links
+from interventions.models import PlanItem
+from tests.api.helpers import approve
+
+pytestmark = pytest.mark.django_db
+
+ITEMS = "/api/v1/items/"
+
+
+@pytest.fixture
+def reader(api_as, people):
+    return api_as(people["committee"])
+
+
+def test_an_item_is_the_export_shape_plus_its_id_and_progress(reader, moi_item):
+    body = reader.get(f"{ITEMS}{moi_item.pk}/").json()
+    (item,) = with_links(items_for_export().filter(pk=moi_item.pk))
+    exported = item_as_dict(item, theme_paths())
+    assert set(body) == {*exported, "id", "current_status", "percent_complete",
+                         "last_approved_update", "current_is_sample", "is_synthetic"}  # fmt: skip
+    for key, value in exported.items():
+        if key != "indicators":
+            assert body[key] == value, key
+    (indicator,) = body["indicators"]
+    assert {k: indicator[k] for k in exported["indicators"][0]} == exported["indicators"][0]
+    assert body["current_status"] is None
+    assert (body["current_is_sample"], body["is_synthetic"]) == (False, False)
+    assert indicator["latest_actual"] is None
+
+
+def test_an_item_shows_its_latest_approved_status_and_actuals(reader, people, moi_item, period):
+    indicator = moi_item.indicators.get()
+    approve(moi_item, period, people, status="on_track", percent_complete=55,
+            indicator_values={indicator.pk: "2 of 4 committees"})  # fmt: skip
+    body = reader.get(f"{ITEMS}{moi_item.pk}/").json()
+    assert body["current_status"] == "on_track"
+    assert body["percent_complete"] == 55
+    assert body["last_approved_update"] == timezone.localdate().isoformat()
+    assert body["indicators"][0]["id"] == indicator.pk
+    assert body["indicators"][0]["latest_actual"] == {
+        "period": "2026Q4",
+        "value": "2 of 4 committees",
+        "is_sample": False,
+    }
+
+
+def test_links_run_both_ways_across_policies(reader, plan):
+    nap_1 = PlanItem.objects.get(policy__code="NAP-2014", ref="1")
+    nisp_37 = PlanItem.objects.get(policy__code="NISP-2018", ref="37")
+    assert {"policy": "NISP-2018", "ref": "37", "relation": "overlaps"} in reader.get(
+        f"{ITEMS}{nap_1.pk}/"
+    ).json()["links"]
+    assert {"policy": "NAP-2014", "ref": "1", "relation": "overlaps"} in reader.get(
+        f"{ITEMS}{nisp_37.pk}/"
+    ).json()["links"]
+
+
+def test_unknown_item_is_a_404_in_the_error_shape(reader, plan):
+    response = reader.get(f"{ITEMS}999999/")
+    assert response.status_code == 404
+    assert response.json() == {"code": "not_found", "detail": "Not found.", "errors": {}}
+
+
+def test_the_list_pages_fifty_at_a_time_with_count_and_links(reader, plan):
+    body = reader.get(ITEMS).json()
+    assert body["count"] == PlanItem.objects.count()
+    assert len(body["results"]) == 50
+    assert body["previous"] is None
+    assert body["next"].endswith("/api/v1/items/?page=2")
+
+
+def test_page_size_is_capped_at_five_hundred(reader, plan):
+    nap = PlanItem.objects.filter(policy__code="NAP-2014").first()
+    PlanItem.objects.bulk_create(
+        PlanItem(policy_id=nap.policy_id, ref=f"SYNTHETIC-{n}", kind="point", text="Synthetic",
+                 budget_kind="missing", is_synthetic=True, position=1000 + n)
+        for n in range(260)
+    )  # fmt: skip
+    body = reader.get(ITEMS, {"page_size": 1000}).json()
+    assert body["count"] == PlanItem.objects.count() > 500
+    assert len(body["results"]) == 500
+
+
+@pytest.mark.parametrize(
+    ("code", "expected"),
+    [("HD-PUNJAB", {"responsibilities__agency__code": "HD-PUNJAB"}),
+     ("ALL-HD", {"responsibilities__via_group__code": "ALL-HD"})],
+)  # fmt: skip
+def test_agency_filter_takes_codes_and_group_wordings_expand(reader, plan, code, expected):
+    body = reader.get(ITEMS, {"agency": code, "page_size": 500}).json()
+    ids = {row["id"] for row in body["results"]}
+    assert ids == set(PlanItem.objects.filter(**expected).values_list("pk", flat=True))
+    assert body["count"] == len(ids) > 0
+
+
+def test_filters_combine_as_on_the_web_list(reader, plan):
+    body = reader.get(ITEMS, {"policy": "NAP-2014", "q": "terrorist", "page_size": 500}).json()
+    assert [(row["policy"], row["ref"]) for row in body["results"]] == list(
+        PlanItem.objects.filter(policy__code="NAP-2014", text__icontains="terrorist")
+        .order_by("position")
+        .values_list("policy__code", "ref")
+    )
+    assert body["count"] >= 1
+
+
+def test_status_filter_reads_the_latest_approved_update(reader, people, moi_item, period):
+    approve(moi_item, period, people, status="delayed", confidence="amber",
+            confidence_rationale="Two provinces have not nominated members.")  # fmt: skip
+    body = reader.get(ITEMS, {"status": "delayed"}).json()
+    assert [row["id"] for row in body["results"]] == [moi_item.pk]
+
+
+def test_updated_since_selects_items_edited_or_reviewed_after_the_time(
+    reader, people, moi_item, period, punjab_item
+):
+    since = timezone.now()
+    approve(moi_item, period, people)
+    punjab_item.text = punjab_item.text  # any save of the item counts as a change
+    punjab_item.save()
+    body = reader.get(ITEMS, {"updated_since": since.isoformat()}).json()
+    assert {row["id"] for row in body["results"]} == {moi_item.pk, punjab_item.pk}
+    later = (timezone.now() + datetime.timedelta(seconds=1)).isoformat()
+    assert reader.get(ITEMS, {"updated_since": later}).json()["count"] == 0
+
+
+def test_a_draft_is_not_a_change_others_can_see(reader, people, moi_item, period):
+    from reporting import services
+
+    since = timezone.now()
+    services.update_create(
+        user=people["officer"], item=moi_item, period=period,
+        data=services.UpdateData(status="in_progress", percent_complete=10, confidence="green",
+                                 narrative="Started."),
+    )  # fmt: skip
+    assert reader.get(ITEMS, {"updated_since": since.isoformat()}).json()["count"] == 0
+
+
+def test_bad_filter_values_are_400_with_field_errors(reader, plan):
+    response = reader.get(ITEMS, {"agency": "NO-SUCH", "updated_since": "yesterday"})
+    assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == "invalid"
+    assert set(body["errors"]) == {"agency", "updated_since"}
+
+
+def _queries(client, params) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(ITEMS, params).status_code == 200
+    return len(captured)
+
+
+def test_the_list_costs_at_most_eight_queries_whatever_the_page_size(
+    reader, people, moi_item, period, django_assert_max_num_queries
+):
+    approve(moi_item, period, people, indicator_values={moi_item.indicators.get().pk: "Met"})
+    reader.get(ITEMS)  # the token's first use records last_used_at once
+    # token, count, items, responsibilities, indicators, priorities, links, budget bodies
+    with django_assert_max_num_queries(8):
+        reader.get(ITEMS, {"page_size": 10})
+    with django_assert_max_num_queries(8):
+        reader.get(ITEMS, {"page_size": 300})
+    assert _queries(reader, {"page_size": 5}) == _queries(reader, {"page_size": 500})
+
+
+def test_a_filter_naming_a_record_costs_one_lookup_at_any_page_size(
+    reader, plan, django_assert_max_num_queries
+):
+    reader.get(ITEMS)
+    # The agency filter validates its code (one lookup) before filtering.
+    with django_assert_max_num_queries(9):
+        reader.get(ITEMS, {"agency": "ALL-HD", "page_size": 500})
+    assert _queries(reader, {"agency": "MOI", "page_size": 2}) == _queries(
+        reader, {"agency": "MOI", "page_size": 500}
+    )
+
+
+def test_item_detail_costs_a_fixed_number_of_queries(
+    reader, moi_item, django_assert_max_num_queries
+):
+    reader.get(ITEMS)
+    with django_assert_max_num_queries(8):
+        assert reader.get(f"{ITEMS}{moi_item.pk}/").status_code == 200
+
+
+def test_csv_download_has_the_same_filters(reader, plan):
+    response = reader.get(ITEMS, {"policy": "NAP-2014", "format": "csv"})
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert 'filename="nisp-tracker-items.csv"' in response["Content-Disposition"]
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0][:3] == ["policy", "ref", "text"]
+    assert len(rows) == 1 + 20
+    assert {row[0] for row in rows[1:]} == {"NAP-2014"}
+
+
+def test_xlsx_download_has_the_same_filters(reader, plan):
+    response = reader.get(ITEMS, {"agency": "HD-PUNJAB", "format": "xlsx"})
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:2] == ("policy", "ref")
+    expected = PlanItem.objects.filter(responsibilities__agency__code="HD-PUNJAB").count()
+    assert len(rows) == 1 + expected
+    assert all("HD-PUNJAB" in row[3] for row in rows[1:])
+
+
+def test_a_download_with_a_bad_filter_answers_a_json_error(reader, plan):
+    response = reader.get(ITEMS, {"policy": "NOPE", "format": "xlsx"})
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    assert set(response.json()["errors"]) == {"policy"}
+
+
+def test_progress_from_demo_data_is_marked_as_sample(reader, people, moi_item, period):
+    indicator = moi_item.indicators.get()
+    update = approve(moi_item, period, people, indicator_values={indicator.pk: "Met"})
+    type(update).objects.filter(pk=update.pk).update(is_sample=True)  # as seed_demo marks it
+    body = reader.get(f"{ITEMS}{moi_item.pk}/").json()
+    assert body["current_is_sample"] is True
+    assert body["indicators"][0]["latest_actual"]["is_sample"] is True

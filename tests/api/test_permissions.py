@@ -1,0 +1,173 @@
+"""Every endpoint against every kind of caller: the web's permissions, proven for the API.
+
+Reads are open to everyone signed in; drafts stay inside their agency (404 elsewhere); writes
+follow reporting.permissions (403 for a visible record the caller may not change); a read-only
+token may never write, even for a person who could; nobody anonymous gets anything.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+import pytest
+from django.core.files.base import ContentFile
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from interventions.models import PlanItem
+from reporting import services
+from reporting.models import QuarterlyReport
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["anonymous", "officer", "other_officer", "reviewer", "committee", "secretary",
+         "read_only_token"]  # fmt: skip
+SIGNED_IN = {role: 200 for role in ROLES if role != "anonymous"}
+
+
+@dataclass
+class Endpoint:
+    method: str
+    url: str  # formatted with the world's ids
+    expected: dict[str, int]
+    body: dict = field(default_factory=dict)
+    # Whose read-only token tries it: the person who could do it with a full token.
+    read_only_owner: str = "officer"
+
+
+def only(allowed: dict[str, int], default: int = 403) -> dict[str, int]:
+    return {role: allowed.get(role, default) for role in ROLES if role != "anonymous"}
+
+
+# Who may see a draft: its agency (the officer, the reviewer, the officer's own token).
+DRAFT_VISIBLE = {"officer": 200, "reviewer": 200, "read_only_token": 200}
+DRAFT_HIDDEN = {"other_officer": 404, "committee": 404, "secretary": 404}
+NEW_UPDATE = {"status": "in_progress", "percent_complete": 10, "confidence": "green",
+              "narrative": "Started."}  # fmt: skip
+
+# The quarterly reports: the committee's papers, not the agencies'.
+COMMITTEE_READS = only({"committee": 200, "secretary": 200, "read_only_token": 200})
+
+ENDPOINTS = {
+    "api root": Endpoint("get", "/api/v1/", SIGNED_IN),
+    "policies": Endpoint("get", "/api/v1/policies/", SIGNED_IN),
+    "policy": Endpoint("get", "/api/v1/policies/NISP-2018/", SIGNED_IN),
+    "themes": Endpoint("get", "/api/v1/themes/", SIGNED_IN),
+    "theme": Endpoint("get", "/api/v1/themes/{theme}/", SIGNED_IN),
+    "agencies": Endpoint("get", "/api/v1/agencies/", SIGNED_IN),
+    "agency": Endpoint("get", "/api/v1/agencies/MOI/", SIGNED_IN),
+    "periods": Endpoint("get", "/api/v1/periods/?policy=NISP-2018&state=open", SIGNED_IN),
+    "period": Endpoint("get", "/api/v1/periods/{period}/", SIGNED_IN),
+    "items": Endpoint("get", "/api/v1/items/", SIGNED_IN),
+    "items csv": Endpoint("get", "/api/v1/items/?format=csv", SIGNED_IN),
+    "items xlsx": Endpoint("get", "/api/v1/items/?format=xlsx", SIGNED_IN),
+    "item": Endpoint("get", "/api/v1/items/{item}/", SIGNED_IN),
+    "crosswalk": Endpoint("get", "/api/v1/crosswalk/?policy=NAP-2014&ref=4", SIGNED_IN),
+    "item history": Endpoint("get", "/api/v1/items/{item}/updates/", SIGNED_IN),
+    "schema": Endpoint("get", "/api/schema/", SIGNED_IN),
+    "docs": Endpoint("get", "/api/docs/", SIGNED_IN),
+    "create update": Endpoint(
+        "post", "/api/v1/items/{item}/updates/", only({"officer": 201}),
+        body={"period": "{period}", **NEW_UPDATE},
+    ),
+    "read draft": Endpoint("get", "/api/v1/updates/{draft}/", {**DRAFT_VISIBLE, **DRAFT_HIDDEN}),
+    "read submitted": Endpoint("get", "/api/v1/updates/{submitted}/", SIGNED_IN),
+    "patch draft": Endpoint(
+        "patch", "/api/v1/updates/{draft}/", only({"officer": 200, **DRAFT_HIDDEN}),
+        body={"version": 1, "percent_complete": 20},
+    ),
+    "patch submitted": Endpoint(
+        "patch", "/api/v1/updates/{submitted}/", only({"officer": 409}),
+        body={"version": 2, "percent_complete": 20},
+    ),
+    "submit draft": Endpoint(
+        "post", "/api/v1/updates/{draft}/submit/", only({"officer": 200, **DRAFT_HIDDEN}),
+        body={"version": 1},
+    ),
+    "approve": Endpoint(
+        "post", "/api/v1/updates/{submitted}/approve/", only({"reviewer": 200}),
+        read_only_owner="reviewer",
+    ),
+    "reports": Endpoint("get", "/api/v1/reports/", COMMITTEE_READS, read_only_owner="committee"),
+    "report": Endpoint(
+        "get", "/api/v1/reports/{report}/", COMMITTEE_READS, read_only_owner="committee"
+    ),
+    "report file": Endpoint(
+        "get", "/api/v1/reports/{report}/files/{fmt}/", COMMITTEE_READS,
+        read_only_owner="committee",
+    ),
+    "request report": Endpoint(
+        "post", "/api/v1/reports/", only({"secretary": 201}),
+        body={"quarter": "2025Q3", "scope": "NISP-2018"}, read_only_owner="secretary",
+    ),
+    "return": Endpoint(
+        "post", "/api/v1/updates/{submitted}/return/",
+        only({"reviewer": 200, "secretary": 200}),
+        body={"comment": "Attach the minutes."}, read_only_owner="reviewer",
+    ),
+}  # fmt: skip
+
+
+@pytest.fixture
+def world(people, moi_item, period):
+    """One item to report on, and two other MOI items with a draft and a submitted update."""
+    others = PlanItem.objects.filter(
+        policy__code="NISP-2018", responsibilities__agency__code="MOI"
+    ).exclude(pk=moi_item.pk)[:2]
+    officer = people["officer"]
+    data = services.UpdateData(**NEW_UPDATE)
+    draft = services.update_create(user=officer, item=others[0], period=period, data=data)
+    submitted = services.update_create(user=officer, item=others[1], period=period, data=data)
+    services.update_submit(user=officer, update=submitted, version=1)
+    report = QuarterlyReport.objects.create(
+        quarter="2025Q2",
+        scope="NAP-2014",
+        version=1,
+        requested_at=timezone.now(),
+        state="done",
+        pdf=ContentFile(b"%PDF-1.7 a report", name="report.pdf"),
+    )
+    return {"item": moi_item.pk, "period": period.pk, "draft": draft.pk,
+            "submitted": submitted.pk, "theme": moi_item.theme_id, "report": report.pk,
+            "fmt": "pdf"}  # fmt: skip
+
+
+def client_for(role: str, endpoint: Endpoint, people, api_as) -> APIClient:
+    if role == "anonymous":
+        return APIClient()
+    if role == "read_only_token":
+        return api_as(people[endpoint.read_only_owner], read_only=True)
+    person = {"other_officer": "outsider"}.get(role, role)
+    return api_as(people[person])
+
+
+def _path_shape(path: str) -> str:
+    """/api/v1/updates/{id}/submit/ and /api/v1/updates/{draft}/submit/ alike."""
+    return re.sub(r"\{\w+\}|NISP-2018|MOI", "{}", path.split("?")[0])
+
+
+def test_the_matrix_covers_every_operation_in_the_schema(api_as, people, plan):
+    schema = api_as(people["committee"]).get("/api/schema/", HTTP_ACCEPT="application/json")
+    documented = {
+        (method, _path_shape(path))
+        for path, methods in schema.json()["paths"].items()
+        for method in methods
+    }
+    covered = {(e.method, _path_shape(e.url)) for e in ENDPOINTS.values()}
+    assert documented <= covered
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", ENDPOINTS)
+def test_permission_matrix(name, role, world, people, api_as):
+    endpoint = ENDPOINTS[name]
+    client = client_for(role, endpoint, people, api_as)
+    url = endpoint.url.format(**world)
+    body = {k: v.format(**world) if isinstance(v, str) else v for k, v in endpoint.body.items()}
+    if endpoint.method == "get":
+        response = client.get(url)
+    else:
+        response = getattr(client, endpoint.method)(url, body, format="json")
+    expected = 401 if role == "anonymous" else endpoint.expected[role]
+    assert response.status_code == expected, (name, role, response.content[:300])
+    if expected >= 400 and url.startswith("/api/v1/"):
+        assert set(response.json()) == {"code", "detail", "errors"}
