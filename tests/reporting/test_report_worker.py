@@ -36,6 +36,7 @@ def test_worker_builds_a_report_whose_files_match_the_database_and_stay_frozen(
     user_with_role(Role.COMMITTEE_MEMBER, email="member@acis.gov.pk")
     user_with_role(Role.DESK_OFFICER, "MOI", email="officer@interior.gov.pk")
 
+    earlier_mail = set(worker_mail_dir.iterdir())  # the session's worker sends other mail too
     report = wait_until_finished(request_report(client, secretary).pk)
 
     assert (report.state, report.error, report.version) == ("done", "", 1)
@@ -46,7 +47,7 @@ def test_worker_builds_a_report_whose_files_match_the_database_and_stay_frozen(
     in_pdf = figures_in_pdf(report.pdf.path)
     assert in_pdf == {"items": expected["items"], "by_status": expected["by_status"]}
     assert report.snapshot["totals"]["items"] == expected["items"]
-    mail = "".join(path.read_text() for path in worker_mail_dir.iterdir())
+    mail = "".join(p.read_text() for p in set(worker_mail_dir.iterdir()) - earlier_mail)
     assert "member@acis.gov.pk" in mail
     assert f"/reports/{report.pk}/" in mail
     assert "officer@interior.gov.pk" not in mail
