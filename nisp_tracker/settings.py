@@ -132,6 +132,8 @@ REPORTING_DEADLINE_DAYS = env_int("REPORTING_DEADLINE_DAYS", 15)
 REMINDER_DAYS_BEFORE = env_int("REMINDER_DAYS_BEFORE", 7)
 ESCALATE_TO_REVIEWER_DAYS_AFTER = env_int("ESCALATE_TO_REVIEWER_DAYS_AFTER", 1)
 ESCALATE_TO_SECRETARY_DAYS_AFTER = env_int("ESCALATE_TO_SECRETARY_DAYS_AFTER", 7)
+# Where the tracker is served, for links in e-mail (the report-ready notice).
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
@@ -177,6 +179,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "heartbeat": {"task": "nisp_tracker.heartbeat", "schedule": 300.0},
     "ensure-periods": {"task": "reporting.ensure_periods", "schedule": 6 * 3600.0},
     "send-reminders": {"task": "reporting.send_reminders", "schedule": crontab(hour=9, minute=0)},
+    # Daily; requests the quarter's NISP 2018 report once its submission deadline has passed.
+    "schedule-quarterly-reports": {
+        "task": "reporting.schedule_quarterly_reports",
+        "schedule": crontab(hour=6, minute=0),
+    },
 }
 
 # --- Cache: Redis when REDIS_URL is set (shared by every web process, so throttling counts
@@ -246,6 +253,7 @@ SPECTACULAR_SETTINGS = {
         "UpdateStatusEnum": "reporting.models.ProgressUpdate.Status",
         "UpdateStateEnum": "reporting.models.ProgressUpdate.State",
         "PeriodStateEnum": "reporting.models.ReportingPeriod.State",
+        "ReportStateEnum": "reporting.models.QuarterlyReport.State",
     },
 }
 
@@ -268,4 +276,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # WeasyPrint logs every layout step at INFO; only its warnings matter.
+    "loggers": {
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

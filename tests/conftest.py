@@ -57,6 +57,15 @@ def logged_in_client(client, user):
     return client
 
 
+@pytest.fixture
+def eager_tasks():
+    """Run enqueued tasks in the test process (as `make run` does without a broker)."""
+    before = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = before
+
+
 @pytest.fixture(scope="session")
 def worker_mail_dir(tmp_path_factory):
     """Where the worker process writes the e-mail it sends (Django's file backend)."""
@@ -64,7 +73,13 @@ def worker_mail_dir(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def celery_worker(django_db_setup, django_db_blocker, worker_mail_dir):
+def worker_media_dir(tmp_path_factory):
+    """Where the worker process stores files (MEDIA_ROOT), for tests to open what it made."""
+    return tmp_path_factory.mktemp("worker-media")
+
+
+@pytest.fixture(scope="session")
+def celery_worker(django_db_setup, django_db_blocker, worker_mail_dir, worker_media_dir):
     """A real worker process on the Redis in REDIS_URL, on a queue of its own."""
     if not os.environ.get("REDIS_URL"):
         if os.environ.get("CI"):
@@ -77,6 +92,7 @@ def celery_worker(django_db_setup, django_db_blocker, worker_mail_dir):
         extra_env={
             "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
             "EMAIL_FILE_PATH": str(worker_mail_dir),
+            "MEDIA_ROOT": str(worker_media_dir),
         },
     )
     with django_db_blocker.unblock():

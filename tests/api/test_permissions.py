@@ -9,10 +9,13 @@ import re
 from dataclasses import dataclass, field
 
 import pytest
+from django.core.files.base import ContentFile
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from interventions.models import PlanItem
 from reporting import services
+from reporting.models import QuarterlyReport
 
 pytestmark = pytest.mark.django_db
 
@@ -40,6 +43,9 @@ DRAFT_VISIBLE = {"officer": 200, "reviewer": 200, "read_only_token": 200}
 DRAFT_HIDDEN = {"other_officer": 404, "committee": 404, "secretary": 404}
 NEW_UPDATE = {"status": "in_progress", "percent_complete": 10, "confidence": "green",
               "narrative": "Started."}  # fmt: skip
+
+# The quarterly reports: the committee's papers, not the agencies'.
+COMMITTEE_READS = only({"committee": 200, "secretary": 200, "read_only_token": 200})
 
 ENDPOINTS = {
     "api root": Endpoint("get", "/api/v1/", SIGNED_IN),
@@ -81,6 +87,18 @@ ENDPOINTS = {
         "post", "/api/v1/updates/{submitted}/approve/", only({"reviewer": 200}),
         read_only_owner="reviewer",
     ),
+    "reports": Endpoint("get", "/api/v1/reports/", COMMITTEE_READS, read_only_owner="committee"),
+    "report": Endpoint(
+        "get", "/api/v1/reports/{report}/", COMMITTEE_READS, read_only_owner="committee"
+    ),
+    "report file": Endpoint(
+        "get", "/api/v1/reports/{report}/files/{fmt}/", COMMITTEE_READS,
+        read_only_owner="committee",
+    ),
+    "request report": Endpoint(
+        "post", "/api/v1/reports/", only({"secretary": 201}),
+        body={"quarter": "2025Q3", "scope": "NISP-2018"}, read_only_owner="secretary",
+    ),
     "return": Endpoint(
         "post", "/api/v1/updates/{submitted}/return/",
         only({"reviewer": 200, "secretary": 200}),
@@ -100,8 +118,17 @@ def world(people, moi_item, period):
     draft = services.update_create(user=officer, item=others[0], period=period, data=data)
     submitted = services.update_create(user=officer, item=others[1], period=period, data=data)
     services.update_submit(user=officer, update=submitted, version=1)
+    report = QuarterlyReport.objects.create(
+        quarter="2025Q2",
+        scope="NAP-2014",
+        version=1,
+        requested_at=timezone.now(),
+        state="done",
+        pdf=ContentFile(b"%PDF-1.7 a report", name="report.pdf"),
+    )
     return {"item": moi_item.pk, "period": period.pk, "draft": draft.pk,
-            "submitted": submitted.pk, "theme": moi_item.theme_id}  # fmt: skip
+            "submitted": submitted.pk, "theme": moi_item.theme_id, "report": report.pk,
+            "fmt": "pdf"}  # fmt: skip
 
 
 def client_for(role: str, endpoint: Endpoint, people, api_as) -> APIClient:

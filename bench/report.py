@@ -1,0 +1,125 @@
+"""Benchmark: time and peak memory of generating a full quarterly report (all formats).
+
+Each run happens in a fresh child process, so its peak resident memory (maxrss) is the report's
+own. The report version it creates is deleted afterwards, files and all.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/nisp_data_f10 .venv/bin/python bench/report.py
+    .venv/bin/python bench/report.py --database-url postgres://…/f1 --database-url postgres://…/f10
+
+Scale databases come from `manage.py make_scale_data --factor N` (migrated to this branch).
+Targets: under 10 s at factor 1 and under 60 s at factor 10, growing linearly.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def child(scope: str, quarter: str | None) -> dict:
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "nisp_tracker.settings")
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.utils import timezone
+
+    from interventions.models import PlanItem
+    from reporting.models import ProgressUpdate, QuarterlyReport
+    from reporting.quarters import Quarter
+    from reporting.reports import services
+
+    chosen = Quarter.parse(quarter) if quarter else Quarter.of(timezone.localdate()).previous()
+    timings: dict[str, float] = {}
+
+    def timed(name, function):
+        def wrapper(*args, **kwargs):
+            started = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                timings[name] = round(timings.get(name, 0) + time.perf_counter() - started, 2)
+
+        return wrapper
+
+    # Time each stage by wrapping the functions the service calls; behaviour is unchanged.
+    for name in ("committee_figures", "render_pdf", "render_xlsx", "render_csv"):
+        setattr(services, name, timed(name.removeprefix("render_"), getattr(services, name)))
+
+    report = services.report_create_unqueued(quarter=chosen, policy=services.scope_policy(scope))
+    started = time.perf_counter()
+    report = services.report_generate(report.pk)
+    elapsed = time.perf_counter() - started
+    result = {
+        "database": connection.settings_dict["NAME"],
+        "scope": report.scope,
+        "quarter": report.quarter,
+        "state": report.state,
+        "items": PlanItem.objects.count(),
+        "updates": ProgressUpdate.objects.count(),
+        "annex_rows": len(report.snapshot["annex"]),
+        "seconds": round(elapsed, 2),
+        "stages": timings,
+        "kilobytes": {f: getattr(report, f).size // 1024 for f in ("pdf", "xlsx", "csv")},
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    }
+    for field in ("pdf", "xlsx", "csv"):
+        getattr(report, field).delete(save=False)
+    QuarterlyReport.objects.filter(pk=report.pk).delete()
+    return result
+
+
+def run(database_url: str, scope: str, quarter: str | None) -> dict:
+    with tempfile.TemporaryDirectory() as media:
+        env = {
+            **os.environ,
+            "DATABASE_URL": database_url,
+            "MEDIA_ROOT": media,
+            "DEBUG": os.environ.get("DEBUG", "1"),
+            "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+        }
+        command = [sys.executable, __file__, "--child", "--scope", scope]
+        if quarter:
+            command += ["--quarter", quarter]
+        output = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True)
+        if output.returncode:
+            raise SystemExit(output.stderr)
+        return json.loads(output.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url", action="append", dest="urls")
+    parser.add_argument("--scope", default="ALL", help="A policy code, or ALL (the default).")
+    parser.add_argument("--quarter", help="Default: the last completed quarter.")
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(child(args.scope, args.quarter)))
+        return
+    urls = args.urls or [os.environ.get("DATABASE_URL", "")]
+    if not all(urls):
+        raise SystemExit("Give --database-url or set DATABASE_URL.")
+    for url in urls:
+        result = run(url, args.scope, args.quarter)
+        stages = ", ".join(f"{name} {seconds} s" for name, seconds in result["stages"].items())
+        print(
+            f"{result['database']}: {result['scope']} {result['quarter']} {result['state']}; "
+            f"{result['items']} items, {result['updates']} updates, "
+            f"{result['annex_rows']} annex rows; {result['seconds']} s ({stages}); "
+            f"peak RSS {result['peak_rss_mb']} MB; files (KB) {result['kilobytes']}"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,117 @@
+"""The committee's report pages: parse the request, call a service, render the snapshot."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from reporting import permissions
+from reporting.models import QuarterlyReport
+from reporting.reports import services
+from reporting.reports.document import document_context
+from reporting.reports.forms import ReportRequestForm
+
+FORMATS = {"pdf": "application/pdf", "xlsx": None, "csv": "text/csv"}
+
+
+def _require_viewer(user) -> None:
+    if not permissions.can_view_reports(user):
+        raise PermissionDenied("Quarterly reports are for the Advisory Committee.")
+
+
+def _reports():
+    return QuarterlyReport.objects.without_snapshot().select_related(
+        "requested_by", "signed_off_by"
+    )
+
+
+@login_required
+def report_list(request):
+    _require_viewer(request.user)
+    manager = permissions.can_manage_reports(request.user)
+    form = ReportRequestForm(request.POST or None) if manager else None
+    if request.method == "POST":
+        if not manager:
+            raise PermissionDenied("Only the committee secretary requests quarterly reports.")
+        if form.is_valid():
+            try:
+                report = services.report_request(
+                    user=request.user,
+                    quarter=form.cleaned_data["quarter"],
+                    policy=form.cleaned_data["scope"],
+                )
+            except ValidationError as error:
+                form.add_service_errors(error)
+            except services.ConflictError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, f"{report} queued; this page shows when it is done.")
+                return redirect("reporting:report_detail", report_id=report.pk)
+    reports = list(_reports().order_by("-requested_at", "-pk")[:200])
+    rows = [{"report": r, "can_rerun": manager and services.can_rerun(r)} for r in reports]
+    return render(
+        request, "reporting/report_list.html", {"rows": rows, "form": form, "manager": manager}
+    )
+
+
+@login_required
+def report_detail(request, report_id: int):
+    _require_viewer(request.user)
+    report = get_object_or_404(
+        QuarterlyReport.objects.select_related("requested_by", "signed_off_by"), pk=report_id
+    )
+    manager = permissions.can_manage_reports(request.user)
+    context = {
+        "report": report,
+        "manager": manager,
+        "can_rerun": manager and services.can_rerun(report),
+        "can_sign_off": manager
+        and report.state == QuarterlyReport.State.DONE
+        and not report.is_final,
+        "versions": _reports().filter(quarter=report.quarter, scope=report.scope),
+    }
+    if report.state == QuarterlyReport.State.DONE:
+        context.update(document_context(report, report.snapshot))
+    return render(request, "reporting/report_detail.html", context)
+
+
+@login_required
+def report_download(request, report_id: int, fmt: str):
+    _require_viewer(request.user)
+    report = get_object_or_404(_reports(), pk=report_id)
+    if fmt not in FORMATS or not getattr(report, fmt):
+        raise Http404("This report has no such file.")
+    file = getattr(report, fmt)
+    return FileResponse(
+        file.open("rb"),
+        as_attachment=True,
+        filename=file.name.rsplit("/", 1)[-1],
+        **({"content_type": FORMATS[fmt]} if FORMATS[fmt] else {}),
+    )
+
+
+def _act(request, report_id: int, service, done: str):
+    report = get_object_or_404(_reports(), pk=report_id)
+    try:
+        service(user=request.user, report=report)
+    except services.ConflictError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, done)
+    return redirect("reporting:report_detail", report_id=report.pk)
+
+
+@login_required
+@require_POST
+def report_sign_off(request, report_id: int):
+    return _act(request, report_id, services.report_sign_off, "Sign-off recorded; final.")
+
+
+@login_required
+@require_POST
+def report_rerun(request, report_id: int):
+    return _act(request, report_id, services.report_rerun, "Queued to run again.")

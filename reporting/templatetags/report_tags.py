@@ -1,0 +1,44 @@
+"""Filters for rendering a report's frozen snapshot (plain JSON) as a document."""
+
+from __future__ import annotations
+
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def lookup(mapping: dict, key):
+    """mapping[key] in a template, or the key itself when it has no entry."""
+    return mapping.get(key, key) if isinstance(mapping, dict) else key
+
+
+@register.filter
+def share(value) -> str:
+    """A percentage share as the report prints it: 12.5%."""
+    return "–" if value is None else f"{value:g}%"
+
+
+@register.filter
+def change(value) -> str:
+    """A change in percentage points with its sign: +2.5 pp, −1 pp, 0 pp."""
+    if value is None:
+        return "–"
+    if value > 0:
+        return f"+{value:g} pp"
+    if value < 0:
+        return f"−{-value:g} pp"
+    return "0 pp"
+
+
+@register.filter
+def money(value) -> str:
+    """An amount in rupees as the plan states it, grouped by thousands; blank when unknown."""
+    if value is None:
+        return "–"
+    return f"{value:,.2f}".removesuffix(".00")
+
+
+@register.filter
+def joined(values) -> str:
+    return ", ".join(values) if values else "–"

@@ -1,0 +1,70 @@
+"""The quarterly report built by a real Celery worker on Redis, checked against the database."""
+
+import pytest
+from django.urls import reverse
+
+from agencies.models import User
+from reporting.models import QuarterlyReport
+from tests.factories import ProgressUpdateFactory, quarter_period, user_with_role
+from tests.reporting.reports import (
+    expected_from_database,
+    figures_in_pdf,
+    figures_in_xlsx,
+    seed_quarter,
+    wait_until_finished,
+)
+
+pytestmark = pytest.mark.integration
+Role = User.Role
+
+
+def request_report(client, secretary) -> QuarterlyReport:
+    client.force_login(secretary)
+    response = client.post(
+        reverse("reporting:report_list"), {"quarter": "2025Q3", "scope": "NISP-2018"}
+    )
+    assert response.status_code == 302, response.content
+    return QuarterlyReport.objects.latest("pk")
+
+
+def test_worker_builds_a_report_whose_files_match_the_database_and_stay_frozen(
+    celery_worker, committed_plan, worker_media_dir, worker_mail_dir, client, settings
+):
+    settings.MEDIA_ROOT = worker_media_dir
+    items = seed_quarter()
+    secretary = user_with_role(Role.COMMITTEE_SECRETARY, email="secretary@acis.gov.pk")
+    user_with_role(Role.COMMITTEE_MEMBER, email="member@acis.gov.pk")
+    user_with_role(Role.DESK_OFFICER, "MOI", email="officer@interior.gov.pk")
+
+    earlier_mail = set(worker_mail_dir.iterdir())  # the session's worker sends other mail too
+    report = wait_until_finished(request_report(client, secretary).pk)
+
+    assert (report.state, report.error, report.version) == ("done", "", 1)
+    expected = expected_from_database()
+    assert expected["by_status"]["Delayed"] == 1, "the seed is what the test thinks it is"
+    in_xlsx = figures_in_xlsx(report.xlsx.path)
+    assert in_xlsx == expected
+    in_pdf = figures_in_pdf(report.pdf.path)
+    assert in_pdf == {"items": expected["items"], "by_status": expected["by_status"]}
+    assert report.snapshot["totals"]["items"] == expected["items"]
+    mail = "".join(p.read_text() for p in set(worker_mail_dir.iterdir()) - earlier_mail)
+    assert "member@acis.gov.pk" in mail
+    assert f"/reports/{report.pk}/" in mail
+    assert "officer@interior.gov.pk" not in mail
+
+    # A later edit: another item approved as completed for the same quarter.
+    ProgressUpdateFactory(
+        item=items[5], period=quarter_period("NISP-2018", "2025Q3"), status="completed"
+    )
+    assert expected_from_database() != expected
+    assert figures_in_xlsx(report.xlsx.path) == expected
+    assert figures_in_pdf(report.pdf.path) == in_pdf
+    page = client.get(reverse("reporting:report_detail", args=[report.pk]))
+    assert f'data-status="completed">{expected["by_status"]["Completed"]}<' in page.content.decode()
+
+    # Regenerating makes version 2 with the new figures and keeps version 1 as it was.
+    second = wait_until_finished(request_report(client, secretary).pk)
+    assert (second.state, second.version) == ("done", 2)
+    assert figures_in_xlsx(second.xlsx.path) == expected_from_database()
+    assert figures_in_xlsx(report.xlsx.path) == expected
+    assert QuarterlyReport.objects.filter(quarter="2025Q3", scope="NISP-2018").count() == 2
