@@ -16,8 +16,12 @@ FILE_FORMATS = ("pdf", "xlsx", "csv")
 
 
 class ReportSerializer(serializers.ModelSerializer):
-    requested_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    signed_off_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    requested_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True, help_text="Null when beat asked."
+    )
+    signed_off_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
     files = serializers.SerializerMethodField(
         help_text="Download URLs (API) of the PDF, XLSX and CSV once the report is done."
     )

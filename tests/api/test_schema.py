@@ -112,3 +112,28 @@ def test_errors_answer_as_documented(openapi, api_as, people, moi_item, period):
     assert [r.status_code for r in responses] == [401, 400, 404, 403, 400]
     for response in responses:
         check(openapi, response)
+
+
+def test_report_endpoints_answer_as_documented(openapi, api_as, people, plan):
+    from reporting.quarters import Quarter
+    from reporting.reports import services
+    from tests.reporting.reports import seed_quarter
+
+    seed_quarter()
+    report = services.report_request(
+        user=people["secretary"], quarter=Quarter.parse("2025Q3"), policy=None
+    )
+    services.report_generate(report.pk)
+    committee, secretary = api_as(people["committee"]), api_as(people["secretary"])
+    responses = [
+        committee.get("/api/v1/reports/"),
+        committee.get(f"/api/v1/reports/{report.pk}/"),
+        committee.get(f"/api/v1/reports/{report.pk}/files/csv/"),
+        secretary.post(
+            "/api/v1/reports/", {"quarter": "2025Q3", "scope": "NISP-2018"}, format="json"
+        ),
+        secretary.post("/api/v1/reports/", {"quarter": "2025Q9", "scope": "ALL"}, format="json"),
+    ]
+    assert [r.status_code for r in responses] == [200, 200, 200, 201, 400]
+    for response in responses:
+        check(openapi, response)
