@@ -1,5 +1,7 @@
 """The quarterly report built by a real Celery worker on Redis, checked against the database."""
 
+import time
+
 import pytest
 from django.urls import reverse
 
@@ -68,3 +70,48 @@ def test_worker_builds_a_report_whose_files_match_the_database_and_stay_frozen(
     assert figures_in_xlsx(second.xlsx.path) == expected_from_database()
     assert figures_in_xlsx(report.xlsx.path) == expected
     assert QuarterlyReport.objects.filter(quarter="2025Q3", scope="NISP-2018").count() == 2
+
+
+def wait_for_state(report_id: int, state: str, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        current = QuarterlyReport.objects.get(pk=report_id).state
+        if current == state:
+            return
+        assert current not in ("done", "failed"), f"the report ended ({current}) before the kill"
+        time.sleep(0.05)
+    raise AssertionError(f"Report {report_id} never reached {state}")
+
+
+def test_a_worker_killed_mid_report_leaves_it_running_and_run_again_completes_it(
+    celery_worker, committed_plan, worker_media_dir, client, settings
+):
+    settings.MEDIA_ROOT = worker_media_dir
+    seed_quarter()
+    secretary = user_with_role(Role.COMMITTEE_SECRETARY, username="secretary.kill")
+    client.force_login(secretary)
+    # Every policy: the largest report, so the kill lands while it is being drawn.
+    client.post(reverse("reporting:report_list"), {"quarter": "2025Q3", "scope": "ALL"})
+    report = QuarterlyReport.objects.latest("pk")
+    try:
+        wait_for_state(report.pk, "running")
+        celery_worker.process.kill()  # SIGKILL: no cleanup, as when a machine dies
+        celery_worker.process.wait()
+        time.sleep(1)
+        report.refresh_from_db()
+        assert (report.state, report.pdf.name) == ("running", "")
+        page = client.get(reverse("reporting:report_list")).content.decode()
+        assert "Run again" not in page, "a running report is not rerun before the time limit"
+    finally:
+        celery_worker.start()
+
+    # Past the task time limit no worker can still be on it: the secretary runs it again.
+    settings.CELERY_TASK_TIME_LIMIT = 1
+    time.sleep(1.1)
+    assert "Run again" in client.get(reverse("reporting:report_list")).content.decode()
+    response = client.post(reverse("reporting:report_rerun", args=[report.pk]))
+    assert response.status_code == 302
+    finished = wait_until_finished(report.pk)
+    assert (finished.state, finished.version, finished.error) == ("done", 1, "")
+    assert all(getattr(finished, fmt).name for fmt in ("pdf", "xlsx", "csv"))
+    assert QuarterlyReport.objects.filter(quarter="2025Q3", scope="ALL").count() == 1
