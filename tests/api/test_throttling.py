@@ -1,5 +1,7 @@
 """Throttling: each token has its own budget, a signed-in browser another (rates in settings)."""
 
+import uuid
+
 import pytest
 from rest_framework.test import APIClient
 
@@ -13,6 +15,11 @@ URL = "/api/v1/policies/"
 
 @pytest.fixture
 def low_rates(settings):
+    # Counts start at zero: ids repeat across tests on SQLite (rolled back), so each test
+    # counts under a key prefix of its own, on the same cache backend (Redis in CI).
+    settings.CACHES = {
+        "default": {**settings.CACHES["default"], "KEY_PREFIX": f"test-{uuid.uuid4().hex}"}
+    }
     settings.REST_FRAMEWORK = {
         **settings.REST_FRAMEWORK,
         "DEFAULT_THROTTLE_RATES": {"token": "3/minute", "user": "2/minute"},
