@@ -54,6 +54,12 @@ class PlanItemFilter(django_filters.FilterSet):
         model = PlanItem
         fields = ["q", "policy", "theme", "agency", "status", "priority", "term"]
 
+    @property
+    def qs(self):
+        # A unique last sort key, so that pages (web and API) never overlap or skip an item.
+        queryset = super().qs
+        return queryset.order_by(*queryset.query.order_by, "pk")
+
     def search(self, queryset, name, value):
         return queryset.filter(Q(text__icontains=value) | Q(ref__iexact=value))
 

@@ -36,7 +36,7 @@ def items_for_api() -> QuerySet[PlanItem]:
     indicators = with_latest_actual(Indicator.objects.all())
     return with_current_status(
         items_for_export(indicators=indicators).select_related("theme__parent__parent")
-    ).order_by("policy__position", "position", "pk")
+    ).order_by("policy__position", "position")
 
 
 def item_for_page(user: User) -> QuerySet[PlanItem]:

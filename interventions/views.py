@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from interventions.api.renderers import CSVRenderer
 from interventions.export import ITEM_TABLE_COLUMNS, item_table_rows
 from interventions.filters import PlanItemFilter
 from interventions.models import Policy
@@ -19,6 +17,7 @@ from interventions.selectors import (
     nap_crosswalk,
     policies_with_counts,
 )
+from nisp_tracker.pagination import PageFirstPaginator
 from reporting import permissions
 from reporting.forms import CommentForm
 
@@ -33,10 +32,10 @@ def home(request):
 @login_required
 def item_list(request):
     filterset = PlanItemFilter(request.GET or None, queryset=items_for_list())
-    items = filterset.qs if filterset.is_bound and filterset.is_valid() else items_for_list()
+    items = filterset.qs if filterset.is_valid() else filterset.queryset
     if request.GET.get("format") == "csv":
         return _items_csv(items)
-    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = PageFirstPaginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -47,11 +46,9 @@ def item_list(request):
 
 
 def _items_csv(items) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    table = {"columns": ITEM_TABLE_COLUMNS, "rows": item_table_rows(items)}
+    response = HttpResponse(CSVRenderer().render(table), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="nisp-tracker-items.csv"'
-    writer = csv.writer(response)
-    writer.writerow(ITEM_TABLE_COLUMNS)
-    writer.writerows(item_table_rows(items))
     return response
 
 

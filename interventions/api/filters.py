@@ -35,12 +35,6 @@ class ItemApiFilter(PlanItemFilter):
             | Exists(responsibilities)
         )
 
-    @property
-    def qs(self):
-        # A unique last sort key, so that pages never overlap or skip an item.
-        queryset = super().qs
-        return queryset.order_by(*queryset.query.order_by, "pk")
-
 
 class ThemeFilter(django_filters.FilterSet):
     policy = django_filters.ModelChoiceFilter(

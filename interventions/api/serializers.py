@@ -12,7 +12,7 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from interventions.export import item_as_dict, theme_path
+from interventions.export import item_as_dict, source_of, theme_path
 from interventions.models import Indicator, ItemLink, PlanItem, Policy, Responsibility, Theme
 from nisp_tracker.api.fields import NumberOrTextField
 from reporting.models import ProgressUpdate
@@ -171,4 +171,4 @@ class CrosswalkLinkSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(SourceSerializer)
     def get_source(self, link: ItemLink) -> dict:
-        return {"file": link.source_file, "lines": link.source_lines}
+        return source_of(link)
