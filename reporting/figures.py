@@ -17,7 +17,7 @@ from decimal import Decimal
 from itertools import groupby
 from operator import itemgetter
 
-from django.db.models import F, Q, QuerySet, Window
+from django.db.models import F, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
@@ -71,7 +71,7 @@ def committee_figures(
         ),
         "by_agency": agencies,
         "by_term": _grouped(ordered, lambda row: (row["term"], row["term_label"])),
-        "priorities": _priorities(policy, rows),
+        "priorities": _priorities(policy, items, rows),
         "trend": _trend(items, quarter, rows),
         "attention": _attention(ordered),
         "not_reported": [_ref(row) for row in ordered if not row["reported"]],
@@ -299,12 +299,12 @@ def _grouped(rows: list[dict], key_of) -> list[dict]:
     ]
 
 
-def _priorities(policy: Policy | None, rows: dict[int, dict]) -> list[dict]:
+def _priorities(policy: Policy | None, items: QuerySet[Item], rows: dict[int, dict]) -> list[dict]:
     priorities = Priority.objects.select_related("policy").order_by("policy__position", "rank")
     if policy is not None:
         priorities = priorities.filter(policy=policy)
     members: dict[int, list[dict]] = defaultdict(list)
-    links = Item.priorities.through.objects.filter(priority__in=priorities, planitem_id__in=rows)
+    links = Item.priorities.through.objects.filter(priority__in=priorities, planitem__in=items)
     for priority_id, item_id in links.values_list("priority_id", "planitem_id"):
         members[priority_id].append(rows[item_id])
     return [
@@ -486,7 +486,6 @@ def _indicators(items: QuerySet[Item], quarter: Quarter) -> list[dict]:
         actuals[value["indicator_id"]] = value
     indicators = (
         Indicator.objects.filter(item__in=items)
-        .filter(Q(target__isnull=False) | Q(pk__in=list(actuals)))
         .order_by("item__policy__position", "item__position", "position")
         .values(
             "pk", "item_id", "item__policy__code", "item__ref", "description", "measure", "unit",
@@ -495,6 +494,8 @@ def _indicators(items: QuerySet[Item], quarter: Quarter) -> list[dict]:
     )  # fmt: skip
     rows = []
     for indicator in indicators:
+        if indicator["target"] is None and indicator["pk"] not in actuals:
+            continue  # nothing to set against anything
         actual = actuals.get(indicator["pk"], {})
         number = _money(actual.get("number"))
         target = _money(indicator["target"])

@@ -56,7 +56,7 @@ def recipients_for(step: str, agency: Agency) -> list[str]:
 
 
 def _message(step: str, period: ReportingPeriod, agency: Agency, items: list[PlanItem]) -> str:
-    lines = [f"- {item.policy.code} {item.ref}: {item.text[:120]}" for item in items]
+    lines = [f"- {period.policy.code} {item.ref}: {item.text[:120]}" for item in items]
     if step == Step.OFFICERS:
         opening = f"{agency.name} has not yet submitted progress on these items for {period.label}."
     elif step == Step.REVIEWER:

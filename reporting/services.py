@@ -26,6 +26,7 @@ from reporting.models import (
     ProgressUpdate,
     ReportingPeriod,
 )
+from reporting.quarters import Quarter
 
 Confidence = ProgressUpdate.Confidence
 Status = ProgressUpdate.Status
@@ -305,10 +306,8 @@ def comment_add(
 
 
 def quarter_of(day: datetime.date) -> tuple[str, datetime.date, datetime.date]:
-    quarter = (day.month - 1) // 3
-    start = datetime.date(day.year, quarter * 3 + 1, 1)
-    next_start = datetime.date(day.year + (quarter == 3), (quarter * 3 + 3) % 12 + 1, 1)
-    return f"{day.year}Q{quarter + 1}", start, next_start - datetime.timedelta(days=1)
+    quarter = Quarter.of(day)
+    return quarter.label, quarter.start, quarter.end
 
 
 def month_of(day: datetime.date) -> tuple[str, datetime.date, datetime.date]:
