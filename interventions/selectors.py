@@ -44,7 +44,7 @@ def item_for_page(user: User) -> QuerySet[PlanItem]:
     updates = (
         updates_visible_to(user)
         .select_related("period", "agency", "author", "reviewed_by")
-        .prefetch_related("evidence", "comments__author")
+        .prefetch_related("evidence")
         .order_by("-period__start", "agency__code")
     )
     return with_current_status(
@@ -71,10 +71,8 @@ def item_for_page(user: User) -> QuerySet[PlanItem]:
             Prefetch("links_in", queryset=ItemLink.objects.select_related("from_item__policy")),
             Prefetch("updates", queryset=updates, to_attr="visible_updates"),
             "priorities",
-            "sub_items",
             "context_notes",
             "comments__author",
-            "budget_determined_by",
         )
     )
 

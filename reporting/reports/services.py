@@ -58,12 +58,16 @@ def _validate_request(quarter: Quarter, scope: str, today: datetime.date) -> Non
         raise ValidationError(
             {"quarter": [f"{quarter} has not begun: a report covers a quarter under way or past."]}
         )
-    signed = QuarterlyReport.objects.filter(
-        quarter=quarter.label, scope=scope, signed_off_at__isnull=False
-    ).first()
+    signed = (
+        QuarterlyReport.objects.filter(
+            quarter=quarter.label, scope=scope, signed_off_at__isnull=False
+        )
+        .values_list("version", flat=True)
+        .first()
+    )
     if signed:
         raise ValidationError(
-            {"quarter": [f"Version {signed.version} of this report is signed off and final."]}
+            {"quarter": [f"Version {signed} of this report is signed off and final."]}
         )
 
 
@@ -134,7 +138,7 @@ def report_rerun(*, user: User, report: QuarterlyReport) -> QuarterlyReport:
     """Queue a failed or stuck version again; it keeps its version number."""
     if not permissions.can_manage_reports(user):
         raise PermissionDenied("Only the committee secretary reruns quarterly reports.")
-    report = QuarterlyReport.objects.select_for_update().get(pk=report.pk)
+    report = QuarterlyReport.objects.without_snapshot().select_for_update().get(pk=report.pk)
     if not can_rerun(report):
         raise ConflictError(f"A {report.get_state_display().lower()} report is not run again.")
     report.state = State.QUEUED
@@ -148,7 +152,7 @@ def report_sign_off(*, user: User, report: QuarterlyReport) -> QuarterlyReport:
     """Record the committee's sign-off on a generated version; it becomes final."""
     if not permissions.can_manage_reports(user):
         raise PermissionDenied("Only the committee secretary records the committee's sign-off.")
-    report = QuarterlyReport.objects.select_for_update().get(pk=report.pk)
+    report = QuarterlyReport.objects.without_snapshot().select_for_update().get(pk=report.pk)
     if report.state != State.DONE:
         raise ConflictError("Only a generated report can be signed off.")
     if report.is_final:
@@ -158,10 +162,11 @@ def report_sign_off(*, user: User, report: QuarterlyReport) -> QuarterlyReport:
             quarter=report.quarter, scope=report.scope, signed_off_at__isnull=False
         )
         .exclude(pk=report.pk)
+        .values_list("version", flat=True)
         .first()
     )
     if other:
-        raise ConflictError(f"Version {other.version} of this report is already signed off.")
+        raise ConflictError(f"Version {other} of this report is already signed off.")
     report.signed_off_by = user
     report.signed_off_at = timezone.now()
     report.save(update_fields=["signed_off_by", "signed_off_at"])
@@ -244,7 +249,10 @@ def report_generate(report_id: int) -> QuarterlyReport:
             "csv": ContentFile(render_csv(snapshot), name=f"{stem}-annex.csv"),
         }
         with transaction.atomic():
-            current = QuarterlyReport.objects.select_for_update().get(pk=report_id)
+            # The snapshot is already written: neither read nor write it again.
+            current = (
+                QuarterlyReport.objects.without_snapshot().select_for_update().get(pk=report_id)
+            )
             if current.state == State.DONE:
                 # Another delivery of the task finished first.
                 return current
@@ -253,7 +261,8 @@ def report_generate(report_id: int) -> QuarterlyReport:
             current.state = State.DONE
             current.finished_at = timezone.now()
             current.error = ""
-            current.save()
+            current.save(update_fields=[*files, "state", "finished_at", "error"])
+            current.snapshot = snapshot
             transaction.on_commit(lambda: report_notify(current))
         return current
     except Exception as error:
