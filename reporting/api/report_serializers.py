@@ -10,9 +10,10 @@ from rest_framework import serializers
 
 from reporting.models import QuarterlyReport
 from reporting.quarters import Quarter
+from reporting.reports.files import FILE_TYPES
 from reporting.reports.services import SCHEDULED_SCOPE, scope_policy
 
-FILE_FORMATS = ("pdf", "xlsx", "csv")
+FILE_FORMATS = tuple(FILE_TYPES)
 
 
 class ReportSerializer(serializers.ModelSerializer):

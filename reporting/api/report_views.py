@@ -3,7 +3,6 @@ requests new versions. Views parse and call reporting.reports.services."""
 
 from __future__ import annotations
 
-from django.http import FileResponse, Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, permissions, status, viewsets
@@ -19,12 +18,7 @@ from reporting.api.report_serializers import (
 from reporting.models import QuarterlyReport
 from reporting.permissions import can_view_reports
 from reporting.reports import services
-
-CONTENT_TYPES = {
-    "pdf": "application/pdf",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "csv": "text/csv",
-}
+from reporting.reports.files import FILE_TYPES, report_file_response
 
 
 class CanViewReports(permissions.BasePermission):
@@ -70,19 +64,10 @@ class ReportViewSet(
         parameters=[OpenApiParameter("fmt", str, OpenApiParameter.PATH, enum=FILE_FORMATS)],
         responses={
             (200, content_type): OpenApiResponse(OpenApiTypes.BINARY, description=f"The {fmt}.")
-            for fmt, content_type in CONTENT_TYPES.items()
+            for fmt, content_type in FILE_TYPES.items()
         },
     )
     @action(detail=True, url_path=r"files/(?P<fmt>pdf|xlsx|csv)", url_name="file")
     def file(self, request, pk=None, fmt=None):
         """One of the report's files, as an attachment."""
-        report = self.get_object()
-        stored = getattr(report, fmt)
-        if not stored:
-            raise Http404("The report has no files yet.")
-        return FileResponse(
-            stored.open("rb"),
-            as_attachment=True,
-            filename=stored.name.rsplit("/", 1)[-1],
-            content_type=CONTENT_TYPES[fmt],
-        )
+        return report_file_response(self.get_object(), fmt)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -13,9 +12,8 @@ from reporting import permissions
 from reporting.models import QuarterlyReport
 from reporting.reports import services
 from reporting.reports.document import document_context
+from reporting.reports.files import report_file_response
 from reporting.reports.forms import ReportRequestForm
-
-FORMATS = {"pdf": "application/pdf", "xlsx": None, "csv": "text/csv"}
 
 
 def _require_viewer(user) -> None:
@@ -83,15 +81,7 @@ def report_detail(request, report_id: int):
 def report_download(request, report_id: int, fmt: str):
     _require_viewer(request.user)
     report = get_object_or_404(_reports(), pk=report_id)
-    if fmt not in FORMATS or not getattr(report, fmt):
-        raise Http404("This report has no such file.")
-    file = getattr(report, fmt)
-    return FileResponse(
-        file.open("rb"),
-        as_attachment=True,
-        filename=file.name.rsplit("/", 1)[-1],
-        **({"content_type": FORMATS[fmt]} if FORMATS[fmt] else {}),
-    )
+    return report_file_response(report, fmt)
 
 
 def _act(request, report_id: int, service, done: str):
