@@ -45,9 +45,12 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "simple_history",
     "django_htmx",
+    "core",
     "agencies",
     "interventions",
     "reporting",
+    "committee",
+    "demo",
 ]
 
 MIDDLEWARE = [
