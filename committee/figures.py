@@ -28,6 +28,7 @@ from interventions.models import PlanItem as Item
 from reporting import status
 from reporting.models import IndicatorValue, ProgressUpdate
 from reporting.status import overdue_condition, with_current_status
+from reporting.update_fields import REPORTED_FIELDS
 
 Status = ProgressUpdate.Status
 Confidence = ProgressUpdate.Confidence
@@ -104,17 +105,9 @@ def _item_rows(items: QuerySet[Item], quarter: Quarter, as_of: datetime.date) ->
         items,
         quarter.end,
         "agency__code",
-        "status",
-        "percent_complete",
-        "confidence",
-        "confidence_rationale",
+        *REPORTED_FIELDS,
         "reviewed_at",
         "period__label",
-        "narrative",
-        "challenges",
-        "next_steps",
-        "budget_released",
-        "budget_spent",
         "is_sample",
     )
     previous = status.latest_approved_by_item(items, quarter.previous().end, "status", "confidence")
