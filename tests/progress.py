@@ -4,8 +4,11 @@ items, one person per role) and helpers to fill the update form."""
 import datetime
 
 import pytest
+from django.conf import settings
+from django.utils import timezone
 
 from agencies.models import User
+from core.quarters import Quarter
 from interventions.models import PlanItem
 from reporting import update_fields
 from reporting.models import ProgressUpdate, ReportingPeriod
@@ -17,13 +20,14 @@ Role = User.Role
 
 @pytest.fixture
 def period(plan):
-    """The open NISP 2018 quarter."""
+    """The open NISP 2018 quarter: the one the frozen test day falls in."""
+    quarter = Quarter.of(timezone.localdate())
     return ReportingPeriod.objects.create(
         policy_id=PlanItem.objects.get(policy__code="NISP-2018", ref="1").policy_id,
-        label="2026Q4",
-        start=datetime.date(2026, 10, 1),
-        end=datetime.date(2026, 12, 31),
-        deadline=datetime.date(2027, 1, 15),
+        label=quarter.label,
+        start=quarter.start,
+        end=quarter.end,
+        deadline=quarter.end + datetime.timedelta(days=settings.REPORTING_DEADLINE_DAYS),
     )
 
 

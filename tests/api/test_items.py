@@ -50,7 +50,7 @@ def test_an_item_shows_its_latest_approved_status_and_actuals(reader, people, mo
     assert body["last_approved_update"] == timezone.localdate().isoformat()
     assert body["indicators"][0]["id"] == indicator.pk
     assert body["indicators"][0]["latest_actual"] == {
-        "period": "2026Q4",
+        "period": period.label,
         "value": "2 of 4 committees",
         "is_sample": False,
     }

@@ -38,10 +38,11 @@ def test_periods_filter_by_policy_and_state(reader, period):
         deadline="2026-10-15", state="locked",
     )  # fmt: skip
     body = reader.get("/api/v1/periods/", {"policy": "NISP-2018", "state": "open"}).json()
-    assert [(p["label"], p["state"]) for p in body["results"]] == [("2026Q4", "open")]
+    assert [(p["label"], p["state"]) for p in body["results"]] == [(period.label, "open")]
     assert body["results"][0] == {
-        "id": period.pk, "policy": "NISP-2018", "label": "2026Q4", "start": "2026-10-01",
-        "end": "2026-12-31", "deadline": "2027-01-15", "state": "open",
+        "id": period.pk, "policy": "NISP-2018", "label": period.label,
+        "start": period.start.isoformat(), "end": period.end.isoformat(),
+        "deadline": period.deadline.isoformat(), "state": "open",
     }  # fmt: skip
 
 

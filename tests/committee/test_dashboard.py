@@ -5,19 +5,20 @@ import re
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from agencies.models import User
 from core.quarters import Quarter
 from interventions.models import PlanItem
 from reporting.models import ProgressUpdate
 from tests.committee.chart_reader import read_charts, svg_counts, table_counts
+from tests.conftest import TEST_TODAY
 from tests.factories import ProgressUpdateFactory, UserFactory, quarter_period, user_with_role
 
 pytestmark = pytest.mark.django_db
 
 URL = reverse("committee:dashboard")
-THIS_QUARTER = Quarter.of(timezone.localdate())
+# The frozen test day (tests/conftest.py), read at import: the clock is frozen there too.
+THIS_QUARTER = Quarter.of(TEST_TODAY)
 LAST_QUARTER = THIS_QUARTER.previous()
 STATUSES = ("on_track", "delayed", "completed", "at_risk")
 SECTIONS = [
