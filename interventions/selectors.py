@@ -69,6 +69,7 @@ def item_for_page(user: User) -> QuerySet[PlanItem]:
             ),
             Prefetch("links_out", queryset=ItemLink.objects.select_related("to_item__policy")),
             Prefetch("links_in", queryset=ItemLink.objects.select_related("from_item__policy")),
+            "policy_links_out__to_policy",
             Prefetch("updates", queryset=updates, to_attr="visible_updates"),
             "priorities",
             "context_notes",
@@ -146,7 +147,11 @@ def nap_crosswalk(as_of: datetime.date | None = None) -> list[dict]:
             as_of=as_of,
         ).select_related("policy")
     }
-    points = PlanItem.objects.filter(policy__code="NAP-2014").order_by("position")
+    points = (
+        PlanItem.objects.filter(policy__code="NAP-2014")
+        .order_by("position")
+        .prefetch_related("policy_links_out__to_policy")
+    )
     rows = []
     for point in with_current_status(points, as_of=as_of):
         nisp = [
@@ -160,5 +165,8 @@ def nap_crosswalk(as_of: datetime.date | None = None) -> list[dict]:
             for link in links
             if link.from_item.policy.code == "NSP-2022" and link.to_item_id in targets
         }
-        rows.append({"point": point, "nisp": nisp, "nsp": list(nsp.values())})
+        whole = [lk for lk in point.policy_links_out.all() if lk.to_policy.code == "NISP-2018"]
+        rows.append(
+            {"point": point, "nisp": nisp, "whole_policy": whole, "nsp": list(nsp.values())}
+        )
     return rows
