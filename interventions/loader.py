@@ -29,9 +29,9 @@ from interventions.models import (
     ItemLink,
     PlanItem,
     Policy,
+    PolicyLink,
     Priority,
     Responsibility,
-    PolicyLink,
     Theme,
 )
 

@@ -34,7 +34,9 @@ def test_unsupported_links_are_gone_and_weak_ones_say_why(plan):
         return ItemLink.objects.filter(from_item__ref=frm, to_item__ref=to)
 
     assert not link("NSP-IS-TER-01", "15").exists()
-    weak = {(lk.from_item.ref, lk.to_item.ref) for lk in ItemLink.objects.exclude(uncertain_reason="")}
+    weak = {
+        (lk.from_item.ref, lk.to_item.ref) for lk in ItemLink.objects.exclude(uncertain_reason="")
+    }
     assert weak == {("13", "54"), ("15", "58"), ("18", "58"), ("2", "30")}
 
 

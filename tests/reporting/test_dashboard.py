@@ -168,7 +168,7 @@ def test_anonymous_visitor_is_sent_to_log_in(client, plan):
 
 
 def test_every_signed_in_role_may_view(client, plan):
-    client.force_login(user_with_role(User.Role.DESK_OFFICER, "HD-PUNJAB"))
+    client.force_login(user_with_role(User.Role.DESK_OFFICER, "HD-KP"))
     assert client.get(URL).status_code == 200
 
 
