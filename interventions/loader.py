@@ -1,12 +1,13 @@
 """Load the policy fixtures into the database: all files in one transaction, nothing on error.
 
-The loader owns what the sources say (texts, wordings, references) and never overwrites what people
-fill in later (indicator units and targets, a term the committee set, an owner the secretary
-assigned); a record is saved only when its source-owned fields changed, so a rerun writes no history.
+The loader owns what the sources say (texts, wordings, references) and never overwrites what
+people fill in later (indicator units and targets, a term the committee set, an owner the
+secretary assigned); a record is saved only when its source-owned fields changed, so a rerun
+writes no history.
 
-It removes only what it owns and the fixtures no longer state: a responsibility, a cross-policy link,
-a registry body. Progress data is never removed: an item that loses an owner keeps its updates, and a
-body that people or records still refer to is refused with the references named.
+It removes only what it owns and the fixtures no longer state: a responsibility, a cross-policy
+link, a registry body. Progress data is never removed: an item that loses an owner keeps its
+updates, and a body that people or records still refer to is refused with the references named.
 """
 
 from __future__ import annotations

@@ -73,7 +73,7 @@ def test_a_removed_body_people_still_belong_to_is_refused(plan):
         code="HD-PUNJAB", name="Home Department Punjab", kind="home_department"
     )
     user_with_role(User.Role.DESK_OFFICER, "HD-PUNJAB", username="officer.old")
-    with pytest.raises(FixtureError, match="HD-PUNJAB .* 1 users still refer to it"):
+    with pytest.raises(FixtureError, match=r"HD-PUNJAB .* 1 users still refer to it"):
         load_policies()
     assert Agency.objects.filter(pk=old.pk).exists()
 
