@@ -184,7 +184,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "send-reminders": {"task": "reporting.send_reminders", "schedule": crontab(hour=9, minute=0)},
     # Daily; requests the quarter's NISP 2018 report once its submission deadline has passed.
     "schedule-quarterly-reports": {
-        "task": "reporting.schedule_quarterly_reports",
+        "task": "committee.schedule_quarterly_reports",
         "schedule": crontab(hour=6, minute=0),
     },
 }
@@ -214,18 +214,18 @@ REST_FRAMEWORK = {
         "rest_framework.permissions.IsAuthenticated",
         "agencies.api.permissions.ReadOnlyTokenCannotWrite",
     ],
-    "DEFAULT_THROTTLE_CLASSES": ["nisp_tracker.api.throttling.PerClientRateThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": ["agencies.api.throttling.PerClientRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {
         "token": env_str("API_THROTTLE_RATE_TOKEN", "3000/hour"),
         "user": env_str("API_THROTTLE_RATE_USER", "3000/hour"),
     },
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
-    "DEFAULT_PAGINATION_CLASS": "nisp_tracker.api.pagination.ApiPagination",
+    "DEFAULT_PAGINATION_CLASS": "core.api.pagination.ApiPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "EXCEPTION_HANDLER": "nisp_tracker.api.exceptions.api_exception_handler",
+    "EXCEPTION_HANDLER": "core.api.exceptions.api_exception_handler",
     # Amounts are JSON numbers, as in the open-data export.
     "COERCE_DECIMAL_TO_STRING": False,
 }
@@ -249,14 +249,14 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_PATCH": False,
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "nisp_tracker.api.schema.add_error_responses",
+        "core.api.schema.add_error_responses",
     ],
     "ENUM_NAME_OVERRIDES": {
         "CadenceEnum": "interventions.models.Cadence",
         "UpdateStatusEnum": "reporting.models.ProgressUpdate.Status",
         "UpdateStateEnum": "reporting.models.ProgressUpdate.State",
         "PeriodStateEnum": "reporting.models.ReportingPeriod.State",
-        "ReportStateEnum": "reporting.models.QuarterlyReport.State",
+        "ReportStateEnum": "committee.models.QuarterlyReport.State",
     },
 }
 

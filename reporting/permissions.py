@@ -3,8 +3,8 @@
 Everyone signed in reads the plan. Drafts are seen only inside their agency. Desk officers write
 for their agency's items (directly responsible or named through a group wording); agency
 reviewers approve or return their agency's submissions; the committee secretary manages periods
-and may return any update, requests quarterly reports and records their sign-off; committee
-members read everything (the quarterly reports included) and comment.
+and may return any update, and comments; committee members read everything and comment. Who reads
+the quarterly reports is the committee's rule (committee.permissions).
 """
 
 from __future__ import annotations
@@ -60,17 +60,3 @@ def updates_visible_to(user: User, queryset: QuerySet[ProgressUpdate] | None = N
     if user.agency_id:
         return queryset.filter(not_draft | Q(agency_id=user.agency_id))
     return queryset.filter(not_draft)
-
-
-def can_view_reports(user: User) -> bool:
-    """The quarterly reports are the committee's papers: members, secretary, administrators."""
-    return user.is_authenticated and user.role in (
-        Role.COMMITTEE_MEMBER,
-        Role.COMMITTEE_SECRETARY,
-        Role.ADMINISTRATOR,
-    )
-
-
-def can_manage_reports(user: User) -> bool:
-    """Only the committee secretary requests reports, reruns them and records sign-off."""
-    return user.is_authenticated and user.role == Role.COMMITTEE_SECRETARY

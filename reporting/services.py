@@ -17,8 +17,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from agencies.models import User
-from interventions.models import Indicator, PlanItem
-from reporting import permissions
+from core.errors import ConflictError
+from core.quarters import Quarter
+from interventions.models import Cadence, Indicator, PlanItem, Policy
+from reporting import permissions, status
 from reporting.models import (
     Comment,
     EvidenceFile,
@@ -26,7 +28,6 @@ from reporting.models import (
     ProgressUpdate,
     ReportingPeriod,
 )
-from reporting.quarters import Quarter
 
 Confidence = ProgressUpdate.Confidence
 Status = ProgressUpdate.Status
@@ -34,10 +35,6 @@ State = ProgressUpdate.State
 
 # Ratings at which the committee needs to know why.
 CONFIDENCE_NEEDING_RATIONALE = {Confidence.AMBER, Confidence.AMBER_RED, Confidence.RED}
-
-
-class ConflictError(Exception):
-    """The change cannot apply to the record as it now stands (stale version, locked period)."""
 
 
 @dataclass
@@ -60,10 +57,8 @@ class UpdateData:
 
 def _previous_approved(item: PlanItem, agency_id: int, period: ReportingPeriod):
     return (
-        ProgressUpdate.objects.filter(
-            item=item, agency_id=agency_id, state=State.APPROVED, period__start__lt=period.start
-        )
-        .order_by("-period__start")
+        status.latest_approved(item)
+        .filter(agency_id=agency_id, period__start__lt=period.start)
         .first()
     )
 
@@ -221,6 +216,7 @@ def update_submit(*, user: User, update: ProgressUpdate, version: int) -> Progre
         )
     current.state = State.SUBMITTED
     current.submitted_at = timezone.now()
+    current.first_submitted_at = current.first_submitted_at or current.submitted_at
     current.version += 1
     current.save()
     return current
@@ -321,8 +317,6 @@ PeriodBounds = Callable[[datetime.date], tuple[str, datetime.date, datetime.date
 
 def period_bounds_for(policy) -> PeriodBounds:
     """The policy's cadence as a function from a day to its period's label, start and end."""
-    from interventions.models import Cadence
-
     return month_of if policy.reporting_cadence == Cadence.MONTHLY else quarter_of
 
 
@@ -331,8 +325,6 @@ def periods_ensure(
 ) -> list[ReportingPeriod]:
     """Create the current and the next reporting periods of every policy (or of the ones
     given), per its cadence."""
-    from interventions.models import Policy
-
     today = today or timezone.localdate()
     created = []
     for policy in Policy.objects.all() if policies is None else policies:

@@ -8,7 +8,7 @@ from dataclasses import fields as dataclass_fields
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from nisp_tracker.api.fields import NumberOrTextField
+from core.api.fields import NumberOrTextField
 from reporting.models import IndicatorValue, ProgressUpdate, ReportingPeriod
 from reporting.services import UpdateData
 

@@ -6,7 +6,6 @@ import pytest
 from rest_framework.test import APIClient
 
 from agencies.services import api_token_create
-from tests.reporting.conftest import kp_item, moi_item, people, period  # noqa: F401
 
 
 @pytest.fixture(scope="session")
