@@ -7,7 +7,7 @@ Everything here is loaded from fixtures/ by `load_policies`; the fields people f
 from __future__ import annotations
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from simple_history.models import HistoricalRecords
 
 from agencies.models import Agency
@@ -105,7 +105,15 @@ class PlanItemQuerySet(models.QuerySet):
 
     def without_owner(self) -> PlanItemQuerySet:
         """Items whose source names no lead and that nobody has assigned one: a data gap."""
-        return self.exclude(responsibilities__role=Responsibility.Role.LEAD)
+        return self.filter(owner_not_stated())
+
+
+def owner_not_stated() -> Q:
+    """The owner data gap, as a condition on items: a real item with no lead, neither named by
+    its source nor assigned by the secretary. Benchmark items belong to no source, so they are
+    never a gap. The item filter and the committee's figures both use it, so they agree."""
+    leads = Responsibility.objects.filter(item=OuterRef("pk"), role=Responsibility.Role.LEAD)
+    return Q(is_synthetic=False) & ~Exists(leads)
 
 
 class PlanItem(SourceReference):

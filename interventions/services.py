@@ -18,6 +18,10 @@ from interventions.models import OwnerAssignment, PlanItem, Responsibility
 ASSIGNING_ROLES = {User.Role.COMMITTEE_SECRETARY, User.Role.ADMINISTRATOR}
 
 
+def can_assign_owner(user: User) -> bool:
+    return user.is_authenticated and (user.role in ASSIGNING_ROLES or user.is_superuser)
+
+
 @transaction.atomic
 def item_owner_assign(
     *,
@@ -28,7 +32,7 @@ def item_owner_assign(
     role: str = Responsibility.Role.LEAD,
 ) -> OwnerAssignment:
     """Record `agency` as the item's owner (lead by default) on the stated authority."""
-    if user.role not in ASSIGNING_ROLES and not user.is_superuser:
+    if not can_assign_owner(user):
         raise PermissionDenied("Only the committee secretary can assign an owner.")
     authority = authority.strip()
     if not authority:
@@ -37,6 +41,10 @@ def item_owner_assign(
         )
     if role not in (Responsibility.Role.LEAD, Responsibility.Role.SUPPORTING):
         raise ValidationError({"role": "An assigned owner is a lead or a supporting body."})
+    if agency.kind == Agency.Kind.GROUP:
+        raise ValidationError(
+            {"agency": f"{agency.code} is a group of bodies: assign one body, not the group."}
+        )
     if agency.is_synthetic and not item.is_synthetic:
         raise ValidationError({"agency": "A benchmark body cannot own a real item."})
     existing = item.responsibilities.filter(agency=agency).first()

@@ -76,7 +76,9 @@ def item_for_page(user: User) -> QuerySet[PlanItem]:
         PlanItem.objects.select_related("policy", "theme__parent", "parent").prefetch_related(
             Prefetch(
                 "responsibilities",
-                queryset=Responsibility.objects.select_related("agency", "via_group"),
+                queryset=Responsibility.objects.select_related(
+                    "agency", "via_group", "assignment__assigned_by"
+                ),
             ),
             Prefetch(
                 "indicators",
