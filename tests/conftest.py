@@ -12,7 +12,7 @@ from interventions.loader import load_policies
 from interventions.models import Policy
 from nisp_tracker.celery import app as celery_app
 from tests.factories import UserFactory
-from tests.progress import moi_item, people, period, punjab_item  # noqa: F401
+from tests.progress import kp_item, moi_item, people, period  # noqa: F401
 from tests.worker import WorkerProcess, new_queue_name
 
 # The day every test runs on: the clock is frozen there (and ticks on from it), so the suite never

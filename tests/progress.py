@@ -1,4 +1,4 @@
-"""Progress fixtures shared by every app's tests (an open NISP 2018 quarter, the MoI and Punjab
+"""Progress fixtures shared by every app's tests (an open NISP 2018 quarter, the MoI and KP
 items, one person per role) and helpers to fill the update form."""
 
 import datetime
@@ -40,14 +40,10 @@ def moi_item(plan):
 
 
 @pytest.fixture
-def punjab_item(plan):
-    """An Annex A row the Punjab Home Department answers for through 'All Home Departments'."""
+def kp_item(plan):
+    """The Annex A row the KP Home Department answers for (002 lines 2373-2376, row 24)."""
     return (
-        PlanItem.objects.filter(
-            policy__code="NISP-2018",
-            responsibilities__agency__code="HD-PUNJAB",
-            responsibilities__via_group__code="ALL-HD",
-        )
+        PlanItem.objects.filter(policy__code="NISP-2018", responsibilities__agency__code="HD-KP")
         .exclude(responsibilities__agency__code="MOI")
         .first()
     )
@@ -58,10 +54,8 @@ def people(plan):
     return {
         "officer": user_with_role(Role.DESK_OFFICER, "MOI", username="officer.moi"),
         "reviewer": user_with_role(Role.AGENCY_REVIEWER, "MOI", username="reviewer.moi"),
-        "outsider": user_with_role(Role.DESK_OFFICER, "HD-PUNJAB", username="officer.punjab"),
-        "outside_reviewer": user_with_role(
-            Role.AGENCY_REVIEWER, "HD-PUNJAB", username="reviewer.punjab"
-        ),
+        "outsider": user_with_role(Role.DESK_OFFICER, "HD-KP", username="officer.kp"),
+        "outside_reviewer": user_with_role(Role.AGENCY_REVIEWER, "HD-KP", username="reviewer.kp"),
         "committee": user_with_role(Role.COMMITTEE_MEMBER, username="committee"),
         "secretary": user_with_role(Role.COMMITTEE_SECRETARY, username="secretary"),
     }

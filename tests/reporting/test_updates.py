@@ -97,11 +97,11 @@ def test_officer_of_another_agency_cannot_report_on_the_item(client, people, moi
     assert not ProgressUpdate.objects.exists()
 
 
-def test_group_wording_gives_provincial_officers_their_items(client, people, punjab_item, period):
+def test_group_wording_gives_provincial_officers_their_items(client, people, kp_item, period):
     client.force_login(people["outsider"])
-    response = client.post(create_url(punjab_item), update_form(period))
+    response = client.post(create_url(kp_item), update_form(period))
     assert response.status_code == 302
-    assert ProgressUpdate.objects.get(item=punjab_item).agency.code == "HD-PUNJAB"
+    assert ProgressUpdate.objects.get(item=kp_item).agency.code == "HD-KP"
 
 
 def test_full_cycle_changes_the_items_status(client, people, moi_item, period):
