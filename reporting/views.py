@@ -15,6 +15,7 @@ from agencies.models import Agency
 from core.api.renderers import CSVRenderer
 from core.errors import ConflictError
 from core.pagination import PageFirstPaginator
+from interventions import services as plan_services
 from interventions.models import PlanItem
 from reporting import permissions, selectors, services, status
 from reporting.filters import ItemFilter
@@ -262,6 +263,8 @@ def item_detail(request, item_id: int):
         "can_comment": permissions.can_comment(request.user),
         "comment_form": CommentForm(),
         "audit": selectors.audit_trail(item),
+        "plan": selectors.item_plan_section(item),
+        "can_propose": plan_services.can_propose(request.user, item),
     }
     return render(request, "reporting/item_detail.html", context)
 
