@@ -166,7 +166,8 @@ def overdue_condition(today: datetime.date) -> Q:
     completed or discontinued. No due date is never overdue (see `no_due_date_condition`)."""
     # Spelled out: NOT IN on the annotation would also drop items with no status (NULL).
     unfinished = Q(current_status__isnull=True) | ~Q(current_status__in=FINISHED_STATUSES)
-    return Q(due_in_force__lt=today) & unfinished
+    # Not-null spelled out too, so that excluding overdue items keeps those with no due date.
+    return Q(due_in_force__isnull=False, due_in_force__lt=today) & unfinished
 
 
 def is_overdue(due: datetime.date | None, current_status: str | None, today: datetime.date) -> bool:

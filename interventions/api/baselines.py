@@ -4,7 +4,7 @@ approve, reject). Views parse and call interventions.services; the services deci
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -26,7 +26,9 @@ VALUE_FIELDS = [
 
 class RevisionSerializer(serializers.ModelSerializer):
     indicator = serializers.PrimaryKeyRelatedField(
-        read_only=True, help_text="The indicator revised; null for the item's own due date."
+        read_only=True,
+        allow_null=True,
+        help_text="The indicator revised; null for the item's own due date and allocation.",
     )
     proposed_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
     approved_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
@@ -63,7 +65,9 @@ class ItemRevisionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
 class ChangeRequestSerializer(serializers.ModelSerializer):
     proposed_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    decided_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    decided_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
     allocation = serializers.FloatField(allow_null=True)
     baseline = serializers.FloatField(allow_null=True)
     target = serializers.FloatField(allow_null=True)
@@ -77,6 +81,7 @@ class ChangeRequestSerializer(serializers.ModelSerializer):
             "revision", "is_sample",
         ]  # fmt: skip
 
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
     def get_revision(self, request: ChangeRequest) -> int | None:
         return getattr(getattr(request, "revision", None), "pk", None)
 
