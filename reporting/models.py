@@ -53,6 +53,19 @@ class ReportingPeriod(models.Model):
         return f"{self.policy.code} {self.label}"
 
 
+class ProgressUpdateQuerySet(models.QuerySet):
+    def visible_to(self, user) -> ProgressUpdateQuerySet:
+        """The one rule for who reads an update, behind every page, API call and export:
+        everything past draft to every signed-in user, and drafts only inside their agency.
+        Outside it an update does not exist for that user (404, never 403)."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        not_draft = ~Q(state=ProgressUpdate.State.DRAFT)
+        if user.agency_id:
+            return self.filter(not_draft | Q(agency_id=user.agency_id))
+        return self.filter(not_draft)
+
+
 class ProgressUpdate(models.Model):
     """What one agency reports on one item for one period, and its review."""
 
@@ -119,6 +132,8 @@ class ProgressUpdate(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    objects = ProgressUpdateQuerySet.as_manager()
 
     class Meta:
         ordering = ["-period__start", "item__position"]

@@ -13,7 +13,6 @@ from interventions.baselines import plan_for_item, progress_toward_target
 from interventions.export import items_for_export
 from interventions.models import Indicator, ItemLink, PlanItem, Responsibility
 from reporting.models import IndicatorValue, ProgressUpdate, ReportingPeriod
-from reporting.permissions import updates_visible_to
 from reporting.status import (
     budget_execution,
     is_overdue,
@@ -74,7 +73,7 @@ def items_for_api() -> QuerySet[PlanItem]:
 def item_for_page(user: User) -> QuerySet[PlanItem]:
     """One item with all it shows: responsibilities, indicators with actuals, links, updates."""
     updates = (
-        updates_visible_to(user)
+        ProgressUpdate.objects.visible_to(user)
         .select_related("period", "agency", "author", "reviewed_by")
         .prefetch_related("evidence")
         .order_by("-period__start", "agency__code")

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
@@ -20,7 +19,7 @@ from agencies.models import User
 from core.errors import ConflictError
 from core.quarters import Quarter
 from interventions.models import Cadence, Indicator, PlanItem, Policy
-from reporting import permissions, status
+from reporting import permissions, status, update_fields
 from reporting.models import (
     Comment,
     EvidenceFile,
@@ -28,6 +27,7 @@ from reporting.models import (
     ProgressUpdate,
     ReportingPeriod,
 )
+from reporting.update_fields import UpdateData
 
 Confidence = ProgressUpdate.Confidence
 Status = ProgressUpdate.Status
@@ -35,24 +35,6 @@ State = ProgressUpdate.State
 
 # Ratings at which the committee needs to know why.
 CONFIDENCE_NEEDING_RATIONALE = {Confidence.AMBER, Confidence.AMBER_RED, Confidence.RED}
-
-
-@dataclass
-class UpdateData:
-    """The fields an officer reports; the same for the web form and the API."""
-
-    status: str
-    percent_complete: int
-    confidence: str
-    narrative: str
-    confidence_rationale: str = ""
-    challenges: str = ""
-    next_steps: str = ""
-    budget_released: Decimal | None = None
-    budget_spent: Decimal | None = None
-    evidence_link: str = ""
-    # indicator id -> Decimal for number indicators, str for described ones
-    indicator_values: dict[int, Decimal | str] = field(default_factory=dict)
 
 
 def _previous_approved(item: PlanItem, agency_id: int, period: ReportingPeriod):
@@ -130,22 +112,6 @@ def _write_indicator_values(update: ProgressUpdate, values: dict[int, Decimal | 
         )
 
 
-def _apply(update: ProgressUpdate, data: UpdateData) -> None:
-    for name in (
-        "status",
-        "percent_complete",
-        "confidence",
-        "confidence_rationale",
-        "narrative",
-        "challenges",
-        "next_steps",
-        "budget_released",
-        "budget_spent",
-        "evidence_link",
-    ):
-        setattr(update, name, getattr(data, name))
-
-
 @transaction.atomic
 def update_create(
     *, user: User, item: PlanItem, period: ReportingPeriod, data: UpdateData
@@ -162,7 +128,7 @@ def update_create(
         )
     validate_update(item, user.agency_id, period, data)
     update = ProgressUpdate(item=item, period=period, agency=user.agency, author=user)
-    _apply(update, data)
+    update_fields.apply(update, data)
     update.save()
     _write_indicator_values(update, data.indicator_values)
     return update
@@ -196,7 +162,7 @@ def update_edit(
 ) -> ProgressUpdate:
     current = _editable(user, update, version, verb="edited")
     validate_update(current.item, current.agency_id, current.period, data)
-    _apply(current, data)
+    update_fields.apply(current, data)
     current.version += 1
     current.save()
     _write_indicator_values(current, data.indicator_values)

@@ -95,11 +95,13 @@ def update_create(request, item_id: int):
 @login_required
 def update_edit(request, update_id: int):
     update = get_object_or_404(
-        ProgressUpdate.objects.select_related("item__policy", "period", "agency"), pk=update_id
+        ProgressUpdate.objects.visible_to(request.user).select_related(
+            "item__policy", "period", "agency"
+        ),
+        pk=update_id,
     )
     if not permissions.can_edit(request.user, update):
-        visible = permissions.updates_visible_to(request.user).filter(pk=update.pk).exists()
-        if request.method == "GET" and visible:
+        if request.method == "GET":
             return redirect("reporting:item_detail", item_id=update.item_id)
         raise PermissionDenied("This update belongs to another agency.")
     initial = UpdateForm.initial_from(update)
@@ -128,7 +130,7 @@ def update_edit(request, update_id: int):
 @login_required
 @require_POST
 def update_submit(request, update_id: int):
-    update = get_object_or_404(ProgressUpdate, pk=update_id)
+    update = get_object_or_404(ProgressUpdate.objects.visible_to(request.user), pk=update_id)
     try:
         version = int(request.POST.get("version", ""))
     except ValueError:
@@ -152,7 +154,9 @@ def review_queue(request):
 @login_required
 @require_POST
 def update_review(request, update_id: int):
-    update = get_object_or_404(ProgressUpdate.objects.select_related("item"), pk=update_id)
+    update = get_object_or_404(
+        ProgressUpdate.objects.visible_to(request.user).select_related("item"), pk=update_id
+    )
     form = ReviewForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose approve or return.")

@@ -7,8 +7,9 @@ import pytest
 
 from agencies.models import User
 from interventions.models import PlanItem
+from reporting import update_fields
 from reporting.models import ProgressUpdate, ReportingPeriod
-from reporting.services import UpdateData
+from reporting.update_fields import UpdateData
 from tests.factories import user_with_role
 
 Role = User.Role
@@ -83,15 +84,6 @@ def update_form(period, **overrides):
 def data_of(update: ProgressUpdate) -> UpdateData:
     """The update as an officer would have entered it, to run through the services' checks."""
     return UpdateData(
-        status=update.status,
-        percent_complete=update.percent_complete,
-        confidence=update.confidence,
-        confidence_rationale=update.confidence_rationale,
-        narrative=update.narrative,
-        challenges=update.challenges,
-        next_steps=update.next_steps,
-        budget_released=update.budget_released,
-        budget_spent=update.budget_spent,
-        evidence_link=update.evidence_link,
+        **update_fields.values_of(update),
         indicator_values={v.indicator_id: v.number for v in update.indicator_values.all()},
     )
