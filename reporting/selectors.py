@@ -9,10 +9,17 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from agencies.models import User
+from interventions.baselines import plan_for_item, progress_toward_target
 from interventions.export import items_for_export
 from interventions.models import Indicator, ItemLink, PlanItem, PolicyLink, Responsibility
 from reporting.models import IndicatorValue, ProgressUpdate, ReportingPeriod
-from reporting.status import with_current_status, with_latest_actual
+from reporting.status import (
+    budget_execution,
+    is_overdue,
+    with_current_money,
+    with_current_status,
+    with_latest_actual,
+)
 
 
 def reportable_periods() -> QuerySet[ReportingPeriod]:
@@ -72,36 +79,63 @@ def item_for_page(user: User) -> QuerySet[PlanItem]:
         .order_by("-period__start", "agency__code")
     )
     return with_current_status(
-        PlanItem.objects.select_related("policy", "theme__parent", "parent").prefetch_related(
-            Prefetch(
-                "responsibilities",
-                queryset=Responsibility.objects.select_related(
-                    "agency", "via_group", "assignment__assigned_by"
-                ),
+        with_current_money(PlanItem.objects.select_related("policy", "theme__parent", "parent"))
+    ).prefetch_related(
+        Prefetch(
+            "responsibilities",
+            queryset=Responsibility.objects.select_related(
+                "agency", "via_group", "assignment__assigned_by"
             ),
-            Prefetch(
-                "indicators",
-                queryset=Indicator.objects.prefetch_related(
-                    Prefetch(
-                        "values",
-                        queryset=IndicatorValue.objects.filter(
-                            update__state=ProgressUpdate.State.APPROVED
-                        )
-                        .select_related("update__period")
-                        .order_by("update__period__start"),
-                        to_attr="approved_values",
+        ),
+        Prefetch(
+            "indicators",
+            queryset=Indicator.objects.prefetch_related(
+                Prefetch(
+                    "values",
+                    queryset=IndicatorValue.objects.filter(
+                        update__state=ProgressUpdate.State.APPROVED
                     )
-                ),
+                    .select_related("update__period")
+                    .order_by("update__period__start"),
+                    to_attr="approved_values",
+                )
             ),
-            Prefetch("links_out", queryset=ItemLink.objects.select_related("to_item__policy")),
-            Prefetch("links_in", queryset=ItemLink.objects.select_related("from_item__policy")),
-            Prefetch("policy_links_out", queryset=PolicyLink.objects.select_related("to_policy")),
-            Prefetch("updates", queryset=updates, to_attr="visible_updates"),
-            "priorities",
-            "context_notes",
-            "comments__author",
-        )
+        ),
+        Prefetch("links_out", queryset=ItemLink.objects.select_related("to_item__policy")),
+        Prefetch("links_in", queryset=ItemLink.objects.select_related("from_item__policy")),
+        Prefetch("policy_links_out", queryset=PolicyLink.objects.select_related("to_policy")),
+        Prefetch("updates", queryset=updates, to_attr="visible_updates"),
+        "priorities",
+        "context_notes",
+        "comments__author",
     )
+
+
+def item_plan_section(item: PlanItem) -> dict:
+    """The item page's plan: baseline and target in force beside the source's, each indicator's
+    latest approved actual and progress toward its target, the revision history, pending
+    requests, and budget execution. `item` comes from item_for_page (no further query for the
+    actuals or the money)."""
+    today = timezone.localdate()
+    plan = plan_for_item(item, list(item.indicators.all()), today)
+    plan["overdue"] = is_overdue(plan["values"]["due_date"], item.current_status, today)
+    for row in plan["indicators"]:
+        values = row["indicator"].approved_values
+        latest = values[-1] if values else None
+        row["latest"] = latest
+        row["progress"] = progress_toward_target(
+            actual=latest.number if latest else None,
+            target=row["values"]["target"],
+            baseline=row["values"]["baseline"],
+            direction=row["values"]["direction"],
+        )
+    plan["money"] = budget_execution(
+        allocation=plan["values"]["allocation"],
+        released=item.current_released,
+        spent=item.current_spent,
+        percent=item.current_percent,
+    )
+    return plan
 
 
 AUDIT_IGNORED_FIELDS = {"history_id", "history_date", "history_user", "history_user_id",

@@ -15,6 +15,7 @@ from agencies.models import Agency
 from core.api.renderers import CSVRenderer
 from core.errors import ConflictError
 from core.pagination import PageFirstPaginator
+from interventions import services as plan_services
 from interventions.forms import OwnerAssignForm
 from interventions.models import PlanItem
 from interventions.services import can_assign_owner, item_owner_assign
@@ -274,6 +275,8 @@ def _item_page(request, item_id: int, owner_form: OwnerAssignForm | None = None,
         "can_assign_owner": can_assign_owner(request.user),
         "owner_form": owner_form or OwnerAssignForm(),
         "audit": selectors.audit_trail(item),
+        "plan": selectors.item_plan_section(item),
+        "can_propose": plan_services.can_propose(request.user, item),
     }
     return render(request, "reporting/item_detail.html", context, status=status)
 

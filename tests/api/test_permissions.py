@@ -5,6 +5,7 @@ follow reporting.permissions (403 for a visible record the caller may not change
 token may never write, even for a person who could; nobody anonymous gets anything.
 """
 
+import datetime
 import re
 from dataclasses import dataclass, field
 
@@ -14,6 +15,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from committee.models import QuarterlyReport
+from interventions import services as plan_services
 from interventions.models import PlanItem
 from reporting import services
 
@@ -99,6 +101,29 @@ ENDPOINTS = {
         "post", "/api/v1/reports/", only({"secretary": 201}),
         body={"quarter": "2025Q3", "scope": "NISP-2018"}, read_only_owner="secretary",
     ),
+    # The plan's baselines: anyone signed in reads the revisions; a change request is seen by
+    # the committee and the item's agency (404 elsewhere), proposed by the agency's reviewer
+    # or the secretary, and decided by the secretary alone.
+    "item revisions": Endpoint("get", "/api/v1/items/{item}/revisions/", SIGNED_IN),
+    "change requests": Endpoint("get", "/api/v1/change-requests/", SIGNED_IN),
+    "change request": Endpoint(
+        "get", "/api/v1/change-requests/{change}/", {**SIGNED_IN, "other_officer": 404}
+    ),
+    "propose change": Endpoint(
+        "post", "/api/v1/change-requests/", only({"reviewer": 201, "secretary": 201}),
+        body={"item": "{item}", "due_date": "2027-12-31", "reason": "Agreed timeline"},
+        read_only_owner="reviewer",
+    ),
+    "approve change": Endpoint(
+        "post", "/api/v1/change-requests/{change}/approve/",
+        only({"secretary": 200, "other_officer": 404}),
+        body={"authority": "ACIS 2027Q1, decision 4"}, read_only_owner="secretary",
+    ),
+    "reject change": Endpoint(
+        "post", "/api/v1/change-requests/{change}/reject/",
+        only({"secretary": 200, "other_officer": 404}),
+        body={"note": "Not agreed."}, read_only_owner="secretary",
+    ),
     "return": Endpoint(
         "post", "/api/v1/updates/{submitted}/return/",
         only({"reviewer": 200, "secretary": 200}),
@@ -126,9 +151,13 @@ def world(people, moi_item, period):
         state="done",
         pdf=ContentFile(b"%PDF-1.7 a report", name="report.pdf"),
     )
+    change = plan_services.change_request_propose(
+        user=people["reviewer"], item=moi_item, values={"due_date": datetime.date(2027, 6, 30)},
+        reason="Agreed timeline",
+    )  # fmt: skip
     return {"item": moi_item.pk, "period": period.pk, "draft": draft.pk,
             "submitted": submitted.pk, "theme": moi_item.theme_id, "report": report.pk,
-            "fmt": "pdf"}  # fmt: skip
+            "fmt": "pdf", "change": change.pk}  # fmt: skip
 
 
 def client_for(role: str, endpoint: Endpoint, people, api_as) -> APIClient:

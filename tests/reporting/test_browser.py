@@ -211,7 +211,9 @@ def test_officer_reports_and_reviewer_approves(
     assert status.locator(".badge").get_attribute("class") == "badge status-on_track"
     assert status.locator(".badge").inner_text() == "On track"
     assert "40% complete" in status.inner_text()
-    actuals = page.locator("tr", has_text=indicator.description).locator("td").nth(2)
+    # The plan section's indicator table: description, unit, baseline, target, direction,
+    # approved actuals, progress toward target.
+    actuals = page.locator("tr", has_text=indicator.description).locator("td").nth(5)
     assert actuals.inner_text().strip() == f"{period.label}: 37"
     updates_row = page.locator("tr", has=page.get_by_role("link", name="committee-minutes.pdf"))
     assert "Approved" in updates_row.inner_text()
