@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import uuid
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import JsonResponse
 
 from core.logging import current_request
@@ -57,3 +59,17 @@ class ApiErrorShapeMiddleware:
                 {"code": code, "detail": detail, "errors": {}}, status=response.status_code
             )
         return response
+
+    def process_exception(self, request, exception):
+        # Django answers a body over DATA_UPLOAD_MAX_MEMORY_SIZE with a 400; it is a 413.
+        if request.path.startswith("/api/") and isinstance(exception, RequestDataTooBig):
+            limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+            return JsonResponse(
+                {
+                    "code": "too_large",
+                    "detail": f"The request body is larger than {limit:,} bytes.",
+                    "errors": {},
+                },
+                status=413,
+            )
+        return None
