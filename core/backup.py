@@ -147,17 +147,17 @@ def backup_restore(source: BinaryIO) -> dict:
     """Replace the database and the media files with an archive's; returns its manifest."""
     with tempfile.TemporaryDirectory() as workdir:
         work = Path(workdir)
-        manifest = None
         try:
             with tarfile.open(fileobj=source, mode="r|") as archive:
-                for member in archive:
-                    if member.name == MANIFEST:
-                        manifest = json.load(archive.extractfile(member))
-                    # The data filter refuses absolute paths, "..", links out and devices.
-                    archive.extract(member, work, filter="data")
+                # The data filter refuses absolute paths, "..", links out and devices.
+                archive.extractall(work, filter="data")
         except tarfile.TarError as error:
             raise BackupError(f"This is not a backup archive: {error}") from error
-        if manifest is None or manifest.get("format") != FORMAT_VERSION:
+        try:
+            manifest = json.loads((work / MANIFEST).read_text())
+        except (OSError, ValueError):
+            manifest = None
+        if not isinstance(manifest, dict) or manifest.get("format") != FORMAT_VERSION:
             raise BackupError("This is not a backup archive written by `manage.py backup`.")
         dump = work / manifest["database"]
         if not dump.is_file():
