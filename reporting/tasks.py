@@ -9,7 +9,11 @@ from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
 from reporting.reminders import reminders_send
-from reporting.reports.services import report_generate, reports_schedule_due
+from reporting.reports.services import (
+    report_generate,
+    reports_requeue_stale,
+    reports_schedule_due,
+)
 from reporting.services import periods_ensure
 
 
@@ -56,3 +60,9 @@ def schedule_quarterly_reports(today: str | None = None) -> int | None:
     day = datetime.date.fromisoformat(today) if today else timezone.localdate()
     report = reports_schedule_due(today=day)
     return report.pk if report else None
+
+
+@shared_task(name="reporting.requeue_stale_reports")
+def requeue_stale_reports() -> list[int]:
+    """Take over reports whose worker died: queued or running past the task time limit."""
+    return [report.pk for report in reports_requeue_stale()]
