@@ -27,8 +27,9 @@ class Quarter:
                 {"quarter": f"“{label}” is not a quarter: write it as 2025Q3."}, code="invalid"
             )
         if int(match["year"]) < FIRST_YEAR:
+            shown = label.strip().upper()
             raise ValidationError(
-                {"quarter": f"“{label}” is before {FIRST_YEAR}: no policy tracked here is so old."},
+                {"quarter": f"{shown} is before every policy (none before {FIRST_YEAR})."},
                 code="invalid",
             )
         return cls(int(match["year"]), int(match["quarter"]))

@@ -25,7 +25,7 @@ def test_a_quarter_before_2000_is_a_field_error_not_a_conflict(secretary, label)
     assert response.status_code == 400
     body = response.json()
     assert body["code"] == "invalid"
-    assert "is before 2000" in body["errors"]["quarter"][0]
+    assert body["errors"]["quarter"] == [f"{label} is before every policy (none before 2000)."]
     assert not QuarterlyReport.objects.exists()
 
 
