@@ -214,6 +214,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_timeout": BROKER_TIMEOUT_SECONDS,
 }
 CELERY_TIMEZONE = TIME_ZONE
+# Workers and beat log through LOGGING below (JSON lines in production), like the web.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "heartbeat": {"task": "nisp_tracker.heartbeat", "schedule": 300.0},
     "ensure-periods": {"task": "reporting.ensure_periods", "schedule": 6 * 3600.0},
