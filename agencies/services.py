@@ -1,4 +1,4 @@
-"""Writes to the agency registry and its people."""
+"""Writes to the agency registry and its people: API tokens."""
 
 from __future__ import annotations
 
@@ -6,72 +6,14 @@ import datetime
 import hashlib
 import logging
 import secrets
-from dataclasses import dataclass
 
 from axes.utils import reset
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.utils import timezone
 
-from agencies.models import Agency, ApiToken, User
+from agencies.models import ApiToken, User
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class DemoAccount:
-    username: str
-    role: str
-    agency_code: str | None
-    full_name: str
-
-
-DEMO_ACCOUNTS = (
-    DemoAccount("officer.moi", User.Role.DESK_OFFICER, "MOI", "Desk Officer (MoI)"),
-    DemoAccount("reviewer.moi", User.Role.AGENCY_REVIEWER, "MOI", "Focal Person (MoI)"),
-    DemoAccount("officer.punjab", User.Role.DESK_OFFICER, "HD-PUNJAB", "Desk Officer (Punjab)"),
-    DemoAccount("reviewer.punjab", User.Role.AGENCY_REVIEWER, "HD-PUNJAB", "Focal Person (Punjab)"),
-    DemoAccount("committee", User.Role.COMMITTEE_MEMBER, None, "Committee Member"),
-    DemoAccount("secretary", User.Role.COMMITTEE_SECRETARY, None, "Committee Secretary"),
-    DemoAccount("admin", User.Role.ADMINISTRATOR, None, "Administrator"),
-)
-
-
-class MissingAgencyError(Exception):
-    pass
-
-
-@transaction.atomic
-def demo_accounts_ensure(*, password: str) -> list[tuple[DemoAccount, bool]]:
-    """Create the demo accounts or reset them to their demo role and password."""
-    results = []
-    for account in DEMO_ACCOUNTS:
-        agency = None
-        if account.agency_code:
-            agency = Agency.objects.filter(code=account.agency_code).first()
-            if agency is None:
-                raise MissingAgencyError(
-                    f"Agency {account.agency_code} is not loaded: run load_policies first."
-                )
-        first, _, last = account.full_name.partition(" ")
-        user, created = User.objects.update_or_create(
-            username=account.username,
-            defaults={
-                "role": account.role,
-                "agency": agency,
-                "first_name": first,
-                "last_name": last,
-                "email": f"{account.username}@demo.nisp-tracker.invalid",
-                "is_staff": account.role
-                in (User.Role.ADMINISTRATOR, User.Role.COMMITTEE_SECRETARY),
-                "is_superuser": account.role == User.Role.ADMINISTRATOR,
-            },
-        )
-        user.set_password(password)
-        user.save(update_fields=["password"])
-        results.append((account, created))
-    return results
-
 
 # --- API tokens ----------------------------------------------------------------------------
 

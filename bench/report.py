@@ -34,10 +34,11 @@ def child(scope: str, quarter: str | None) -> dict:
     from django.db import connection
     from django.utils import timezone
 
+    from committee.models import QuarterlyReport
+    from committee.reports import generation, services
+    from core.quarters import Quarter
     from interventions.models import PlanItem
-    from reporting.models import ProgressUpdate, QuarterlyReport
-    from reporting.quarters import Quarter
-    from reporting.reports import services
+    from reporting.models import ProgressUpdate
 
     chosen = Quarter.parse(quarter) if quarter else Quarter.of(timezone.localdate()).previous()
     timings: dict[str, float] = {}
@@ -58,7 +59,7 @@ def child(scope: str, quarter: str | None) -> dict:
 
     report = services.report_create_unqueued(quarter=chosen, policy=services.scope_policy(scope))
     started = time.perf_counter()
-    report = services.report_generate(report.pk)
+    report = generation.report_generate(report.pk)
     elapsed = time.perf_counter() - started
     result = {
         "database": connection.settings_dict["NAME"],

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
@@ -148,28 +148,6 @@ def item_as_dict(item: PlanItem, paths: dict[int, list[str]]) -> dict[str, Any]:
         "source_urls": item.source_urls,
         "authority": item.authority or None,
     }
-
-
-ITEM_TABLE_COLUMNS = ["policy", "ref", "text", "agencies", "status", "percent_complete", "term",
-                      "source"]  # fmt: skip
-
-
-def item_table_rows(items: Iterable[PlanItem]) -> Iterator[list]:
-    """The item list as a spreadsheet row per item, for the CSV and XLSX downloads.
-
-    Items come from `interventions.selectors.items_for_list` (current status, responsibilities).
-    """
-    for item in items:
-        yield [
-            item.policy.code,
-            item.ref,
-            item.text,
-            "; ".join(r.agency.code for r in item.responsibilities.all()),
-            item.current_status or "",
-            "" if item.current_percent is None else item.current_percent,
-            item.term,
-            f"{item.source_file}:{item.source_lines}",
-        ]
 
 
 def _number(value) -> float | None:

@@ -10,7 +10,8 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from agencies.models import Agency, SourceReference
+from agencies.models import Agency
+from core.models import SourceReference
 
 
 class Cadence(models.TextChoices):

@@ -222,11 +222,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "send-reminders": {"task": "reporting.send_reminders", "schedule": crontab(hour=9, minute=0)},
     # Daily; requests the quarter's NISP 2018 report once its submission deadline has passed.
     "schedule-quarterly-reports": {
-        "task": "reporting.schedule_quarterly_reports",
+        "task": "committee.schedule_quarterly_reports",
         "schedule": crontab(hour=6, minute=0),
     },
     # Takes over reports whose worker died: running past the task time limit.
-    "requeue-stale-reports": {"task": "reporting.requeue_stale_reports", "schedule": 120.0},
+    "requeue-stale-reports": {"task": "committee.requeue_stale_reports", "schedule": 120.0},
 }
 
 # --- Cache: Redis when REDIS_URL is set (shared by every web process, so throttling counts
@@ -260,7 +260,7 @@ REST_FRAMEWORK = {
         "rest_framework.permissions.IsAuthenticated",
         "agencies.api.permissions.ReadOnlyTokenCannotWrite",
     ],
-    "DEFAULT_THROTTLE_CLASSES": ["nisp_tracker.api.throttling.PerClientRateThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": ["agencies.api.throttling.PerClientRateThrottle"],
     # The client address for throttling: the proxy's X-Forwarded-For (one hop) behind Caddy;
     # the socket's address otherwise (a client could write that header itself).
     "NUM_PROXIES": 1 if BEHIND_PROXY else 0,
@@ -272,11 +272,11 @@ REST_FRAMEWORK = {
     },
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["core.api.parsers.JSONParser"],
-    "DEFAULT_PAGINATION_CLASS": "nisp_tracker.api.pagination.ApiPagination",
+    "DEFAULT_PAGINATION_CLASS": "core.api.pagination.ApiPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "EXCEPTION_HANDLER": "nisp_tracker.api.exceptions.api_exception_handler",
+    "EXCEPTION_HANDLER": "core.api.exceptions.api_exception_handler",
     # Amounts are JSON numbers, as in the open-data export.
     "COERCE_DECIMAL_TO_STRING": False,
 }
@@ -300,14 +300,14 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_PATCH": False,
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "nisp_tracker.api.schema.add_error_responses",
+        "core.api.schema.add_error_responses",
     ],
     "ENUM_NAME_OVERRIDES": {
         "CadenceEnum": "interventions.models.Cadence",
         "UpdateStatusEnum": "reporting.models.ProgressUpdate.Status",
         "UpdateStateEnum": "reporting.models.ProgressUpdate.State",
         "PeriodStateEnum": "reporting.models.ReportingPeriod.State",
-        "ReportStateEnum": "reporting.models.QuarterlyReport.State",
+        "ReportStateEnum": "committee.models.QuarterlyReport.State",
     },
 }
 

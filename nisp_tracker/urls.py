@@ -10,5 +10,6 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("agencies.urls")),
     path("", include("reporting.urls")),
+    path("", include("committee.urls")),
     path("", include("interventions.urls")),
 ]

@@ -1,4 +1,5 @@
-"""Forms only parse input into service arguments; the rules live in reporting.services."""
+"""Forms only parse input into service arguments; the rules live in reporting.services and the
+fields officers report in reporting.update_fields."""
 
 from __future__ import annotations
 
@@ -7,8 +8,9 @@ from decimal import Decimal
 from django import forms
 
 from interventions.models import Indicator, PlanItem
+from reporting import update_fields
 from reporting.models import EVIDENCE_EXTENSIONS, ProgressUpdate, ReportingPeriod
-from reporting.services import UpdateData
+from reporting.update_fields import UpdateData
 
 CONFIDENCE_DEFINITIONS = {
     "green": "Delivery on time and budget is highly likely; no major issue threatens it.",
@@ -36,40 +38,46 @@ def indicator_field_name(indicator: Indicator) -> str:
     return f"indicator_{indicator.pk}"
 
 
-class UpdateForm(forms.Form):
+# How the form presents the reported fields; what each holds comes from the model.
+FIELD_OPTIONS = {
+    # `initial` set: the officer must choose; no empty "---------" option is offered.
+    "status": {"initial": None},
+    "percent_complete": {"label": "Percent complete"},
+    "confidence": {
+        "initial": None,
+        "widget": ConfidenceSelect,
+        "label": "Delivery confidence (looking ahead)",
+    },
+    "confidence_rationale": {
+        "widget": forms.Textarea(attrs={"rows": 2}),
+        "help_text": "Required for amber or worse, and whenever the rating changes.",
+    },
+    "narrative": {"widget": forms.Textarea(attrs={"rows": 4}), "label": "Progress"},
+    "challenges": {"widget": forms.Textarea(attrs={"rows": 3})},
+    "next_steps": {"widget": forms.Textarea(attrs={"rows": 3})},
+    "budget_released": {
+        "label": "Budget released (PKR)",
+        "help_text": "Cumulative to date, not this period alone.",
+    },
+    "budget_spent": {
+        "label": "Budget spent (PKR)",
+        "help_text": "Cumulative to date, not this period alone.",
+    },
+    "evidence_link": {"label": "Evidence link", "assume_scheme": "https"},
+}
+
+
+ReportedFieldsForm = type(
+    "ReportedFieldsForm",
+    (forms.Form,),
+    {name: update_fields.form_field(name, **FIELD_OPTIONS.get(name, {}))
+     for name in update_fields.REPORTED_FIELDS},
+)  # fmt: skip
+
+
+class UpdateForm(ReportedFieldsForm):
+    field_order = ["period"]
     period = forms.ModelChoiceField(queryset=ReportingPeriod.objects.none(), empty_label=None)
-    status = forms.ChoiceField(choices=ProgressUpdate.Status.choices)
-    percent_complete = forms.IntegerField(min_value=0, max_value=100, label="Percent complete")
-    confidence = forms.ChoiceField(
-        choices=ProgressUpdate.Confidence.choices,
-        widget=ConfidenceSelect,
-        label="Delivery confidence (looking ahead)",
-    )
-    confidence_rationale = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 2}),
-        required=False,
-        help_text="Required for amber or worse, and whenever the rating changes.",
-    )
-    narrative = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), label="Progress")
-    challenges = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    next_steps = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    budget_released = forms.DecimalField(
-        min_value=0,
-        max_digits=16,
-        decimal_places=2,
-        required=False,
-        label="Budget released (PKR)",
-        help_text="Cumulative to date, not this period alone.",
-    )
-    budget_spent = forms.DecimalField(
-        min_value=0,
-        max_digits=16,
-        decimal_places=2,
-        required=False,
-        label="Budget spent (PKR)",
-        help_text="Cumulative to date, not this period alone.",
-    )
-    evidence_link = forms.URLField(required=False, label="Evidence link", assume_scheme="https")
     evidence_file = forms.FileField(
         required=False,
         label="Attach evidence",
@@ -106,19 +114,11 @@ class UpdateForm(forms.Form):
         for indicator in self.indicators:
             value = data.get(indicator_field_name(indicator))
             values[indicator.pk] = value if value is not None else ""
-        return UpdateData(
-            status=data["status"],
-            percent_complete=data["percent_complete"],
-            confidence=data["confidence"],
-            confidence_rationale=data["confidence_rationale"],
-            narrative=data["narrative"],
-            challenges=data["challenges"],
-            next_steps=data["next_steps"],
-            budget_released=data["budget_released"],
-            budget_spent=data["budget_spent"],
-            evidence_link=data["evidence_link"],
-            indicator_values=values,
-        )
+        reported = {
+            name: data[name] if data[name] is not None else update_fields.empty_value(name)
+            for name in update_fields.REPORTED_FIELDS
+        }
+        return UpdateData(**reported, indicator_values=values)
 
     def add_service_errors(self, error) -> None:
         """Show a service's ValidationError next to the fields it names."""
@@ -131,14 +131,7 @@ class UpdateForm(forms.Form):
 
     @staticmethod
     def initial_from(update: ProgressUpdate) -> dict:
-        initial = {
-            name: getattr(update, name)
-            for name in (
-                "status", "percent_complete", "confidence", "confidence_rationale", "narrative",
-                "challenges", "next_steps", "budget_released", "budget_spent", "evidence_link",
-                "version",
-            )
-        }  # fmt: skip
+        initial = {**update_fields.values_of(update), "version": update.version}
         for value in update.indicator_values.all():
             initial[f"indicator_{value.indicator_id}"] = value.value
         return initial

@@ -53,6 +53,19 @@ class ReportingPeriod(models.Model):
         return f"{self.policy.code} {self.label}"
 
 
+class ProgressUpdateQuerySet(models.QuerySet):
+    def visible_to(self, user) -> ProgressUpdateQuerySet:
+        """The one rule for who reads an update, behind every page, API call and export:
+        everything past draft to every signed-in user, and drafts only inside their agency.
+        Outside it an update does not exist for that user (404, never 403)."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        not_draft = ~Q(state=ProgressUpdate.State.DRAFT)
+        if user.agency_id:
+            return self.filter(not_draft | Q(agency_id=user.agency_id))
+        return self.filter(not_draft)
+
+
 class ProgressUpdate(models.Model):
     """What one agency reports on one item for one period, and its review."""
 
@@ -104,6 +117,8 @@ class ProgressUpdate(models.Model):
     # Optimistic locking: every save bumps it; a save based on an older version is refused.
     version = models.PositiveIntegerField(default=1)
     submitted_at = models.DateTimeField(null=True, blank=True)
+    # Lateness is judged on the first submission: a resubmission after a return is not late.
+    first_submitted_at = models.DateTimeField(null=True, blank=True, editable=False)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -117,6 +132,8 @@ class ProgressUpdate(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    objects = ProgressUpdateQuerySet.as_manager()
 
     class Meta:
         ordering = ["-period__start", "item__position"]
@@ -263,100 +280,6 @@ class ReminderSent(models.Model):
         return f"{self.period} · {self.agency.code} · {self.step}"
 
 
-def report_file_path(instance: QuarterlyReport, filename: str) -> str:
+def report_file_path(instance, filename: str) -> str:
+    # Kept for migration 0004, which names it; the model now lives in committee.models.
     return f"reports/{instance.quarter}/{instance.scope}/v{instance.version}/{filename}"
-
-
-class QuarterlyReportQuerySet(models.QuerySet):
-    def without_snapshot(self) -> QuarterlyReportQuerySet:
-        """Lists need the report's state, not its (large) frozen figures."""
-        return self.defer("snapshot")
-
-
-class QuarterlyReport(models.Model):
-    """One version of the Advisory Committee's quarterly progress report for a scope.
-
-    Its figures are frozen in `snapshot` when it is generated; every format (web, PDF, XLSX,
-    CSV) is rendered from that snapshot, so later edits to progress data never change it.
-    """
-
-    class State(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        RUNNING = "running", "Running"
-        DONE = "done", "Done"
-        FAILED = "failed", "Failed"
-
-    # Scope of a report covering every policy; otherwise the scope is a policy code.
-    ALL = "ALL"
-
-    quarter = models.CharField(max_length=6, help_text="Calendar quarter, e.g. 2025Q3.")
-    scope = models.CharField(max_length=32, help_text="A policy code, or ALL.")
-    version = models.PositiveIntegerField()
-    state = models.CharField(max_length=8, choices=State.choices, default=State.QUEUED)
-    error = models.TextField(blank=True)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="requested_reports",
-        help_text="Empty when the schedule requested it.",
-    )
-    requested_at = models.DateTimeField()
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    snapshot = models.JSONField(null=True, blank=True)
-    contains_sample = models.BooleanField(default=False)
-    pdf = models.FileField(upload_to=report_file_path, blank=True)
-    xlsx = models.FileField(upload_to=report_file_path, blank=True)
-    csv = models.FileField(upload_to=report_file_path, blank=True)
-    signed_off_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="signed_off_reports",
-    )
-    signed_off_at = models.DateTimeField(null=True, blank=True)
-    # The snapshot is immutable once written; history tracks state and sign-off only.
-    history = HistoricalRecords(excluded_fields=["snapshot"])
-
-    objects = QuarterlyReportQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-quarter", "scope", "-version"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["quarter", "scope", "version"],
-                name="reporting_quarterlyreport_unique_version",
-                violation_error_message="This version of the report already exists.",
-            ),
-            models.UniqueConstraint(
-                fields=["quarter", "scope"],
-                condition=Q(signed_off_at__isnull=False),
-                name="reporting_quarterlyreport_one_signed_off",
-                violation_error_message="Another version of this report is already signed off.",
-            ),
-            models.CheckConstraint(
-                condition=Q(signed_off_at__isnull=True) | Q(state="done"),
-                name="reporting_quarterlyreport_signed_off_when_done",
-                violation_error_message="Only a generated report can be signed off.",
-            ),
-            models.CheckConstraint(
-                condition=Q(quarter__regex=r"^\d{4}Q[1-4]$"),
-                name="reporting_quarterlyreport_quarter_label",
-                violation_error_message="A quarter is written like 2025Q3.",
-            ),
-        ]
-        indexes = [
-            # The report list shows the latest requests first.
-            models.Index(fields=["-requested_at"], name="report_requested_at_idx"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.scope} {self.quarter} v{self.version}"
-
-    @property
-    def is_final(self) -> bool:
-        return self.signed_off_at is not None

@@ -1,15 +1,13 @@
 """Who may do what: the one place the web views, the API and the tasks ask.
 
-Everyone signed in reads the plan. Drafts are seen only inside their agency. Desk officers write
-for their agency's items (directly responsible or named through a group wording); agency
-reviewers approve or return their agency's submissions; the committee secretary manages periods
-and may return any update, requests quarterly reports and records their sign-off; committee
-members read everything (the quarterly reports included) and comment.
+Everyone signed in reads the plan; who reads an update is ProgressUpdate.objects.visible_to.
+Desk officers write for their agency's items (directly responsible or named through a group
+wording); agency reviewers approve or return their agency's submissions; the committee
+secretary manages periods, may return any update, and comments; committee members read
+everything and comment. Who reads the quarterly reports is committee.permissions' rule.
 """
 
 from __future__ import annotations
-
-from django.db.models import Q, QuerySet
 
 from agencies.models import User
 from interventions.models import PlanItem
@@ -51,26 +49,3 @@ def can_comment(user: User) -> bool:
 
 def can_manage_periods(user: User) -> bool:
     return user.role in (Role.COMMITTEE_SECRETARY, Role.ADMINISTRATOR)
-
-
-def updates_visible_to(user: User, queryset: QuerySet[ProgressUpdate] | None = None):
-    """Updates a user may read: everything past draft, and their own agency's drafts."""
-    queryset = ProgressUpdate.objects.all() if queryset is None else queryset
-    not_draft = ~Q(state=ProgressUpdate.State.DRAFT)
-    if user.agency_id:
-        return queryset.filter(not_draft | Q(agency_id=user.agency_id))
-    return queryset.filter(not_draft)
-
-
-def can_view_reports(user: User) -> bool:
-    """The quarterly reports are the committee's papers: members, secretary, administrators."""
-    return user.is_authenticated and user.role in (
-        Role.COMMITTEE_MEMBER,
-        Role.COMMITTEE_SECRETARY,
-        Role.ADMINISTRATOR,
-    )
-
-
-def can_manage_reports(user: User) -> bool:
-    """Only the committee secretary requests reports, reruns them and records sign-off."""
-    return user.is_authenticated and user.role == Role.COMMITTEE_SECRETARY

@@ -7,11 +7,11 @@ import datetime
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef
 
 from agencies.models import Agency, User
 from interventions.models import PlanItem
-from reporting.models import ProgressUpdate, ReminderSent, ReportingPeriod
+from reporting import status
+from reporting.models import ReminderSent, ReportingPeriod
 
 Step = ReminderSent.Step
 
@@ -30,19 +30,8 @@ def due_steps(period: ReportingPeriod, today: datetime.date) -> list[str]:
 
 
 def missing_items(period: ReportingPeriod, agency: Agency) -> list[PlanItem]:
-    """The agency's items with no submitted or approved update in the period."""
-    reported = ProgressUpdate.objects.filter(
-        item=OuterRef("pk"),
-        period=period,
-        agency=agency,
-        state__in=[ProgressUpdate.State.SUBMITTED, ProgressUpdate.State.APPROVED],
-    )
-    return list(
-        PlanItem.objects.filter(policy_id=period.policy_id, responsibilities__agency=agency)
-        .exclude(Exists(reported))
-        .distinct()
-        .order_by("position")
-    )
+    """The agency's items still to report on in the period (not reported, or returned)."""
+    return list(status.items_needing_report(period, agency.pk).order_by("position"))
 
 
 def recipients_for(step: str, agency: Agency) -> list[str]:

@@ -1,55 +1,18 @@
-"""Reads of progress data, each owning its joins so a page costs a fixed number of queries."""
+"""Reads of progress data and of the plan with its progress, each owning its joins so a page
+costs a fixed number of queries."""
 
 from __future__ import annotations
 
 import datetime
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from agencies.models import User
-from interventions.models import Indicator, PlanItem
+from interventions.export import items_for_export
+from interventions.models import Indicator, ItemLink, PlanItem, Responsibility
 from reporting.models import IndicatorValue, ProgressUpdate, ReportingPeriod
-
-
-def latest_approved(item_ref=None, as_of: datetime.date | None = None) -> QuerySet[ProgressUpdate]:
-    """Approved updates of the outer item, newest period first; with `as_of`, only those of
-    periods begun by that day (the status as the committee knew it then)."""
-    updates = ProgressUpdate.objects.filter(
-        item=item_ref if item_ref is not None else OuterRef("pk"),
-        state=ProgressUpdate.State.APPROVED,
-    )
-    if as_of is not None:
-        updates = updates.filter(period__start__lte=as_of)
-    return updates.order_by("-period__start", "-reviewed_at")
-
-
-def with_current_status(
-    items: QuerySet[PlanItem], as_of: datetime.date | None = None
-) -> QuerySet[PlanItem]:
-    """Annotate each item with its latest approved update's status, percent and date, and
-    whether that update is sample data (pages mark such a status as sample)."""
-    latest = latest_approved(as_of=as_of)
-    return items.annotate(
-        current_status=Subquery(latest.values("status")[:1]),
-        current_percent=Subquery(latest.values("percent_complete")[:1]),
-        current_confidence=Subquery(latest.values("confidence")[:1]),
-        last_approved_at=Subquery(latest.values("reviewed_at")[:1]),
-        current_is_sample=Subquery(latest.values("is_sample")[:1]),
-    )
-
-
-def with_latest_actual(indicators: QuerySet[Indicator]) -> QuerySet[Indicator]:
-    """Annotate each indicator with its latest approved value and that value's period label."""
-    latest = IndicatorValue.objects.filter(
-        indicator=OuterRef("pk"), update__state=ProgressUpdate.State.APPROVED
-    ).order_by("-update__period__start", "-update__reviewed_at")
-    return indicators.annotate(
-        latest_number=Subquery(latest.values("number")[:1]),
-        latest_text=Subquery(latest.values("text")[:1]),
-        latest_period=Subquery(latest.values("update__period__label")[:1]),
-        latest_is_sample=Subquery(latest.values("update__is_sample")[:1]),
-    )
+from reporting.status import with_current_status, with_latest_actual
 
 
 def reportable_periods() -> QuerySet[ReportingPeriod]:
@@ -74,3 +37,152 @@ def review_queue(user: User) -> QuerySet[ProgressUpdate]:
     return queryset.select_related("item__policy", "period", "agency", "author").order_by(
         "submitted_at"
     )
+
+
+# --- the plan with its progress: item lists, an item's page, the crosswalk ------------------
+
+
+def items_for_list() -> QuerySet[PlanItem]:
+    return with_current_status(
+        PlanItem.objects.select_related("policy", "theme").prefetch_related(
+            Prefetch(
+                "responsibilities",
+                queryset=Responsibility.objects.select_related("agency").order_by("position"),
+            )
+        )
+    ).order_by("policy__position", "position")
+
+
+def items_for_api() -> QuerySet[PlanItem]:
+    """Items in the API's shape: the export's joins (plus the theme's ancestors, for its path),
+    the current status, and each indicator's latest approved actual. Pass the evaluated page
+    through `interventions.export.with_links` for the links."""
+    indicators = with_latest_actual(Indicator.objects.all())
+    return with_current_status(
+        items_for_export(indicators=indicators).select_related("theme__parent__parent")
+    ).order_by("policy__position", "position")
+
+
+def item_for_page(user: User) -> QuerySet[PlanItem]:
+    """One item with all it shows: responsibilities, indicators with actuals, links, updates."""
+    updates = (
+        ProgressUpdate.objects.visible_to(user)
+        .select_related("period", "agency", "author", "reviewed_by")
+        .prefetch_related("evidence")
+        .order_by("-period__start", "agency__code")
+    )
+    return with_current_status(
+        PlanItem.objects.select_related("policy", "theme__parent", "parent").prefetch_related(
+            Prefetch(
+                "responsibilities",
+                queryset=Responsibility.objects.select_related("agency", "via_group"),
+            ),
+            Prefetch(
+                "indicators",
+                queryset=Indicator.objects.prefetch_related(
+                    Prefetch(
+                        "values",
+                        queryset=IndicatorValue.objects.filter(
+                            update__state=ProgressUpdate.State.APPROVED
+                        )
+                        .select_related("update__period")
+                        .order_by("update__period__start"),
+                        to_attr="approved_values",
+                    )
+                ),
+            ),
+            Prefetch("links_out", queryset=ItemLink.objects.select_related("to_item__policy")),
+            Prefetch("links_in", queryset=ItemLink.objects.select_related("from_item__policy")),
+            Prefetch("updates", queryset=updates, to_attr="visible_updates"),
+            "priorities",
+            "context_notes",
+            "comments__author",
+        )
+    )
+
+
+AUDIT_IGNORED_FIELDS = {"history_id", "history_date", "history_user", "history_user_id",
+                        "history_type", "history_change_reason", "version", "position"}  # fmt: skip
+
+
+def _with_changes(records: list, label_of) -> list:
+    """Mark each history record with its label and the fields that changed from the one before."""
+    by_object: dict[int, list] = {}
+    for record in sorted(records, key=lambda r: (r.id, r.history_date, r.history_id)):
+        by_object.setdefault(record.id, []).append(record)
+    out = []
+    for history in by_object.values():
+        previous = None
+        for record in history:
+            record.label = label_of(record)
+            record.changes = []
+            if previous is not None:
+                fields = [f.attname for f in record._meta.fields]
+                record.changes = [
+                    name.removesuffix("_id")
+                    for name in fields
+                    if name not in AUDIT_IGNORED_FIELDS
+                    and getattr(record, name) != getattr(previous, name)
+                ]
+            previous = record
+            out.append(record)
+    return out
+
+
+def audit_trail(item: PlanItem, limit: int = 100) -> list:
+    """Every recorded change to the item, its responsibilities, indicators and updates."""
+    entries = (
+        _with_changes(list(item.history.select_related("history_user")), lambda r: "Item")
+        + _with_changes(
+            list(Responsibility.history.filter(item_id=item.pk).select_related("history_user")),
+            lambda r: f"Responsibility {r.as_written}",
+        )
+        + _with_changes(
+            list(Indicator.history.filter(item_id=item.pk).select_related("history_user")),
+            lambda r: f"Indicator “{r.description[:40]}”",
+        )
+        + _with_changes(
+            list(ProgressUpdate.history.filter(item_id=item.pk).select_related("history_user")),
+            lambda r: f"Update {r.id} ({r.state})",
+        )
+    )
+    entries.sort(key=lambda r: r.history_date, reverse=True)
+    return entries[:limit]
+
+
+def nap_crosswalk(as_of: datetime.date | None = None) -> list[dict]:
+    """Each NAP point with its NISP 2018 successors and the NSP 2022 commitments continuing it;
+    statuses as of `as_of` when given (the dashboard's quarter), else the latest.
+
+    NSP commitments count when linked to the point itself or to one of its NISP successors.
+    """
+    links = list(
+        ItemLink.objects.select_related("from_item__policy", "to_item__policy").filter(
+            from_item__policy__code__in=["NAP-2014", "NSP-2022"]
+        )
+    )
+    statuses = {
+        item.pk: item
+        for item in with_current_status(
+            PlanItem.objects.filter(
+                pk__in={link.to_item_id for link in links} | {link.from_item_id for link in links}
+            ),
+            as_of=as_of,
+        ).select_related("policy")
+    }
+    points = PlanItem.objects.filter(policy__code="NAP-2014").order_by("position")
+    rows = []
+    for point in with_current_status(points, as_of=as_of):
+        nisp = [
+            (link, statuses[link.to_item_id])
+            for link in links
+            if link.from_item_id == point.pk and link.to_item.policy.code == "NISP-2018"
+        ]
+        targets = {point.pk} | {item.pk for _, item in nisp}
+        nsp = {
+            link.from_item_id: (link, statuses[link.from_item_id])
+            for link in links
+            if link.from_item.policy.code == "NSP-2022" and link.to_item_id in targets
+        }
+        rows.append({"point": point, "nisp": nisp, "nsp": list(nsp.values())})
+    return rows

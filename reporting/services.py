@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
@@ -17,8 +16,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from agencies.models import User
-from interventions.models import Indicator, PlanItem
-from reporting import permissions
+from core.errors import ConflictError
+from core.quarters import Quarter
+from interventions.models import Cadence, Indicator, PlanItem, Policy
+from reporting import permissions, status, update_fields
 from reporting.models import (
     Comment,
     EvidenceFile,
@@ -26,7 +27,7 @@ from reporting.models import (
     ProgressUpdate,
     ReportingPeriod,
 )
-from reporting.quarters import Quarter
+from reporting.update_fields import UpdateData
 
 Confidence = ProgressUpdate.Confidence
 Status = ProgressUpdate.Status
@@ -36,34 +37,10 @@ State = ProgressUpdate.State
 CONFIDENCE_NEEDING_RATIONALE = {Confidence.AMBER, Confidence.AMBER_RED, Confidence.RED}
 
 
-class ConflictError(Exception):
-    """The change cannot apply to the record as it now stands (stale version, locked period)."""
-
-
-@dataclass
-class UpdateData:
-    """The fields an officer reports; the same for the web form and the API."""
-
-    status: str
-    percent_complete: int
-    confidence: str
-    narrative: str
-    confidence_rationale: str = ""
-    challenges: str = ""
-    next_steps: str = ""
-    budget_released: Decimal | None = None
-    budget_spent: Decimal | None = None
-    evidence_link: str = ""
-    # indicator id -> Decimal for number indicators, str for described ones
-    indicator_values: dict[int, Decimal | str] = field(default_factory=dict)
-
-
 def _previous_approved(item: PlanItem, agency_id: int, period: ReportingPeriod):
     return (
-        ProgressUpdate.objects.filter(
-            item=item, agency_id=agency_id, state=State.APPROVED, period__start__lt=period.start
-        )
-        .order_by("-period__start")
+        status.latest_approved(item)
+        .filter(agency_id=agency_id, period__start__lt=period.start)
         .first()
     )
 
@@ -135,22 +112,6 @@ def _write_indicator_values(update: ProgressUpdate, values: dict[int, Decimal | 
         )
 
 
-def _apply(update: ProgressUpdate, data: UpdateData) -> None:
-    for name in (
-        "status",
-        "percent_complete",
-        "confidence",
-        "confidence_rationale",
-        "narrative",
-        "challenges",
-        "next_steps",
-        "budget_released",
-        "budget_spent",
-        "evidence_link",
-    ):
-        setattr(update, name, getattr(data, name))
-
-
 @transaction.atomic
 def update_create(
     *, user: User, item: PlanItem, period: ReportingPeriod, data: UpdateData
@@ -167,7 +128,7 @@ def update_create(
         )
     validate_update(item, user.agency_id, period, data)
     update = ProgressUpdate(item=item, period=period, agency=user.agency, author=user)
-    _apply(update, data)
+    update_fields.apply(update, data)
     update.save()
     _write_indicator_values(update, data.indicator_values)
     return update
@@ -201,7 +162,7 @@ def update_edit(
 ) -> ProgressUpdate:
     current = _editable(user, update, version, verb="edited")
     validate_update(current.item, current.agency_id, current.period, data)
-    _apply(current, data)
+    update_fields.apply(current, data)
     current.version += 1
     current.save()
     _write_indicator_values(current, data.indicator_values)
@@ -221,6 +182,7 @@ def update_submit(*, user: User, update: ProgressUpdate, version: int) -> Progre
         )
     current.state = State.SUBMITTED
     current.submitted_at = timezone.now()
+    current.first_submitted_at = current.first_submitted_at or current.submitted_at
     current.version += 1
     current.save()
     return current
@@ -321,8 +283,6 @@ PeriodBounds = Callable[[datetime.date], tuple[str, datetime.date, datetime.date
 
 def period_bounds_for(policy) -> PeriodBounds:
     """The policy's cadence as a function from a day to its period's label, start and end."""
-    from interventions.models import Cadence
-
     return month_of if policy.reporting_cadence == Cadence.MONTHLY else quarter_of
 
 
@@ -331,8 +291,6 @@ def periods_ensure(
 ) -> list[ReportingPeriod]:
     """Create the current and the next reporting periods of every policy (or of the ones
     given), per its cadence."""
-    from interventions.models import Policy
-
     today = today or timezone.localdate()
     created = []
     for policy in Policy.objects.all() if policies is None else policies:

@@ -3,26 +3,24 @@ or a selector, render."""
 
 from __future__ import annotations
 
-import datetime
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, Q
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from agencies.models import Agency
-from interventions.models import PlanItem, Policy
-from interventions.selectors import nap_crosswalk
-from reporting import dashboard as committee_dashboard
-from reporting import permissions, selectors, services
-from reporting.figures import committee_figures
+from core.api.renderers import CSVRenderer
+from core.errors import ConflictError
+from core.pagination import PageFirstPaginator
+from interventions.models import PlanItem
+from reporting import permissions, selectors, services, status
+from reporting.filters import ItemFilter
 from reporting.forms import CommentForm, ReviewForm, UpdateForm
+from reporting.item_table import ITEM_TABLE_COLUMNS, item_table_rows
 from reporting.models import ProgressUpdate, ReportingPeriod
-from reporting.quarters import Quarter
 
 
 def _save_update(request, form: UpdateForm, save):
@@ -36,7 +34,7 @@ def _save_update(request, form: UpdateForm, save):
     except ValidationError as error:
         form.add_service_errors(error)
         return None
-    except services.ConflictError as error:
+    except ConflictError as error:
         form.add_error(None, str(error))
         return None
     return update
@@ -48,7 +46,7 @@ def my_items(request):
     if not user.agency_id:
         items = PlanItem.objects.none()
     else:
-        items = selectors.with_current_status(
+        items = status.with_current_status(
             PlanItem.objects.for_agency(user.agency).select_related("policy", "theme")
         )
     periods = selectors.latest_reportable_period_by_policy()
@@ -96,12 +94,14 @@ def update_create(request, item_id: int):
 @login_required
 def update_edit(request, update_id: int):
     update = get_object_or_404(
-        ProgressUpdate.objects.select_related("item__policy", "period", "agency"), pk=update_id
+        ProgressUpdate.objects.visible_to(request.user).select_related(
+            "item__policy", "period", "agency"
+        ),
+        pk=update_id,
     )
     if not permissions.can_edit(request.user, update):
-        visible = permissions.updates_visible_to(request.user).filter(pk=update.pk).exists()
-        if request.method == "GET" and visible:
-            return redirect("interventions:item_detail", item_id=update.item_id)
+        if request.method == "GET":
+            return redirect("reporting:item_detail", item_id=update.item_id)
         raise PermissionDenied("This update belongs to another agency.")
     initial = UpdateForm.initial_from(update)
     form = UpdateForm(
@@ -129,14 +129,14 @@ def update_edit(request, update_id: int):
 @login_required
 @require_POST
 def update_submit(request, update_id: int):
-    update = get_object_or_404(ProgressUpdate, pk=update_id)
+    update = get_object_or_404(ProgressUpdate.objects.visible_to(request.user), pk=update_id)
     try:
         version = int(request.POST.get("version", ""))
     except ValueError:
         version = -1
     try:
         services.update_submit(user=request.user, update=update, version=version)
-    except (ValidationError, services.ConflictError) as error:
+    except (ValidationError, ConflictError) as error:
         text = "; ".join(error.messages) if isinstance(error, ValidationError) else str(error)
         messages.error(request, f"Not submitted: {text}")
         return redirect("reporting:update_edit", update_id=update.pk)
@@ -153,7 +153,9 @@ def review_queue(request):
 @login_required
 @require_POST
 def update_review(request, update_id: int):
-    update = get_object_or_404(ProgressUpdate.objects.select_related("item"), pk=update_id)
+    update = get_object_or_404(
+        ProgressUpdate.objects.visible_to(request.user).select_related("item"), pk=update_id
+    )
     form = ReviewForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose approve or return.")
@@ -167,7 +169,7 @@ def update_review(request, update_id: int):
             comment=form.cleaned_data["comment"],
             version=form.cleaned_data["version"],
         )
-    except (ValidationError, services.ConflictError) as error:
+    except (ValidationError, ConflictError) as error:
         text = "; ".join(error.messages) if isinstance(error, ValidationError) else str(error)
         messages.error(request, f"Not reviewed: {text}")
         return redirect("reporting:review_queue")
@@ -190,12 +192,13 @@ def comment_add(request, item_id: int):
             messages.success(request, "Comment added.")
     else:
         messages.error(request, "Write a comment.")
-    return redirect("interventions:item_detail", item_id=item.pk)
+    return redirect("reporting:item_detail", item_id=item.pk)
 
 
 @login_required
 def compliance(request):
-    """Per agency, for a period: items owned, updates submitted, approved, late, missing."""
+    """Per agency, for a period: items owed, and how many are not reported, submitted,
+    returned, approved and late (the words of reporting.status)."""
     periods = ReportingPeriod.objects.select_related("policy").order_by(
         "policy__position", "-start"
     )
@@ -216,30 +219,9 @@ def compliance(request):
     if period:
         # The counts include sample updates: say so, so nobody reads them as real compliance.
         samples = ProgressUpdate.objects.filter(period=period, is_sample=True).count()
-        # Two grouped reads: joining every agency's updates of all periods to its owned items
-        # multiplied the rows before COUNT(DISTINCT) could undo it.
-        counts = {
-            row["agency_id"]: row
-            for row in ProgressUpdate.objects.filter(period=period)
-            .exclude(state=ProgressUpdate.State.DRAFT)
-            .values("agency_id")
-            .annotate(
-                submitted=Count("pk"),
-                approved=Count("pk", filter=Q(state=ProgressUpdate.State.APPROVED)),
-                late=Count("pk", filter=Q(submitted_at__date__gt=period.deadline)),
-            )
-        }
-        agencies = (
-            Agency.objects.bodies()
-            .filter(responsibilities__item__policy=period.policy)
-            .annotate(owned=Count("responsibilities__item", distinct=True))
-            .order_by("code")
-        )
-        for agency in agencies:
-            count = counts.get(agency.pk, {})
-            for name in ("submitted", "approved", "late"):
-                setattr(agency, name, count.get(name, 0))
-            rows.append({"agency": agency, "missing": max(agency.owned - agency.submitted, 0)})
+        counts = status.period_counts(period)
+        agencies = Agency.objects.bodies().filter(pk__in=counts).order_by("code")
+        rows = [{"agency": agency, **counts[agency.pk]} for agency in agencies]
     return render(
         request,
         "reporting/compliance.html",
@@ -247,46 +229,47 @@ def compliance(request):
     )
 
 
-SCORECARD_ROWS = 100
+# --- the plan with its progress ------------------------------------------------------------
+
+ITEM_PAGE_SIZE = 50
 
 
 @login_required
-def dashboard(request):
-    """The Advisory Committee's view of a quarter: every figure from committee_figures."""
-    today = timezone.localdate()
-    policies = list(Policy.objects.order_by("position", "code"))
-    choice = committee_dashboard.choose(request.GET, policies, today)
+def item_list(request):
+    filterset = ItemFilter(request.GET or None, queryset=selectors.items_for_list())
+    items = filterset.qs if filterset.is_valid() else filterset.queryset
+    if request.GET.get("format") == "csv":
+        return _items_csv(items)
+    page = PageFirstPaginator(items, ITEM_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "reporting/item_list.html",
+        {"filter": filterset, "page": page, "query": query.urlencode()},
+    )
+
+
+def _items_csv(items) -> HttpResponse:
+    table = {"columns": ITEM_TABLE_COLUMNS, "rows": item_table_rows(items)}
+    response = HttpResponse(CSVRenderer().render(table), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="nisp-tracker-items.csv"'
+    return response
+
+
+@login_required
+def item_detail(request, item_id: int):
+    item = get_object_or_404(selectors.item_for_page(request.user), pk=item_id)
     context = {
-        "choice": choice,
-        "policies": policies,
-        "quarters": committee_dashboard.quarter_options(policies, today),
-        "all_policies": committee_dashboard.ALL_POLICIES,
+        "item": item,
+        "can_draft": permissions.can_draft(request.user, item),
+        "can_comment": permissions.can_comment(request.user),
+        "comment_form": CommentForm(),
+        "audit": selectors.audit_trail(item),
     }
-    if choice.errors:
-        return render(request, "reporting/dashboard.html", context, status=400)
-    figures = committee_figures(quarter=choice.quarter, policy=choice.policy, today=today)
-    links = committee_dashboard.Links(choice.policy)
-    rows, columns, sort = committee_dashboard.scorecard(
-        figures["by_agency"], request.GET.get("sort", committee_dashboard.DEFAULT_SORT), links
-    )
-    # The real plan has some 90 agencies; a synthetic one at scale thousands: show the first
-    # ones in the chosen order unless all are asked for.
-    shown = len(rows) if request.GET.get("agencies") == "all" else SCORECARD_ROWS
-    context.update(
-        {
-            "figures": figures,
-            "as_of": datetime.date.fromisoformat(figures["as_of"]),
-            "is_current": choice.quarter == Quarter.of(today),
-            "today_year": today.year,
-            "scorecard": rows[:shown],
-            "scorecard_hidden": len(rows) > shown,
-            "scorecard_columns": columns,
-            "sort": sort,
-            "links": links,
-            "policy_links": links.by_policy(figures),
-            "pillar_links": links.by_pillar(),
-            "agency_links": links.by_agency(figures),
-            "crosswalk": nap_crosswalk(as_of=choice.quarter.end),
-        }
-    )
-    return render(request, "reporting/dashboard.html", context)
+    return render(request, "reporting/item_detail.html", context)
+
+
+@login_required
+def crosswalk(request):
+    return render(request, "reporting/crosswalk.html", {"rows": selectors.nap_crosswalk()})

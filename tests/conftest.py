@@ -9,6 +9,7 @@ from interventions.loader import load_policies
 from interventions.models import Policy
 from nisp_tracker.celery import app as celery_app
 from tests.factories import UserFactory
+from tests.progress import moi_item, people, period, punjab_item  # noqa: F401
 from tests.worker import WorkerProcess, new_queue_name
 
 

@@ -8,9 +8,9 @@ import factory
 from django.utils import timezone
 
 from agencies.models import Agency, User
+from core.quarters import Quarter
 from interventions.models import PlanItem
 from reporting.models import ProgressUpdate, ReportingPeriod
-from reporting.quarters import Quarter
 
 
 class AgencyFactory(factory.django.DjangoModelFactory):
@@ -79,6 +79,7 @@ class ProgressUpdateFactory(factory.django.DjangoModelFactory):
     submitted_at = factory.LazyAttribute(
         lambda o: timezone.make_aware(datetime.datetime.combine(o.period.end, datetime.time(9)))
     )
+    first_submitted_at = factory.SelfAttribute("submitted_at")
     reviewed_at = factory.LazyAttribute(
         lambda o: timezone.make_aware(
             datetime.datetime.combine(o.period.deadline, datetime.time(9))

@@ -1,39 +1,13 @@
-"""The API's filters: the web list's PlanItemFilter plus what sync clients need."""
+"""The API's filters of the plan's reference data: themes and crosswalk links."""
 
 from __future__ import annotations
 
 import django_filters
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from interventions.filters import PlanItemFilter
-from interventions.models import Indicator, ItemLink, PlanItem, Policy, Responsibility, Theme
-from reporting.models import ProgressUpdate
-
-
-class ItemApiFilter(PlanItemFilter):
-    updated_since = django_filters.IsoDateTimeFilter(
-        method="changed_since",
-        label="Changed since (ISO 8601): the item, its indicators or responsibilities were "
-        "edited, or one of its updates was submitted or reviewed, at or after this time.",
-    )
-
-    def changed_since(self, queryset, name, value):
-        # Drafts do not count: nobody outside the agency sees them change.
-        updated = ProgressUpdate.objects.filter(item=OuterRef("pk"), updated_at__gte=value).exclude(
-            state=ProgressUpdate.State.DRAFT
-        )
-        indicators = Indicator.history.filter(item_id=OuterRef("pk"), history_date__gte=value)
-        responsibilities = Responsibility.history.filter(
-            item_id=OuterRef("pk"), history_date__gte=value
-        )
-        return queryset.filter(
-            Q(updated_at__gte=value)
-            | Exists(updated)
-            | Exists(indicators)
-            | Exists(responsibilities)
-        )
+from interventions.models import ItemLink, PlanItem, Policy, Theme
 
 
 class ThemeFilter(django_filters.FilterSet):

@@ -1,23 +1,16 @@
-"""The plan, read-only: policies, themes, items (JSON, CSV, XLSX) and the crosswalk."""
+"""The plan, read-only: policies, themes and the crosswalk (items with progress: reporting)."""
 
 from __future__ import annotations
 
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, renderers, viewsets
-from rest_framework.response import Response
+from rest_framework import mixins, viewsets
 
-from interventions.api.filters import CrosswalkFilter, ItemApiFilter, ThemeFilter
-from interventions.api.renderers import CSVRenderer, TableRenderer, XLSXRenderer
+from interventions.api.filters import CrosswalkFilter, ThemeFilter
 from interventions.api.serializers import (
     CrosswalkLinkSerializer,
-    PlanItemSerializer,
     PolicySerializer,
     ThemeSerializer,
 )
-from interventions.export import ITEM_TABLE_COLUMNS, item_table_rows, with_links
 from interventions.models import ItemLink, Policy, Theme
-from interventions.selectors import items_for_api, items_for_list
 
 
 class PolicyViewSet(viewsets.ReadOnlyModelViewSet):
@@ -33,51 +26,6 @@ class ThemeViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = ThemeSerializer
     queryset = Theme.objects.select_related("policy").order_by("policy__position", "position")
     filterset_class = ThemeFilter
-
-
-class PlanItemViewSet(viewsets.ReadOnlyModelViewSet):
-    """Plan items in the open-data shape with their progress; the list is filterable and also
-    downloadable as CSV or XLSX with the same filters."""
-
-    serializer_class = PlanItemSerializer
-    filterset_class = ItemApiFilter
-    queryset = items_for_api()
-
-    def get_renderers(self):
-        if self.action == "list":
-            return [renderers.JSONRenderer(), CSVRenderer(), XLSXRenderer()]
-        return super().get_renderers()
-
-    @extend_schema(
-        responses={
-            (200, "application/json"): PlanItemSerializer(many=True),
-            (200, CSVRenderer.media_type): OpenApiTypes.BINARY,
-            (200, XLSXRenderer.media_type): OpenApiTypes.BINARY,
-        }
-    )
-    def list(self, request, *args, **kwargs):
-        renderer = request.accepted_renderer
-        if isinstance(renderer, TableRenderer):
-            items = self.filter_queryset(items_for_list())
-            filename = f"nisp-tracker-items.{renderer.format}"
-            return Response(
-                {"columns": ITEM_TABLE_COLUMNS, "rows": item_table_rows(items)},
-                headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-            )
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        serializer = self.get_serializer(with_links(page), many=True)
-        return self.get_paginated_response(serializer.data)
-
-    def retrieve(self, request, *args, **kwargs):
-        (item,) = with_links([self.get_object()])
-        return Response(self.get_serializer(item).data)
-
-    def handle_exception(self, exc):
-        # Errors are JSON in the one error shape, whatever download format was asked for.
-        if isinstance(getattr(self.request, "accepted_renderer", None), TableRenderer):
-            self.request.accepted_renderer = renderers.JSONRenderer()
-            self.request.accepted_media_type = "application/json"
-        return super().handle_exception(exc)
 
 
 class CrosswalkViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):

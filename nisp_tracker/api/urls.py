@@ -9,12 +9,13 @@ from drf_spectacular.views import (
 from rest_framework.routers import DefaultRouter
 
 from agencies.api.urls import register as register_agencies
+from committee.api.urls import register as register_committee
 from core.csp import docs_view
 from interventions.api.urls import register as register_interventions
 from reporting.api.urls import register as register_reporting
 
 router = DefaultRouter()
-for register in (register_agencies, register_interventions, register_reporting):
+for register in (register_agencies, register_interventions, register_reporting, register_committee):
     register(router)
 
 urlpatterns = [

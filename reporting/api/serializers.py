@@ -1,16 +1,14 @@
 """Reporting periods and progress updates. Input serializers only parse into the service's
-UpdateData; every rule (permissions, periods, cross-field checks) lives in reporting.services."""
+UpdateData (its fields: reporting.update_fields); every rule lives in reporting.services."""
 
 from __future__ import annotations
-
-from dataclasses import fields as dataclass_fields
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from nisp_tracker.api.fields import NumberOrTextField
+from core.api.fields import NumberOrTextField
 from reporting.models import IndicatorValue, ProgressUpdate, ReportingPeriod
-from reporting.services import UpdateData
+from reporting.update_fields import REPORTED_FIELDS, UpdateData
 
 Status = ProgressUpdate.Status
 Confidence = ProgressUpdate.Confidence
@@ -45,10 +43,8 @@ class UpdateSerializer(serializers.ModelSerializer):
     class Meta:
         model = ProgressUpdate
         fields = ["id", "item", "period", "period_label", "agency", "author", "state", "version",
-                  "status", "percent_complete", "confidence", "confidence_rationale", "narrative",
-                  "challenges", "next_steps", "budget_released", "budget_spent", "evidence_link",
-                  "indicator_values", "submitted_at", "reviewed_at", "review_comment",
-                  "is_sample", "created_at", "updated_at"]  # fmt: skip
+                  *REPORTED_FIELDS, "indicator_values", "submitted_at", "reviewed_at",
+                  "review_comment", "is_sample", "created_at", "updated_at"]  # fmt: skip
         read_only_fields = fields
 
 
@@ -60,35 +56,29 @@ class IndicatorValueInputSerializer(serializers.Serializer):
     )
 
 
-def _money(**kwargs):
-    return serializers.DecimalField(
-        max_digits=16, decimal_places=2, min_value=0, allow_null=True, **kwargs
-    )
+class UpdateInputSerializer(serializers.ModelSerializer):
+    """What an officer reports: the fields of reporting.update_fields, as the web form."""
 
-
-class UpdateInputSerializer(serializers.Serializer):
-    """What an officer reports: the same fields as the web form."""
-
-    status = serializers.ChoiceField(choices=Status.choices)
-    percent_complete = serializers.IntegerField(min_value=0, max_value=100)
-    confidence = serializers.ChoiceField(choices=Confidence.choices)
-    confidence_rationale = serializers.CharField(allow_blank=True, required=False, default="")
-    narrative = serializers.CharField(help_text="Progress this period.")
-    challenges = serializers.CharField(allow_blank=True, required=False, default="")
-    next_steps = serializers.CharField(allow_blank=True, required=False, default="")
-    budget_released = _money(required=False, default=None, help_text="PKR")
-    budget_spent = _money(required=False, default=None, help_text="PKR")
-    evidence_link = serializers.URLField(allow_blank=True, required=False, default="")
     indicator_values = IndicatorValueInputSerializer(many=True, required=False, default=list)
+
+    class Meta:
+        model = ProgressUpdate
+        fields = [*REPORTED_FIELDS, "indicator_values"]
+        extra_kwargs = {
+            "narrative": {"help_text": "Progress this period."},
+            "budget_released": {"help_text": "PKR, cumulative to date."},
+            "budget_spent": {"help_text": "PKR, cumulative to date."},
+        }
 
     def to_data(self, current: ProgressUpdate | None = None) -> UpdateData:
         """The service's input; on a partial edit, unspecified fields keep their values."""
         given = self.validated_data
         values = {}
-        for name in (f.name for f in dataclass_fields(UpdateData)):
-            if name == "indicator_values":
-                continue
-            values[name] = given[name] if name in given else getattr(current, name)
+        for name in REPORTED_FIELDS:
+            if name in given:
+                values[name] = given[name]
+            elif current is not None:
+                values[name] = getattr(current, name)
         values["indicator_values"] = {
             row["indicator"]: "" if row["value"] is None else row["value"]
             for row in given.get("indicator_values", [])
@@ -101,6 +91,9 @@ class UpdateCreateSerializer(UpdateInputSerializer):
         queryset=ReportingPeriod.objects.all(), help_text="A period id open for reporting."
     )
 
+    class Meta(UpdateInputSerializer.Meta):
+        fields = ["period", *UpdateInputSerializer.Meta.fields]
+
 
 class UpdateEditSerializer(UpdateInputSerializer):
     """A PATCH: any of the fields, and the version the client last read."""
@@ -108,6 +101,9 @@ class UpdateEditSerializer(UpdateInputSerializer):
     version = serializers.IntegerField(
         help_text="The update's version as last read; a stale version is refused with 409."
     )
+
+    class Meta(UpdateInputSerializer.Meta):
+        fields = [*UpdateInputSerializer.Meta.fields, "version"]
 
     def get_fields(self):
         fields = super().get_fields()

@@ -22,7 +22,6 @@ from reporting.api.serializers import (
     UpdateSerializer,
 )
 from reporting.models import ProgressUpdate, ReportingPeriod
-from reporting.permissions import updates_visible_to
 
 
 class PeriodViewSet(viewsets.ReadOnlyModelViewSet):
@@ -36,10 +35,9 @@ class PeriodViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 def visible_updates(user) -> QuerySet[ProgressUpdate]:
-    if not user.is_authenticated:  # the schema generator inspects views without a user
-        return ProgressUpdate.objects.none()
+    # The schema generator inspects views without a user: visible_to gives it none.
     return (
-        updates_visible_to(user)
+        ProgressUpdate.objects.visible_to(user)
         .select_related("period", "agency", "author")
         .prefetch_related("indicator_values")
         .order_by("-period__start", "agency__code", "pk")

@@ -6,7 +6,6 @@ import pytest
 from rest_framework.test import APIClient
 
 from agencies.services import api_token_create
-from tests.reporting.conftest import moi_item, people, period, punjab_item  # noqa: F401
 
 
 @pytest.fixture(scope="session")

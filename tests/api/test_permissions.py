@@ -13,9 +13,9 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from committee.models import QuarterlyReport
 from interventions.models import PlanItem
 from reporting import services
-from reporting.models import QuarterlyReport
 
 pytestmark = pytest.mark.django_db
 

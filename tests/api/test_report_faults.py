@@ -4,9 +4,9 @@ import socket
 
 import pytest
 
+from committee.models import QuarterlyReport
+from committee.reports.services import QUEUE_UNREACHABLE
 from nisp_tracker.celery import app as celery_app
-from reporting.models import QuarterlyReport
-from reporting.reports.services import QUEUE_UNREACHABLE
 
 pytestmark = pytest.mark.django_db
 

@@ -2,10 +2,10 @@
 
 import pytest
 
-from reporting.models import QuarterlyReport
-from reporting.quarters import Quarter
-from reporting.reports import services
-from tests.reporting.reports import figures_in_xlsx, seed_quarter
+from committee.models import QuarterlyReport
+from committee.reports import generation, services
+from core.quarters import Quarter
+from tests.committee.reports import figures_in_xlsx, seed_quarter
 
 pytestmark = pytest.mark.django_db
 
@@ -16,7 +16,7 @@ def done_report(people, plan):
     report = services.report_request(
         user=people["secretary"], quarter=Quarter.parse("2025Q3"), policy=None
     )
-    return services.report_generate(report.pk)
+    return generation.report_generate(report.pk)
 
 
 def test_committee_lists_reports_and_reads_one_with_its_figures(api_as, people, done_report):

@@ -115,15 +115,15 @@ def test_errors_answer_as_documented(openapi, api_as, people, moi_item, period):
 
 
 def test_report_endpoints_answer_as_documented(openapi, api_as, people, plan):
-    from reporting.quarters import Quarter
-    from reporting.reports import services
-    from tests.reporting.reports import seed_quarter
+    from committee.reports import generation, services
+    from core.quarters import Quarter
+    from tests.committee.reports import seed_quarter
 
     seed_quarter()
     report = services.report_request(
         user=people["secretary"], quarter=Quarter.parse("2025Q3"), policy=None
     )
-    services.report_generate(report.pk)
+    generation.report_generate(report.pk)
     committee, secretary = api_as(people["committee"]), api_as(people["secretary"])
     responses = [
         committee.get("/api/v1/reports/"),

@@ -9,8 +9,8 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from agencies.models import Agency
+from committee.models import QuarterlyReport
 from interventions.models import PlanItem
-from reporting.models import QuarterlyReport
 
 
 @pytest.fixture

@@ -40,7 +40,7 @@ def test_crosswalk_page_renders_all_twenty_points(client, plan, django_assert_ma
 
     client.force_login(UserFactory(role="committee_member"))
     with django_assert_max_num_queries(10):
-        response = client.get(reverse("interventions:crosswalk"))
+        response = client.get(reverse("reporting:crosswalk"))
     rows = response.context["rows"]
     assert [row["point"].ref for row in rows] == [str(n) for n in range(1, 21)]
     assert all(row["nisp"] for row in rows)
@@ -54,7 +54,7 @@ def test_crosswalk_gives_each_points_status_as_of_a_day(plan):
     import datetime
 
     from interventions.models import PlanItem
-    from interventions.selectors import nap_crosswalk
+    from reporting.selectors import nap_crosswalk
     from tests.factories import ProgressUpdateFactory, quarter_period
 
     point = PlanItem.objects.get(policy__code="NAP-2014", ref="1")

@@ -16,16 +16,14 @@ def reader(client, plan):
 
 
 def test_item_list_filters_by_agency_and_policy(reader):
-    response = reader.get(
-        reverse("interventions:item_list"), {"agency": "NACTA", "policy": "NAP-2014"}
-    )
+    response = reader.get(reverse("reporting:item_list"), {"agency": "NACTA", "policy": "NAP-2014"})
     page = response.context["page"]
     assert page.paginator.count == 20
     assert all(i.policy.code == "NAP-2014" for i in page)
 
 
 def test_group_code_selects_items_named_through_the_group(reader):
-    response = reader.get(reverse("interventions:item_list"), {"agency": "ALL-HD"})
+    response = reader.get(reverse("reporting:item_list"), {"agency": "ALL-HD"})
     items = list(response.context["page"])
     assert items
     for item in items:
@@ -35,35 +33,31 @@ def test_group_code_selects_items_named_through_the_group(reader):
 
 
 def test_item_list_search_and_unknown_filter_value(reader):
-    found = reader.get(reverse("interventions:item_list"), {"q": "madrassa"})
+    found = reader.get(reverse("reporting:item_list"), {"q": "madrassa"})
     assert found.context["page"].paginator.count > 0
-    bad = reader.get(reverse("interventions:item_list"), {"agency": "NOT-AN-AGENCY"})
+    bad = reader.get(reverse("reporting:item_list"), {"agency": "NOT-AN-AGENCY"})
     assert bad.status_code == 200
     assert "agency" in bad.context["filter"].form.errors
 
 
 def test_overdue_and_no_update_filters(reader):
-    overdue = reader.get(
-        reverse("interventions:item_list"), {"overdue": "true", "policy": "NISP-2018"}
-    )
+    overdue = reader.get(reverse("reporting:item_list"), {"overdue": "true", "policy": "NISP-2018"})
     # Annex A's window closed in 2022 and nothing is reported completed yet.
     assert overdue.context["page"].paginator.count == 178
-    missing = reader.get(reverse("interventions:item_list"), {"no_update": "true"})
+    missing = reader.get(reverse("reporting:item_list"), {"no_update": "true"})
     assert missing.context["page"].paginator.count == 258
 
 
 def test_item_list_query_count_does_not_grow_with_the_page(reader, django_assert_max_num_queries):
     # Session, user, count, items, responsibilities, and the three choice lists of the form.
     with django_assert_max_num_queries(10):
-        reader.get(reverse("interventions:item_list"), {"policy": "NAP-2014"})
+        reader.get(reverse("reporting:item_list"), {"policy": "NAP-2014"})
     with django_assert_max_num_queries(10):
-        reader.get(reverse("interventions:item_list"), {"page": 3})
+        reader.get(reverse("reporting:item_list"), {"page": 3})
 
 
 def test_item_list_exports_csv_with_the_same_filters(reader):
-    response = reader.get(
-        reverse("interventions:item_list"), {"policy": "NAP-2014", "format": "csv"}
-    )
+    response = reader.get(reverse("reporting:item_list"), {"policy": "NAP-2014", "format": "csv"})
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(response.content.decode())))
     assert rows[0][:3] == ["policy", "ref", "text"]
@@ -78,7 +72,7 @@ def test_item_page_shows_source_lineage_and_fixed_query_count(
 
     point = PlanItem.objects.get(policy__code="NAP-2014", ref="2")
     with django_assert_max_num_queries(30):
-        response = reader.get(reverse("interventions:item_detail", args=[point.pk]))
+        response = reader.get(reverse("reporting:item_detail", args=[point.pk]))
     content = response.content.decode()
     assert "004_f012727a730c6481.txt" in content
     assert "NISP-2018" in content, "the crosswalk lineage is shown"
@@ -93,11 +87,11 @@ def test_nsp_page_shows_its_coverage_note(reader):
 
 
 def test_unknown_item_is_404(reader):
-    assert reader.get(reverse("interventions:item_detail", args=[999999])).status_code == 404
+    assert reader.get(reverse("reporting:item_detail", args=[999999])).status_code == 404
 
 
 def test_every_filter_on_the_item_list_has_a_readable_label(reader):
-    form = reader.get(reverse("interventions:item_list")).context["filter"].form
+    form = reader.get(reverse("reporting:item_list")).context["filter"].form
     labels = {name: str(field.label) for name, field in form.fields.items()}
     assert "[invalid name]" not in labels.values(), labels
     assert labels["agency"] == "Agency"

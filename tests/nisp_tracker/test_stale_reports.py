@@ -8,10 +8,10 @@ import time_machine
 from django.conf import settings
 from django.utils import timezone
 
+from committee.models import QuarterlyReport
+from committee.reports import services
+from committee.tasks import requeue_stale_reports
 from nisp_tracker.celery import app as celery_app
-from reporting.models import QuarterlyReport
-from reporting.reports import services
-from reporting.tasks import requeue_stale_reports
 
 pytestmark = pytest.mark.django_db
 State = QuarterlyReport.State
@@ -72,7 +72,7 @@ def test_a_report_within_the_limit_is_left_to_its_worker(settings):
 
 def test_beat_runs_the_requeue_often_and_redelivery_waits_only_past_the_time_limit():
     entry = settings.CELERY_BEAT_SCHEDULE["requeue-stale-reports"]
-    assert entry["task"] == "reporting.requeue_stale_reports"
+    assert entry["task"] == "committee.requeue_stale_reports"
     assert entry["task"] in celery_app.tasks
     assert entry["schedule"] <= 300
     visibility = settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]

@@ -5,7 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from reporting.models import IndicatorValue, ProgressUpdate
-from tests.reporting.conftest import update_form
+from tests.progress import update_form
 
 pytestmark = pytest.mark.django_db
 
@@ -125,7 +125,7 @@ def test_full_cycle_changes_the_items_status(client, people, moi_item, period):
     assert update.state == "approved"
     assert update.reviewed_by == people["reviewer"]
 
-    page = client.get(reverse("interventions:item_detail", args=[moi_item.pk]))
+    page = client.get(reverse("reporting:item_detail", args=[moi_item.pk]))
     assert page.context["item"].current_status == "on_track"
     assert page.context["item"].current_percent == 60
 
@@ -238,7 +238,7 @@ def test_reviewer_returns_with_a_comment_and_the_officer_resubmits(
 def test_every_change_is_in_the_items_audit_trail(client, people, moi_item, period):
     update = draft(client, people, moi_item, period)
     client.post(reverse("reporting:update_submit", args=[update.pk]), {"version": 1})
-    page = client.get(reverse("interventions:item_detail", args=[moi_item.pk]))
+    page = client.get(reverse("reporting:item_detail", args=[moi_item.pk]))
     audit = page.context["audit"]
     mine = [entry for entry in audit if entry.history_user == people["officer"]]
     assert len(mine) >= 2
@@ -265,7 +265,8 @@ def test_a_period_that_has_not_started_is_not_offered_or_accepted(client, people
     assert "period" in response.context["form"].errors
     assert not ProgressUpdate.objects.exists()
 
-    from reporting.services import ConflictError, UpdateData, update_create
+    from core.errors import ConflictError
+    from reporting.services import UpdateData, update_create
 
     with pytest.raises(ConflictError, match="has not started"):
         update_create(

@@ -1,0 +1,591 @@
+"""The Advisory Committee's figures for a quarter: computed here once, shown live by the
+dashboard and frozen into the quarterly report.
+
+Only approved updates count towards an item's status; an item's status for a quarter is that of
+its latest update approved for a period begun by the quarter's end. "Reported" means an update
+submitted (or approved) for a period overlapping the quarter. The result is plain JSON-ready
+data (no model instances), so a report can store it and render it again years later unchanged.
+A fixed number of queries, whatever the plan's size.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from decimal import Decimal
+from itertools import groupby
+from operator import itemgetter
+
+from django.db.models import Case, F, QuerySet, When, Window
+from django.db.models.functions import RowNumber
+from django.utils import timezone
+
+from agencies.models import Agency
+from core.quarters import Quarter
+from interventions.models import Indicator, Policy, Priority, Responsibility, Theme
+from interventions.models import PlanItem as Item
+from reporting import status
+from reporting.models import IndicatorValue, ProgressUpdate
+from reporting.status import overdue_condition, with_current_status
+from reporting.update_fields import REPORTED_FIELDS
+
+Status = ProgressUpdate.Status
+Confidence = ProgressUpdate.Confidence
+NOT_REPORTED = "none"
+STATUS_KEYS = [*Status.values, NOT_REPORTED]
+STATUS_LABELS = {**dict(Status.choices), NOT_REPORTED: "No approved update"}
+GOOD = {Status.ON_TRACK, Status.COMPLETED}
+AT_RISK = {Status.AT_RISK, Status.DELAYED}
+WEAK_CONFIDENCE = {Confidence.AMBER_RED, Confidence.RED}
+CONFIDENCE_RANK = {value: rank for rank, value in enumerate(Confidence.values)}
+TERM_ORDER = Item.Term.values
+TREND_QUARTERS = 6
+LIST_LIMIT = 50
+SUMMARY_TEXT = 400
+
+
+def committee_figures(
+    *, quarter: Quarter, policy: Policy | None = None, today: datetime.date | None = None
+) -> dict:
+    """Every figure the dashboard and the quarterly report show, for one quarter and scope."""
+    today = today or timezone.localdate()
+    as_of = min(today, quarter.end)
+    items = Item.objects.all() if policy is None else Item.objects.filter(policy=policy)
+    rows = _item_rows(items, quarter, as_of)
+    themes = _pillars(policy)
+    agencies = _agency_rows(items, rows)
+    for row in rows.values():
+        row["pillar"] = themes.get(row.pop("theme_id"), {"key": "", "name": "No theme"})
+    ordered = sorted(rows.values(), key=lambda row: (row["policy_position"], row["position"]))
+    return {
+        "quarter": _quarter(quarter),
+        "previous_quarter": _quarter(quarter.previous()),
+        "as_of": as_of.isoformat(),
+        "scope": {"policy": policy.code if policy else None, "title": _scope_title(policy)},
+        "statuses": [{"key": key, "label": STATUS_LABELS[key]} for key in STATUS_KEYS],
+        "totals": _summary(ordered),
+        "by_policy": _grouped(ordered, lambda row: (row["policy"], row["policy_title"])),
+        "by_pillar": _grouped(
+            ordered,
+            lambda row: (f"{row['policy']} {row['pillar']['key']}".strip(), row["pillar"]["name"]),
+        ),
+        "by_agency": agencies,
+        "by_term": _grouped(ordered, lambda row: (row["term"], row["term_label"])),
+        "priorities": _priorities(policy, items, rows),
+        "trend": _trend(items, quarter, rows),
+        "attention": _attention(ordered),
+        "not_reported": [_ref(row) for row in ordered if not row["reported"]],
+        "silent_agencies": [
+            {"code": a["code"], "name": a["name"], "missing": a["owned"] - a["reported"]}
+            for a in agencies
+            if a["reported"] == 0
+        ],
+        "overdue": [_ref(row) for row in ordered if row["overdue"]],
+        "changes": _changes(ordered),
+        "highlights": _texts(ordered, _is_newly_completed, "narrative"),
+        "challenges": _texts(ordered, lambda row: row["challenges"], "challenges"),
+        "risks": _texts(
+            ordered, lambda row: row["confidence"] in WEAK_CONFIDENCE, "confidence_rationale"
+        ),
+        "indicators": _indicators(items, quarter),
+        "budget": _budget(ordered),
+        "annex": [_annex_row(row) for row in ordered],
+        "contains_sample": any(row["is_sample"] for row in ordered),
+        "contains_synthetic": any(row["is_synthetic"] for row in ordered),
+        "timeline": _timeline(policy, ordered),
+    }
+
+
+# --- the rows ------------------------------------------------------------------------------
+
+
+def _item_rows(items: QuerySet[Item], quarter: Quarter, as_of: datetime.date) -> dict[int, dict]:
+    current = status.latest_approved_by_item(
+        items,
+        quarter.end,
+        "agency__code",
+        *REPORTED_FIELDS,
+        "reviewed_at",
+        "period__label",
+        "is_sample",
+    )
+    previous = status.latest_approved_by_item(items, quarter.previous().end, "status", "confidence")
+    overdue = set(
+        with_current_status(items, as_of=quarter.end)
+        .filter(overdue_condition(as_of))
+        .values_list("pk", flat=True)
+    )
+    reported: dict[int, set[str]] = defaultdict(set)
+    # Per item, each agency's reported update this quarter: its state and whether it was late.
+    reports: dict[int, dict[str, tuple[str, bool]]] = defaultdict(dict)
+    submitted = (
+        ProgressUpdate.objects.filter(
+            item__in=items, period__start__lte=quarter.end, period__end__gte=quarter.start
+        )
+        .filter(status.is_reported())
+        .annotate(late=Case(When(status.is_late(), then=True), default=False))
+        .values_list("item_id", "agency__code", "state", "late")
+    )
+    for item_id, agency_code, state, late in submitted:
+        reported[item_id].add(agency_code)
+        reports[item_id][agency_code] = (state, late)
+    term_labels = dict(Item.Term.choices)
+    rows = {}
+    for item in items.values(
+        "pk", "policy__code", "policy__title", "policy__position", "position", "ref", "text",
+        "theme_id", "term", "start_year", "end_year", "due_date", "timeline_as_written",
+        "budget_kind", "budget_amount", "is_synthetic",
+    ):  # fmt: skip
+        update = current.get(item["pk"], {})
+        before = previous.get(item["pk"], {})
+        rows[item["pk"]] = {
+            "id": item["pk"],
+            "policy": item["policy__code"],
+            "policy_title": item["policy__title"],
+            "policy_position": item["policy__position"],
+            "position": item["position"],
+            "ref": item["ref"],
+            "text": item["text"],
+            "theme_id": item["theme_id"],
+            "term": item["term"],
+            "term_label": term_labels[item["term"]],
+            "timeline": item["timeline_as_written"],
+            "start_year": item["start_year"],
+            "end_year": item["end_year"],
+            "due_date": _date(item["due_date"]),
+            "budget_kind": item["budget_kind"],
+            "budget_amount": _money(item["budget_amount"]),
+            "is_synthetic": item["is_synthetic"],
+            "status": update.get("status") or NOT_REPORTED,
+            "percent": update.get("percent_complete"),
+            "confidence": update.get("confidence") or "",
+            "confidence_rationale": update.get("confidence_rationale", ""),
+            "previous_status": before.get("status") or NOT_REPORTED,
+            "previous_confidence": before.get("confidence") or "",
+            "reported_by": update.get("agency__code", ""),
+            "last_approved": _date(update.get("reviewed_at")),
+            "last_period": update.get("period__label", ""),
+            "narrative": update.get("narrative", ""),
+            "challenges": update.get("challenges", ""),
+            "next_steps": update.get("next_steps", ""),
+            "budget_released": _money(update.get("budget_released")),
+            "budget_spent": _money(update.get("budget_spent")),
+            "is_sample": update.get("is_sample", False),
+            "overdue": item["pk"] in overdue,
+            "reported": item["pk"] in reported,
+            "reported_agencies": sorted(reported.get(item["pk"], ())),
+            "reports": reports.get(item["pk"], {}),
+            "agencies": [],
+            "lead": [],
+        }
+    return rows
+
+
+def _agency_rows(items: QuerySet[Item], rows: dict[int, dict]) -> list[dict]:
+    """The agency scorecard, filling in each row's agencies on the way.
+
+    An agency "reported" an item when it submitted its own update on it this quarter.
+    """
+    owned: dict[str, set[int]] = defaultdict(set)
+    names: dict[str, str] = {}
+    responsibilities = (
+        Responsibility.objects.filter(item__in=items)
+        .exclude(agency__kind=Agency.Kind.GROUP)
+        .order_by("position")
+        .values_list("item_id", "agency__code", "agency__name", "role")
+    )
+    for item_id, code, name, role in responsibilities:
+        row = rows[item_id]
+        if code not in row["agencies"]:
+            row["agencies"].append(code)
+        if role == Responsibility.Role.LEAD and code not in row["lead"]:
+            row["lead"].append(code)
+        owned[code].add(item_id)
+        names[code] = name
+    scorecard = []
+    for code in sorted(owned):
+        mine = [rows[item_id] for item_id in owned[code]]
+        count = len(mine)
+        reported = sum(code in row["reported_agencies"] for row in mine)
+        mine_reports = [row["reports"][code] for row in mine if code in row["reports"]]
+        states = Counter(state for state, _ in mine_reports)
+        scorecard.append(
+            {
+                "code": code,
+                "name": names[code],
+                "owned": count,
+                "reported": reported,
+                "reported_share": _share(reported, count),
+                # The words of reporting.status, as the compliance page and reminders use them.
+                "not_reported": count - reported,
+                "submitted": states[ProgressUpdate.State.SUBMITTED],
+                "returned": states[ProgressUpdate.State.RETURNED],
+                "approved": states[ProgressUpdate.State.APPROVED],
+                "late": sum(late for _, late in mine_reports),
+                "good": sum(row["status"] in GOOD for row in mine),
+                "good_share": _share(sum(row["status"] in GOOD for row in mine), count),
+                "previous_good_share": _share(
+                    sum(row["previous_status"] in GOOD for row in mine), count
+                ),
+                "overdue": sum(row["overdue"] for row in mine),
+                "by_status": _counts(mine),
+            }
+        )
+    return scorecard
+
+
+def _pillars(policy: Policy | None) -> dict[int, dict]:
+    """Each theme's top-level ancestor (a NISP pillar, an NSP section), by theme id."""
+    themes = Theme.objects.all() if policy is None else Theme.objects.filter(policy=policy)
+    by_id = {t["pk"]: t for t in themes.values("pk", "key", "name", "parent_id")}
+
+    def top(theme: dict) -> dict:
+        while theme["parent_id"] is not None:
+            theme = by_id[theme["parent_id"]]
+        return {"key": theme["key"], "name": theme["name"]}
+
+    return {pk: top(theme) for pk, theme in by_id.items()}
+
+
+# --- the summaries -------------------------------------------------------------------------
+
+
+def _counts(rows: Iterable[dict], key: str = "status") -> dict[str, int]:
+    counts = Counter(row[key] for row in rows)
+    return {status: counts.get(status, 0) for status in STATUS_KEYS}
+
+
+def _share(part: int, whole: int) -> float:
+    return round(100 * part / whole, 1) if whole else 0.0
+
+
+def _summary(rows: list[dict]) -> dict:
+    by_status = _counts(rows)
+    before = _counts(rows, "previous_status")
+    total = len(rows)
+    good = sum(by_status[s] for s in GOOD)
+    good_before = sum(before[s] for s in GOOD)
+    return {
+        "items": total,
+        "by_status": by_status,
+        "good": good,
+        "good_share": _share(good, total),
+        "previous_good_share": _share(good_before, total),
+        "change": round(_share(good, total) - _share(good_before, total), 1),
+        "reported": sum(row["reported"] for row in rows),
+        "reported_share": _share(sum(row["reported"] for row in rows), total),
+        "overdue": sum(row["overdue"] for row in rows),
+    }
+
+
+def _grouped(rows: list[dict], key_of) -> list[dict]:
+    return [
+        {"key": key, "name": name, **_summary(members)}
+        for (key, name), members in _group_by(rows, key_of)
+    ]
+
+
+def _priorities(policy: Policy | None, items: QuerySet[Item], rows: dict[int, dict]) -> list[dict]:
+    priorities = Priority.objects.select_related("policy").order_by("policy__position", "rank")
+    if policy is not None:
+        priorities = priorities.filter(policy=policy)
+    members: dict[int, list[dict]] = defaultdict(list)
+    links = Item.priorities.through.objects.filter(priority__in=priorities, planitem__in=items)
+    for priority_id, item_id in links.values_list("priority_id", "planitem_id"):
+        members[priority_id].append(rows[item_id])
+    return [
+        {
+            "policy": priority.policy.code,
+            "rank": priority.rank,
+            "prong": priority.prong,
+            "text": priority.text,
+            "refs": [row["ref"] for row in members[priority.pk]],
+            **_summary(members[priority.pk]),
+        }
+        for priority in priorities
+    ]
+
+
+def _timeline(policy: Policy | None, rows: list[dict]) -> list[dict]:
+    """Per policy, its period and its items grouped by term and window of years, so a chart
+    can set each group against the policy's period and today (one query for all policies)."""
+    policies = [policy] if policy else list(Policy.objects.order_by("position", "code"))
+    timeline = []
+    for each in policies:
+        mine = [row for row in rows if row["policy"] == each.code]
+        windows = _group_by(
+            mine,
+            lambda r: (r["term"], r["term_label"], r["start_year"], r["end_year"]),
+        )
+        timeline.append(
+            {
+                "policy": each.code,
+                "title": each.title,
+                "start_year": each.start_year,
+                "end_year": each.end_year,
+                "windows": [
+                    {
+                        "term": term,
+                        "term_label": label,
+                        "start_year": start,
+                        "end_year": end,
+                        **_summary(members),
+                    }
+                    for (term, label, start, end), members in sorted(windows, key=_window_order)
+                ],
+            }
+        )
+    return timeline
+
+
+def _window_order(window: tuple[tuple, list[dict]]) -> tuple:
+    (term, _, start, end), _ = window
+    return (TERM_ORDER.index(term), start or 0, end or 9999)
+
+
+def _trend(items: QuerySet[Item], quarter: Quarter, rows: dict[int, dict]) -> list[dict]:
+    """Status counts at the end of each of the last quarters, from one read of the items'
+    approved updates in period order (a status query per quarter cost a correlated subquery
+    per item each: seconds at 100 times the plan)."""
+    past = quarter.last(TREND_QUARTERS)[:-1]
+    counts = [dict.fromkeys(STATUS_KEYS, 0) for _ in past]
+    # Oldest first, so the last one begun by a quarter's end is its status then; the same
+    # order as the latest-approved reads, reversed.
+    updates = (
+        ProgressUpdate.objects.filter(
+            item__in=items, state=ProgressUpdate.State.APPROVED, period__start__lte=past[-1].end
+        )
+        .order_by("item_id", "period__start", "reviewed_at", "pk")
+        .values_list("item_id", "period__start", "status")
+    )
+    for _, history in groupby(updates.iterator(chunk_size=10_000), key=itemgetter(0)):
+        history = list(history)
+        for index, past_quarter in enumerate(past):
+            begun = [status for _, start, status in history if start <= past_quarter.end]
+            if begun:
+                counts[index][begun[-1]] += 1
+    trend = []
+    for past_quarter, by_status in zip(past, counts, strict=True):
+        by_status[NOT_REPORTED] = len(rows) - sum(by_status.values())
+        trend.append(_trend_point(past_quarter, by_status))
+    trend.append(_trend_point(quarter, _counts(rows.values())))
+    return trend
+
+
+def _trend_point(quarter: Quarter, counts: dict[str, int]) -> dict:
+    total = sum(counts.values())
+    good = sum(counts[s] for s in GOOD)
+    return {"quarter": quarter.label, "by_status": counts, "good_share": _share(good, total)}
+
+
+def _is_falling(row: dict) -> bool:
+    before, now = row["previous_confidence"], row["confidence"]
+    return bool(before and now) and CONFIDENCE_RANK[now] > CONFIDENCE_RANK[before]
+
+
+def _is_newly_completed(row: dict) -> bool:
+    return row["status"] == Status.COMPLETED and row["previous_status"] != Status.COMPLETED
+
+
+def _attention_reasons(row: dict) -> list[str]:
+    reasons = []
+    if row["status"] in AT_RISK:
+        reasons.append(STATUS_LABELS[row["status"]])
+    if row["confidence"] in WEAK_CONFIDENCE:
+        reasons.append(f"Confidence {Confidence(row['confidence']).label}")
+    elif _is_falling(row):
+        reasons.append(
+            f"Confidence fell from {Confidence(row['previous_confidence']).label}"
+            f" to {Confidence(row['confidence']).label}"
+        )
+    if row["overdue"]:
+        reasons.append("Overdue")
+    return reasons
+
+
+def _attention(rows: list[dict]) -> list[dict]:
+    """Items off track, each with the responsible agency's own explanation and next steps.
+
+    Items merely not reported are listed apart: they have no explanation to show.
+    """
+    attention = []
+    for row in rows:
+        reasons = _attention_reasons(row)
+        if reasons:
+            attention.append(
+                {
+                    **_ref(row),
+                    "reasons": reasons,
+                    "status": row["status"],
+                    "confidence": row["confidence"],
+                    "agencies": row["lead"] or row["agencies"],
+                    "reported_by": row["reported_by"],
+                    "explanation": row["confidence_rationale"] or row["narrative"],
+                    "challenges": row["challenges"],
+                    "next_steps": row["next_steps"],
+                    "last_approved": row["last_approved"],
+                    "is_sample": row["is_sample"],
+                }
+            )
+    # Most reasons first; within that, plan order.
+    return sorted(attention, key=lambda entry: -len(entry["reasons"]))
+
+
+def _changes(rows: list[dict]) -> dict:
+    changed = [
+        {**_ref(row), "from": row["previous_status"], "to": row["status"]}
+        for row in rows
+        if row["status"] != row["previous_status"]
+    ]
+    return {"count": len(changed), "items": changed[:LIST_LIMIT]}
+
+
+def _texts(rows: list[dict], chosen, field: str) -> dict:
+    picked = [
+        {**_ref(row), "agency": row["reported_by"], "text": row[field][:SUMMARY_TEXT]}
+        for row in rows
+        if chosen(row) and row[field]
+    ]
+    return {"count": len(picked), "items": picked[:LIST_LIMIT]}
+
+
+def _indicators(items: QuerySet[Item], quarter: Quarter) -> list[dict]:
+    """Each indicator with a target or an actual, against its latest approved actual."""
+    actuals = {}
+    ranked = (
+        IndicatorValue.objects.filter(
+            indicator__item__in=items,
+            update__state=ProgressUpdate.State.APPROVED,
+            update__period__start__lte=quarter.end,
+        )
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("indicator_id")],
+                order_by=[
+                    F(f"update__{name.lstrip('-')}").desc() for name in status.LATEST_APPROVED_ORDER
+                ],
+            )
+        )
+        .filter(rank=1)
+        .values("indicator_id", "number", "text", "update__period__label")
+    )
+    for value in ranked:
+        actuals[value["indicator_id"]] = value
+    indicators = (
+        Indicator.objects.filter(item__in=items)
+        .order_by("item__policy__position", "item__position", "position")
+        .values(
+            "pk", "item_id", "item__policy__code", "item__ref", "description", "measure", "unit",
+            "baseline", "target",
+        )
+    )  # fmt: skip
+    rows = []
+    for indicator in indicators:
+        if indicator["target"] is None and indicator["pk"] not in actuals:
+            continue  # nothing to set against anything
+        actual = actuals.get(indicator["pk"], {})
+        number = _money(actual.get("number"))
+        target = _money(indicator["target"])
+        rows.append(
+            {
+                "id": indicator["item_id"],
+                "policy": indicator["item__policy__code"],
+                "ref": indicator["item__ref"],
+                "description": indicator["description"],
+                "unit": indicator["unit"],
+                "baseline": _money(indicator["baseline"]),
+                "target": target,
+                "actual": number if number is not None else actual.get("text", ""),
+                "as_of": actual.get("update__period__label", ""),
+                "share_of_target": _share(number, target)
+                if number is not None and target
+                else None,
+            }
+        )
+    return rows
+
+
+def _budget(rows: list[dict]) -> dict:
+    """Allocated as the plan states it; released and spent as each item's latest approved
+    update reports them (cumulative to date)."""
+    by_policy = []
+    for (code, title), members in _group_by(rows, lambda r: (r["policy"], r["policy_title"])):
+        by_policy.append({"key": code, "name": title, **_money_totals(members)})
+    return {"by_policy": by_policy, **_money_totals(rows)}
+
+
+def _money_totals(rows: list[dict]) -> dict:
+    def total(field: str) -> float:
+        return round(sum(row[field] or 0 for row in rows), 2)
+
+    kinds = Counter(row["budget_kind"] for row in rows)
+    return {
+        "allocated": total("budget_amount"),
+        "released": total("budget_released"),
+        "spent": total("budget_spent"),
+        "items_with_amount": kinds.get(Item.BudgetKind.AMOUNT, 0),
+        "items_by_budget_kind": {kind: kinds.get(kind, 0) for kind in Item.BudgetKind.values},
+    }
+
+
+def _group_by(rows: list[dict], key_of) -> list[tuple[tuple, list[dict]]]:
+    groups: dict[tuple, list[dict]] = {}
+    for row in rows:
+        groups.setdefault(key_of(row), []).append(row)
+    return list(groups.items())
+
+
+# --- shapes --------------------------------------------------------------------------------
+
+
+def _ref(row: dict) -> dict:
+    return {"id": row["id"], "policy": row["policy"], "ref": row["ref"], "text": row["text"]}
+
+
+def _annex_row(row: dict) -> dict:
+    return {
+        **_ref(row),
+        "pillar": row["pillar"]["name"],
+        "term": row["term"],
+        "timeline": row["timeline"],
+        "lead": row["lead"],
+        "agencies": row["agencies"],
+        "status": row["status"],
+        "previous_status": row["previous_status"],
+        "percent": row["percent"],
+        "confidence": row["confidence"],
+        "last_approved": row["last_approved"],
+        "last_period": row["last_period"],
+        "reported": row["reported"],
+        "overdue": row["overdue"],
+        "budget_kind": row["budget_kind"],
+        "budget_amount": row["budget_amount"],
+        "budget_released": row["budget_released"],
+        "budget_spent": row["budget_spent"],
+        "is_sample": row["is_sample"],
+        "is_synthetic": row["is_synthetic"],
+    }
+
+
+def _quarter(quarter: Quarter) -> dict:
+    return {
+        "label": quarter.label,
+        "start": quarter.start.isoformat(),
+        "end": quarter.end.isoformat(),
+    }
+
+
+def _scope_title(policy: Policy | None) -> str:
+    return policy.title if policy else "All policies"
+
+
+def _date(value: datetime.date | datetime.datetime | None) -> str | None:
+    if isinstance(value, datetime.datetime):
+        value = timezone.localtime(value).date()
+    return value.isoformat() if value else None
+
+
+def _money(value: Decimal | None) -> float | None:
+    return float(value) if value is not None else None

@@ -1,0 +1,75 @@
+"""What the web view and the PDF show of a report: its frozen snapshot, labelled for reading.
+
+Labels come from the snapshot itself where it carries them, so an old report reads as it did.
+"""
+
+from __future__ import annotations
+
+from committee.models import QuarterlyReport
+from reporting.models import ProgressUpdate
+
+
+def status_rows(by_status: dict[str, int], labels: dict[str, str]) -> list[dict]:
+    """In the snapshot's order of statuses: a stored JSON object keeps no order of its keys."""
+    total = sum(by_status.values())
+    return [
+        {
+            "key": key,
+            "label": label,
+            "count": by_status[key],
+            "share": round(100 * by_status[key] / total, 1) if total else 0.0,
+        }
+        for key, label in labels.items()
+    ]
+
+
+def document_context(report: QuarterlyReport, snapshot: dict) -> dict:
+    labels = {status["key"]: status["label"] for status in snapshot["statuses"]}
+    attention = snapshot["attention"]
+    return {
+        "report": report,
+        "figures": snapshot,
+        "status_labels": labels,
+        "status_keys": list(labels),
+        "confidence_labels": dict(ProgressUpdate.Confidence.choices),
+        # Items off track with an approved update carry their agency's explanation; the rest
+        # (overdue, never reported) have none to show and are listed compactly.
+        "attention_explained": [entry for entry in attention if entry["last_approved"]],
+        "attention_unexplained": [entry for entry in attention if not entry["last_approved"]],
+        "status_rows": status_rows(snapshot["totals"]["by_status"], labels),
+        "group_tables": [
+            {
+                "id": "by-policy",
+                "title": "By policy",
+                "column": "Policy",
+                "rows": snapshot["by_policy"],
+            },
+            {
+                "id": "by-pillar",
+                "title": "By pillar",
+                "column": "Pillar",
+                "rows": snapshot["by_pillar"],
+            },
+            {"id": "by-term", "title": "By term", "column": "Term", "rows": snapshot["by_term"]},
+        ],
+        "narratives": [
+            {
+                "id": "highlights",
+                "title": "Highlights: completed this quarter",
+                "texts": snapshot["highlights"],
+                "empty": "No item was completed this quarter.",
+            },
+            {
+                "id": "challenges",
+                "title": "Challenges reported",
+                "texts": snapshot["challenges"],
+                "empty": "No challenges were reported.",
+            },
+            {
+                "id": "risks",
+                "title": "Risks: low delivery confidence",
+                "texts": snapshot["risks"],
+                "empty": "No item is rated amber/red or red.",
+            },
+        ],
+    }

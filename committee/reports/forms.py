@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from committee.models import QuarterlyReport
+from committee.reports.services import scope_policy
+from core.quarters import Quarter
+from interventions.models import Policy
+
+
+def _scope_choices() -> list[tuple[str, str]]:
+    policies = [(code, f"{code} · {title}") for code, title in Policy.objects.values_list(
+        "code", "title"
+    )]  # fmt: skip
+    return [*policies, (QuarterlyReport.ALL, "All policies")]
+
+
+def _field_errors(field: str, parse, value):
+    """A parser's {field: errors} as the plain errors a form's clean_<field> raises."""
+    try:
+        return parse(value)
+    except ValidationError as error:
+        raise ValidationError(error.message_dict.get(field, error.messages)) from error
+
+
+class ReportRequestForm(forms.Form):
+    """The secretary's request for a new report version: a quarter and a scope."""
+
+    quarter = forms.CharField(max_length=16, help_text="Written like 2025Q3.")
+    scope = forms.ChoiceField(choices=_scope_choices)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["quarter"].initial = Quarter.of(timezone.localdate()).previous().label
+
+    def clean_quarter(self) -> Quarter:
+        return _field_errors("quarter", Quarter.parse, self.cleaned_data["quarter"])
+
+    def clean_scope(self) -> Policy | None:
+        return _field_errors("scope", scope_policy, self.cleaned_data["scope"])
+
+    def add_service_errors(self, error: ValidationError) -> None:
+        if hasattr(error, "error_dict"):
+            for field, errors in error.error_dict.items():
+                self.add_error(field if field in self.fields else None, errors)
+        else:
+            self.add_error(None, error)

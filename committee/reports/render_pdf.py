@@ -1,0 +1,23 @@
+"""The report as a PDF: the same document as the web view, laid out for print by WeasyPrint."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+from weasyprint import CSS, HTML
+
+from committee.models import QuarterlyReport
+from committee.reports.document import document_context
+
+STYLESHEET = "css/report.css"
+
+
+def render_pdf(report: QuarterlyReport, snapshot: dict) -> bytes:
+    html = render_to_string("committee/report_pdf.html", document_context(report, snapshot))
+    # Everything is local: the stylesheet is read from the static source directory, charts are
+    # inline SVG, and relative references resolve against the static files, never the network.
+    base_url = f"{settings.BASE_DIR / 'static'}/"
+    return HTML(string=html, base_url=base_url).write_pdf(
+        stylesheets=[CSS(filename=finders.find(STYLESHEET))]
+    )

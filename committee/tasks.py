@@ -1,0 +1,44 @@
+"""The committee's jobs: building quarterly reports; each is thin and calls a service."""
+
+from __future__ import annotations
+
+import datetime
+
+from celery import shared_task
+from django.db import InterfaceError, OperationalError
+from django.utils import timezone
+
+from committee.reports.generation import report_generate
+from committee.reports.services import reports_requeue_stale, reports_schedule_due
+
+# Failures worth retrying: the database or the broker briefly unreachable. A report or policy
+# that does not exist is not retried; the report records the error either way.
+TRANSIENT_ERRORS = (OperationalError, InterfaceError, ConnectionError)
+
+
+@shared_task(
+    name="committee.generate_quarterly_report",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=TRANSIENT_ERRORS,
+    retry_backoff=30,
+    retry_backoff_max=600,
+    max_retries=5,
+)
+def generate_quarterly_report(report_id: int) -> str:
+    """Build a queued report (idempotent: a done report is left alone); returns its state."""
+    return report_generate(report_id).state
+
+
+@shared_task(name="committee.schedule_quarterly_reports")
+def schedule_quarterly_reports(today: str | None = None) -> int | None:
+    """Request the NISP 2018 report of the last quarter past its deadline, if none exists."""
+    day = datetime.date.fromisoformat(today) if today else timezone.localdate()
+    report = reports_schedule_due(today=day)
+    return report.pk if report else None
+
+
+@shared_task(name="committee.requeue_stale_reports")
+def requeue_stale_reports() -> list[int]:
+    """Take over reports whose worker died: queued or running past the task time limit."""
+    return [report.pk for report in reports_requeue_stale()]

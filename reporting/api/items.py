@@ -1,0 +1,188 @@
+"""Plan items with their progress in the API: the open-data shape of the plan, the current
+status and each indicator's latest approved actual; the list is also a CSV or XLSX download.
+
+An item is `interventions.export.item_as_dict` plus its id and progress. The declared fields
+describe that shape for the OpenAPI schema; `to_representation` builds it from item_as_dict, and
+the schema test checks real responses against the schema, so the two cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework import renderers, serializers, viewsets
+from rest_framework.response import Response
+
+from core.api.fields import NumberOrTextField
+from core.api.renderers import CSVRenderer, TableRenderer, XLSXRenderer
+from interventions.api.serializers import (
+    BudgetSerializer,
+    LinkSerializer,
+    ResponsibilitySerializer,
+    SourceSerializer,
+    TimelineSerializer,
+)
+from interventions.export import item_as_dict, theme_path, with_links
+from interventions.models import Indicator, PlanItem, Responsibility
+from reporting.filters import ItemFilter
+from reporting.item_table import ITEM_TABLE_COLUMNS, item_table_rows
+from reporting.models import ProgressUpdate
+from reporting.selectors import items_for_api, items_for_list
+
+
+class LatestActualSerializer(serializers.Serializer):
+    period = serializers.CharField(help_text="Label of the period reported, e.g. 2025Q3.")
+    value = NumberOrTextField()
+    is_sample = serializers.BooleanField(help_text="Reported in demo data, not real progress.")
+
+
+class IndicatorSerializer(serializers.Serializer):
+    id = serializers.IntegerField(help_text="What `indicator_values` in an update refer to.")
+    description = serializers.CharField()
+    unit = serializers.CharField(allow_blank=True)
+    baseline = serializers.FloatField(allow_null=True)
+    target = serializers.FloatField(allow_null=True)
+    measure = serializers.ChoiceField(choices=Indicator.Measure.choices)
+    latest_actual = LatestActualSerializer(
+        allow_null=True, help_text="The value in the latest approved update, if any."
+    )
+
+
+class PlanItemSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    policy = serializers.CharField(help_text="Policy code, e.g. NISP-2018.")
+    ref = serializers.CharField(help_text="The item's reference within its policy.")
+    parent_ref = serializers.CharField(allow_null=True)
+    kind = serializers.ChoiceField(choices=PlanItem.Kind.choices)
+    theme = serializers.ListField(
+        child=serializers.CharField(), help_text="Theme names from the pillar down."
+    )
+    text = serializers.CharField(help_text="The item as the source states it.")
+    responsibilities = ResponsibilitySerializer(many=True)
+    indicators = IndicatorSerializer(many=True)
+    timeline = TimelineSerializer()
+    budget = BudgetSerializer()
+    priority = serializers.ListField(
+        child=serializers.IntegerField(), help_text="Ranks on the NISP Priority List."
+    )
+    evidence = serializers.ChoiceField(choices=PlanItem.Evidence.choices, allow_null=True)
+    links = LinkSerializer(many=True, help_text="The item's links to other policies' items.")
+    notes = serializers.ListField(child=serializers.CharField())
+    source = SourceSerializer()
+    source_urls = serializers.ListField(child=serializers.CharField())
+    authority = serializers.CharField(allow_null=True)
+    current_status = serializers.ChoiceField(
+        choices=ProgressUpdate.Status.choices,
+        allow_null=True,
+        help_text="Status in the latest approved update; null before any is approved.",
+    )
+    percent_complete = serializers.IntegerField(allow_null=True, min_value=0, max_value=100)
+    last_approved_update = serializers.DateField(
+        allow_null=True, help_text="When the latest approved update was approved."
+    )
+    current_is_sample = serializers.BooleanField(
+        help_text="The current status comes from demo data (seed_demo), not real progress."
+    )
+    is_synthetic = serializers.BooleanField(
+        help_text="A generated benchmark item (make_scale_data), never part of a real plan."
+    )
+
+    def to_representation(self, item: PlanItem) -> dict:
+        """`item` comes from interventions.selectors.items_for_api, passed through with_links."""
+        data = {"id": item.pk, **item_as_dict(item, {item.theme_id: theme_path(item.theme)})}
+        for shown, indicator in zip(data["indicators"], item.listed_indicators, strict=True):
+            shown["id"] = indicator.pk
+            shown["measure"] = indicator.measure
+            shown["latest_actual"] = _latest_actual(indicator)
+        approved_at = item.last_approved_at
+        data["current_status"] = item.current_status
+        data["percent_complete"] = item.current_percent
+        data["last_approved_update"] = (
+            timezone.localdate(approved_at).isoformat() if approved_at else None
+        )
+        data["current_is_sample"] = bool(item.current_is_sample)
+        data["is_synthetic"] = item.is_synthetic
+        return data
+
+
+def _latest_actual(indicator: Indicator) -> dict | None:
+    if indicator.latest_period is None:
+        return None
+    number = indicator.latest_number
+    return {
+        "period": indicator.latest_period,
+        "value": float(number) if number is not None else indicator.latest_text,
+        "is_sample": indicator.latest_is_sample,
+    }
+
+
+class ItemApiFilter(ItemFilter):
+    updated_since = django_filters.IsoDateTimeFilter(
+        method="changed_since",
+        label="Changed since (ISO 8601): the item, its indicators or responsibilities were "
+        "edited, or one of its updates was submitted or reviewed, at or after this time.",
+    )
+
+    def changed_since(self, queryset, name, value):
+        # Drafts do not count: nobody outside the agency sees them change.
+        updated = ProgressUpdate.objects.filter(item=OuterRef("pk"), updated_at__gte=value).exclude(
+            state=ProgressUpdate.State.DRAFT
+        )
+        indicators = Indicator.history.filter(item_id=OuterRef("pk"), history_date__gte=value)
+        responsibilities = Responsibility.history.filter(
+            item_id=OuterRef("pk"), history_date__gte=value
+        )
+        return queryset.filter(
+            Q(updated_at__gte=value)
+            | Exists(updated)
+            | Exists(indicators)
+            | Exists(responsibilities)
+        )
+
+
+class PlanItemViewSet(viewsets.ReadOnlyModelViewSet):
+    """Plan items in the open-data shape with their progress; the list is filterable and also
+    downloadable as CSV or XLSX with the same filters."""
+
+    serializer_class = PlanItemSerializer
+    filterset_class = ItemApiFilter
+    queryset = items_for_api()
+
+    def get_renderers(self):
+        if self.action == "list":
+            return [renderers.JSONRenderer(), CSVRenderer(), XLSXRenderer()]
+        return super().get_renderers()
+
+    @extend_schema(
+        responses={
+            (200, "application/json"): PlanItemSerializer(many=True),
+            (200, CSVRenderer.media_type): OpenApiTypes.BINARY,
+            (200, XLSXRenderer.media_type): OpenApiTypes.BINARY,
+        }
+    )
+    def list(self, request, *args, **kwargs):
+        renderer = request.accepted_renderer
+        if isinstance(renderer, TableRenderer):
+            items = self.filter_queryset(items_for_list())
+            filename = f"nisp-tracker-items.{renderer.format}"
+            return Response(
+                {"columns": ITEM_TABLE_COLUMNS, "rows": item_table_rows(items)},
+                headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+            )
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        serializer = self.get_serializer(with_links(page), many=True)
+        return self.get_paginated_response(serializer.data)
+
+    def retrieve(self, request, *args, **kwargs):
+        (item,) = with_links([self.get_object()])
+        return Response(self.get_serializer(item).data)
+
+    def handle_exception(self, exc):
+        # Errors are JSON in the one error shape, whatever download format was asked for.
+        if isinstance(getattr(self.request, "accepted_renderer", None), TableRenderer):
+            self.request.accepted_renderer = renderers.JSONRenderer()
+            self.request.accepted_media_type = "application/json"
+        return super().handle_exception(exc)

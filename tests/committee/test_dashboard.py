@@ -1,0 +1,212 @@
+"""The committee dashboard through the test client: its figures against counts taken straight
+from the database, its choosers, bad input, who may see it, and its query count."""
+
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from agencies.models import User
+from core.quarters import Quarter
+from interventions.models import PlanItem
+from reporting.models import ProgressUpdate
+from tests.committee.chart_reader import read_charts, svg_counts, table_counts
+from tests.factories import ProgressUpdateFactory, UserFactory, quarter_period, user_with_role
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("committee:dashboard")
+THIS_QUARTER = Quarter.of(timezone.localdate())
+LAST_QUARTER = THIS_QUARTER.previous()
+STATUSES = ("on_track", "delayed", "completed", "at_risk")
+SECTIONS = [
+    "What needs attention",
+    "Status per policy and per pillar",
+    "Agency scorecard",
+    "Trend across quarters",
+    "The NISP priority list at a glance",
+    "Timeline: items by term",
+    "The NAP's 20 points",
+    "What changed since",
+    "Items nobody reported on",
+]
+STATUS_CHARTS = [
+    "Items by status, per policy",
+    "Items by status, per pillar or section",
+    "Items by status, per agency",
+    "Items by status at the end of each quarter",
+]
+
+
+@pytest.fixture
+def committee_client(client, plan):
+    client.force_login(UserFactory(role=User.Role.COMMITTEE_MEMBER, username="member"))
+    return client
+
+
+def seed(count: int, statuses=STATUSES, start: int = 0) -> list[PlanItem]:
+    """`count` NISP items from the `start`th reported last quarter and this one, cycling
+    through `statuses`."""
+    nisp = PlanItem.objects.filter(policy__code="NISP-2018").order_by("position")
+    items = list(nisp[start : start + count])
+    before = quarter_period("NISP-2018", LAST_QUARTER.label)
+    now = quarter_period("NISP-2018", THIS_QUARTER.label)
+    for index, item in enumerate(items):
+        ProgressUpdateFactory(item=item, period=before, status="in_progress")
+        ProgressUpdateFactory(item=item, period=now, status=statuses[index % len(statuses)])
+    return items
+
+
+def text_of(html: str) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+def test_committee_member_sees_the_quarters_figures(committee_client):
+    seed(8)
+    response = committee_client.get(URL)
+    assert response.status_code == 200
+    figures = response.context["figures"]
+    nisp = PlanItem.objects.filter(policy__code="NISP-2018")
+    approved_now = ProgressUpdate.objects.filter(
+        item__in=nisp, period__label=THIS_QUARTER.label, state="approved"
+    )
+    good = approved_now.filter(status__in=["on_track", "completed"]).count()
+    assert figures["quarter"]["label"] == THIS_QUARTER.label
+    assert figures["scope"]["policy"] == "NISP-2018"
+    assert figures["totals"]["items"] == nisp.count()
+    assert figures["totals"]["good"] == good == 4
+    assert figures["totals"]["by_status"]["delayed"] == 2
+    assert figures["totals"]["by_status"]["none"] == nisp.count() - 8
+    assert len(figures["not_reported"]) == nisp.count() - 8
+    html = response.content.decode()
+    page = text_of(html)
+    share = round(100 * good / nisp.count(), 1)
+    assert f"On track or completed {share}%" in page
+    assert f"{good} of {nisp.count()} items · up {share} points since {LAST_QUARTER.label}" in page
+    assert f"Not reported this quarter {nisp.count() - 8}" in page
+    overdue = figures["totals"]["overdue"]
+    assert f'href="/items/?policy=NISP-2018&amp;overdue=true">{overdue}</a>' in html
+    for heading in SECTIONS:
+        assert heading in page
+    assert f"What changed since {LAST_QUARTER.label} (8)" in page
+
+
+def test_scorecard_links_each_figure_to_the_filtered_item_list(committee_client):
+    items = seed(4, statuses=("on_track",))
+    response = committee_client.get(URL)
+    moi = next(row for row in response.context["scorecard"] if row["code"] == "MOI")
+    owned = PlanItem.objects.filter(
+        policy__code="NISP-2018", responsibilities__agency__code="MOI"
+    ).distinct()
+    assert moi["owned"] == owned.count()
+    assert moi["on_track"] == sum(
+        1 for item in items if item.responsibilities.filter(agency__code="MOI").exists()
+    )
+    html = response.content.decode()
+    owned_link = 'href="/items/?policy=NISP-2018&amp;agency=MOI" aria-label="{} items owned by MOI"'
+    assert owned_link.format(moi["owned"]) in html
+    assert 'href="/items/?policy=NISP-2018&amp;agency=MOI&amp;status=on_track"' in html
+    # The list at the end of the link holds exactly the items the scorecard counts.
+    listed = committee_client.get("/items/?policy=NISP-2018&agency=MOI&status=on_track")
+    assert listed.context["page"].paginator.count == moi["on_track"]
+    listed = committee_client.get("/items/?policy=NISP-2018&agency=MOI&overdue=true")
+    assert listed.context["page"].paginator.count == moi["overdue"]
+
+
+def test_scorecard_sorts_by_the_chosen_column(committee_client):
+    seed(4)
+    by_owned = committee_client.get(URL, {"sort": "-owned"}).context["scorecard"]
+    assert [row["owned"] for row in by_owned] == sorted(
+        (r["owned"] for r in by_owned), reverse=True
+    )
+    by_code = committee_client.get(URL, {"sort": "agency"}).context["scorecard"]
+    assert [row["code"] for row in by_code] == sorted(row["code"] for row in by_code)
+    # An unknown sort falls back to the default: most overdue first.
+    fallback = committee_client.get(URL, {"sort": "salary"})
+    assert fallback.context["sort"] == "-overdue"
+
+
+def test_quarter_and_scope_choosers_change_the_figures(committee_client):
+    seed(4)
+    response = committee_client.get(URL, {"quarter": LAST_QUARTER.label, "policy": "all"})
+    assert response.status_code == 200
+    figures = response.context["figures"]
+    assert figures["quarter"]["label"] == LAST_QUARTER.label
+    assert figures["totals"]["items"] == PlanItem.objects.count()
+    assert figures["totals"]["by_status"]["in_progress"] == 4
+    html = response.content.decode()
+    assert f'<option value="{LAST_QUARTER.label}" selected>' in html
+    assert '<option value="all" selected>All policies</option>' in html
+    # For a past quarter the page warns that links show today's list.
+    assert "Links open the item list as it stands today" in text_of(html)
+    nsp = committee_client.get(URL, {"policy": "NSP-2022"}).context["figures"]
+    assert nsp["totals"]["items"] == PlanItem.objects.filter(policy__code="NSP-2022").count()
+    assert nsp["priorities"] == []
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"quarter": "last spring"}, "“last spring” is not a quarter: write it as 2025Q3."),
+        ({"quarter": "2999Q1"}, "2999Q1 has not begun yet"),
+        ({"quarter": "1990Q2"}, "1990Q2 is before every policy"),
+        ({"policy": "NISP-1999"}, "“NISP-1999” is not a policy"),
+    ],
+)
+def test_bad_choice_says_what_is_wrong(committee_client, params, message):
+    response = committee_client.get(URL, params)
+    assert response.status_code == 400
+    assert message in text_of(response.content.decode())
+    assert "figures" not in response.context
+
+
+def test_anonymous_visitor_is_sent_to_log_in(client, plan):
+    response = client.get(URL)
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('login')}?next={URL}"
+
+
+def test_every_signed_in_role_may_view(client, plan):
+    client.force_login(user_with_role(User.Role.DESK_OFFICER, "HD-PUNJAB"))
+    assert client.get(URL).status_code == 200
+
+
+def test_sample_data_is_announced(committee_client):
+    seed(2)
+    assert "Sample data." not in text_of(committee_client.get(URL).content.decode())
+    ProgressUpdate.objects.update(is_sample=True)
+    page = text_of(committee_client.get(URL).content.decode())
+    assert "Sample data. These figures include demo progress" in page
+
+
+def test_charts_on_the_page_draw_what_their_tables_say(committee_client):
+    seed(8)
+    response = committee_client.get(URL, {"policy": "all"})
+    charts = {chart["svg_title"]: chart for chart in read_charts(response.content.decode())}
+    statuses = [s["label"] for s in response.context["figures"]["statuses"]]
+    for title in STATUS_CHARTS:
+        chart = charts[title]
+        assert svg_counts(chart), title
+        assert svg_counts(chart) == table_counts(chart, statuses), title
+    per_policy = {row[0]: int(row[-1]) for row in charts["Items by status, per policy"]["rows"]}
+    assert per_policy["NISP-2018"] == PlanItem.objects.filter(policy__code="NISP-2018").count()
+    assert "Items by term and window, against each policy's period" in charts
+
+
+def test_query_count_stays_the_same_as_data_grows(committee_client, django_assert_max_num_queries):
+    seed(4)
+    committee_client.get(URL)  # warm caches (content types, session)
+    # Session and user (2), policies (1), committee_figures (13 for all policies), pillar
+    # themes (1), the NAP crosswalk (3).
+    with django_assert_max_num_queries(20):
+        small = committee_client.get(URL, {"policy": "all"})
+    seed(80, start=4)
+    with django_assert_max_num_queries(20):
+        large = committee_client.get(URL, {"policy": "all"})
+    assert small.status_code == large.status_code == 200
+
+
+def test_the_dashboard_is_in_the_navigation(committee_client):
+    html = committee_client.get(reverse("interventions:home")).content.decode()
+    assert f'<a href="{URL}">Dashboard</a>' in html
