@@ -38,15 +38,17 @@ def broker_down():
     conf = celery_app.conf
     saved = conf.broker_url, conf.task_always_eager
 
-    def reset_connections():
-        celery_app.pool.force_close_all()
+    def forget_pools():
+        # The app caches its pools; kombu keeps one per URL, so the real broker's pool is
+        # found again (open) once the URL is put back.
         celery_app._pool = None
         celery_app.amqp._producer_pool = None
 
-    reset_connections()
+    forget_pools()
     conf.broker_url, conf.task_always_eager = f"redis://127.0.0.1:{port}/0", False
     yield
-    reset_connections()
+    celery_app.pool.force_close_all()  # the closed port's pool only
+    forget_pools()
     conf.broker_url, conf.task_always_eager = saved
 
 

@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from tests.nisp_tracker.test_settings import run_manage
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -143,3 +145,14 @@ def test_pages_are_served_through_the_manifest_of_the_production_build(
     served = client.get(stylesheet[1])
     assert served.status_code == 200
     assert b"".join(served.streaming_content if served.streaming else [served.content])
+
+
+def test_a_forwarded_proto_header_is_not_believed_unless_behind_the_proxy(settings, rf):
+    spoofed = rf.get("/", HTTP_X_FORWARDED_PROTO="https")
+    assert settings.SECURE_PROXY_SSL_HEADER is None  # BEHIND_PROXY unset
+    assert not spoofed.is_secure()
+
+    show = "from django.conf import settings as s; print(s.SECURE_PROXY_SSL_HEADER)"
+    behind = run_manage("shell", "-c", show, DEBUG="1", BEHIND_PROXY="1")
+    shown = behind.stdout.strip().splitlines()[-1]
+    assert shown == "('HTTP_X_FORWARDED_PROTO', 'https')", behind.stderr
