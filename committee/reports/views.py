@@ -48,7 +48,10 @@ def report_list(request):
             except ConflictError as error:
                 form.add_error(None, str(error))
             else:
-                messages.success(request, f"{report} queued; this page shows when it is done.")
+                if report.state == report.State.FAILED:
+                    messages.error(request, f"{report} could not be queued: {report.error}")
+                else:
+                    messages.success(request, f"{report} queued; this page shows when it is done.")
                 return redirect("committee:report_detail", report_id=report.pk)
     reports = list(_reports().order_by("-requested_at", "-pk")[:200])
     rows = [{"report": r, "can_rerun": manager and services.can_rerun(r)} for r in reports]
