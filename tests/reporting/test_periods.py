@@ -1,11 +1,10 @@
 import datetime
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 
 from reporting.models import ReportingPeriod
-from reporting.services import period_set_state, periods_ensure
+from reporting.services import periods_ensure
 
 pytestmark = pytest.mark.django_db
 
@@ -37,17 +36,3 @@ def test_command_reports_what_it_created(plan, capsys):
     assert "Created NISP-2018" in capsys.readouterr().out
     call_command("ensure_periods")
     assert "already in place" in capsys.readouterr().out
-
-
-def test_reopening_a_locked_period_needs_the_secretary_and_a_reason(people, period):
-    period.state = "locked"
-    period.save()
-    with pytest.raises(PermissionDenied):
-        period_set_state(user=people["officer"], period=period, state="open", reason="x")
-    with pytest.raises(ValidationError):
-        period_set_state(user=people["secretary"], period=period, state="open", reason="")
-    reopened = period_set_state(
-        user=people["secretary"], period=period, state="open", reason="MoI asked to correct 9c."
-    )
-    assert reopened.state == "open"
-    assert reopened.history.first().history_change_reason == "MoI asked to correct 9c."
