@@ -75,9 +75,9 @@ def require_submittable(
     require_draftable(period, today)
     if period.state == PeriodState.CLOSED and open_extension(period, agency_id, today) is None:
         raise ConflictError(
-            f"{period.label} closed for submissions after its deadline "
-            f"({period.deadline:%d %B %Y}). Your draft is kept; ask the committee secretary "
-            "for an extension for your agency to submit it."
+            f"{period.label} is closed for submissions (deadline {period.deadline:%d %B %Y}). "
+            "Your draft is kept; ask the committee secretary for an extension for your agency "
+            "to submit it."
         )
 
 
