@@ -17,7 +17,7 @@ from decimal import Decimal
 from itertools import groupby
 from operator import itemgetter
 
-from django.db.models import F, QuerySet, Window
+from django.db.models import BooleanField, ExpressionWrapper, F, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
@@ -117,15 +117,19 @@ def _item_rows(items: QuerySet[Item], quarter: Quarter, as_of: datetime.date) ->
         .values_list("pk", flat=True)
     )
     reported: dict[int, set[str]] = defaultdict(set)
+    late: dict[int, set[str]] = defaultdict(set)
     submitted = (
         ProgressUpdate.objects.filter(
             item__in=items, period__start__lte=quarter.end, period__end__gte=quarter.start
         )
         .filter(status.is_reported())
-        .values_list("item_id", "agency__code")
+        .annotate(late=ExpressionWrapper(status.is_late(), output_field=BooleanField()))
+        .values_list("item_id", "agency__code", "late")
     )
-    for item_id, agency_code in submitted:
+    for item_id, agency_code, was_late in submitted:
         reported[item_id].add(agency_code)
+        if was_late:
+            late[item_id].add(agency_code)
     term_labels = dict(Item.Term.choices)
     rows = {}
     for item in items.values(
@@ -171,6 +175,7 @@ def _item_rows(items: QuerySet[Item], quarter: Quarter, as_of: datetime.date) ->
             "overdue": item["pk"] in overdue,
             "reported": item["pk"] in reported,
             "reported_agencies": sorted(reported.get(item["pk"], ())),
+            "late_agencies": sorted(late.get(item["pk"], ())),
             "agencies": [],
             "lead": [],
         }
@@ -210,6 +215,7 @@ def _agency_rows(items: QuerySet[Item], rows: dict[int, dict]) -> list[dict]:
                 "owned": count,
                 "reported": reported,
                 "reported_share": _share(reported, count),
+                "late": sum(code in row["late_agencies"] for row in mine),
                 "good": sum(row["status"] in GOOD for row in mine),
                 "good_share": _share(sum(row["status"] in GOOD for row in mine), count),
                 "previous_good_share": _share(
@@ -262,6 +268,8 @@ def _summary(rows: list[dict]) -> dict:
         "change": round(_share(good, total) - _share(good_before, total), 1),
         "reported": sum(row["reported"] for row in rows),
         "reported_share": _share(sum(row["reported"] for row in rows), total),
+        # Reported after the deadline (reporting.status.is_late), by at least one agency.
+        "late": sum(bool(row["late_agencies"]) for row in rows),
         "overdue": sum(row["overdue"] for row in rows),
     }
 
