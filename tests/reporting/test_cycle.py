@@ -276,3 +276,20 @@ def test_signing_off_a_quarters_report_locks_its_periods(people, plan, client):
         people["secretary"],
         "The committee signed off the quarter's report.",
     )
+
+
+def test_the_admin_shows_period_state_read_only_with_its_record(people, period, client):
+    admin = people["secretary"]
+    admin.is_staff = admin.is_superuser = True
+    admin.save()
+    periods.period_close(period=period, user=admin, reason="Deadline passed.")
+    client.force_login(admin)
+    url = reverse("admin:reporting_reportingperiod_change", args=[period.pk])
+    page = client.get(url).content.decode()
+    assert 'name="state"' not in page, "state is not a form field here"
+    assert "Deadline passed." in page
+    form = {"state": "open", "label": period.label, "policy": period.policy_id,
+            "start": "2026-10-01", "end": "2026-12-31", "deadline": "2027-01-15"}  # fmt: skip
+    client.post(url, form)
+    period.refresh_from_db()
+    assert period.state == State.CLOSED
