@@ -17,13 +17,20 @@ from decimal import Decimal
 from itertools import groupby
 from operator import itemgetter
 
-from django.db.models import BooleanField, ExpressionWrapper, F, QuerySet, Window
+from django.db.models import BooleanField, Case, ExpressionWrapper, F, QuerySet, When, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from agencies.models import Agency
 from core.quarters import Quarter
-from interventions.models import Indicator, Policy, Priority, Responsibility, Theme
+from interventions.models import (
+    Indicator,
+    Policy,
+    Priority,
+    Responsibility,
+    Theme,
+    owner_not_stated,
+)
 from interventions.models import PlanItem as Item
 from reporting import status
 from reporting.models import IndicatorValue, ProgressUpdate
@@ -82,6 +89,8 @@ def committee_figures(
             if a["reported"] == 0
         ],
         "overdue": [_ref(row) for row in ordered if row["overdue"]],
+        # A gap in the data, not in delivery: the source names no lead and none is assigned.
+        "owner_not_stated": [_ref(row) for row in ordered if row["owner_not_stated"]],
         "changes": _changes(ordered),
         "highlights": _texts(ordered, _is_newly_completed, "narrative"),
         "challenges": _texts(ordered, lambda row: row["challenges"], "challenges"),
@@ -117,25 +126,27 @@ def _item_rows(items: QuerySet[Item], quarter: Quarter, as_of: datetime.date) ->
         .values_list("pk", flat=True)
     )
     reported: dict[int, set[str]] = defaultdict(set)
-    late: dict[int, set[str]] = defaultdict(set)
+    # Per item, each agency's reported update this quarter: its state and whether it was late.
+    reports: dict[int, dict[str, tuple[str, bool]]] = defaultdict(dict)
     submitted = (
         ProgressUpdate.objects.filter(
             item__in=items, period__start__lte=quarter.end, period__end__gte=quarter.start
         )
         .filter(status.is_reported())
-        .annotate(late=ExpressionWrapper(status.is_late(), output_field=BooleanField()))
-        .values_list("item_id", "agency__code", "late")
+        .annotate(late=Case(When(status.is_late(), then=True), default=False))
+        .values_list("item_id", "agency__code", "state", "late")
     )
-    for item_id, agency_code, was_late in submitted:
+    for item_id, agency_code, state, late in submitted:
         reported[item_id].add(agency_code)
-        if was_late:
-            late[item_id].add(agency_code)
+        reports[item_id][agency_code] = (state, late)
     term_labels = dict(Item.Term.choices)
     rows = {}
-    for item in items.values(
+    # Whether the owner is a data gap rides on the items' own query: no query of its own.
+    gap = ExpressionWrapper(owner_not_stated(), output_field=BooleanField())
+    for item in items.annotate(owner_not_stated=gap).values(
         "pk", "policy__code", "policy__title", "policy__position", "position", "ref", "text",
         "theme_id", "term", "start_year", "end_year", "due_date", "timeline_as_written",
-        "budget_kind", "budget_amount", "is_synthetic",
+        "budget_kind", "budget_amount", "is_synthetic", "owner_not_stated",
     ):  # fmt: skip
         update = current.get(item["pk"], {})
         before = previous.get(item["pk"], {})
@@ -157,6 +168,7 @@ def _item_rows(items: QuerySet[Item], quarter: Quarter, as_of: datetime.date) ->
             "budget_kind": item["budget_kind"],
             "budget_amount": _money(item["budget_amount"]),
             "is_synthetic": item["is_synthetic"],
+            "owner_not_stated": item["owner_not_stated"],
             "status": update.get("status") or NOT_REPORTED,
             "percent": update.get("percent_complete"),
             "confidence": update.get("confidence") or "",
@@ -175,7 +187,7 @@ def _item_rows(items: QuerySet[Item], quarter: Quarter, as_of: datetime.date) ->
             "overdue": item["pk"] in overdue,
             "reported": item["pk"] in reported,
             "reported_agencies": sorted(reported.get(item["pk"], ())),
-            "late_agencies": sorted(late.get(item["pk"], ())),
+            "reports": reports.get(item["pk"], {}),
             "agencies": [],
             "lead": [],
         }
@@ -208,6 +220,8 @@ def _agency_rows(items: QuerySet[Item], rows: dict[int, dict]) -> list[dict]:
         mine = [rows[item_id] for item_id in owned[code]]
         count = len(mine)
         reported = sum(code in row["reported_agencies"] for row in mine)
+        mine_reports = [row["reports"][code] for row in mine if code in row["reports"]]
+        states = Counter(state for state, _ in mine_reports)
         scorecard.append(
             {
                 "code": code,
@@ -215,7 +229,12 @@ def _agency_rows(items: QuerySet[Item], rows: dict[int, dict]) -> list[dict]:
                 "owned": count,
                 "reported": reported,
                 "reported_share": _share(reported, count),
-                "late": sum(code in row["late_agencies"] for row in mine),
+                # The words of reporting.status, as the compliance page and reminders use them.
+                "not_reported": count - reported,
+                "submitted": states[ProgressUpdate.State.SUBMITTED],
+                "returned": states[ProgressUpdate.State.RETURNED],
+                "approved": states[ProgressUpdate.State.APPROVED],
+                "late": sum(late for _, late in mine_reports),
                 "good": sum(row["status"] in GOOD for row in mine),
                 "good_share": _share(sum(row["status"] in GOOD for row in mine), count),
                 "previous_good_share": _share(
@@ -268,8 +287,8 @@ def _summary(rows: list[dict]) -> dict:
         "change": round(_share(good, total) - _share(good_before, total), 1),
         "reported": sum(row["reported"] for row in rows),
         "reported_share": _share(sum(row["reported"] for row in rows), total),
-        # Reported after the deadline (reporting.status.is_late), by at least one agency.
-        "late": sum(bool(row["late_agencies"]) for row in rows),
+        # Reported late (reporting.status.is_late) by at least one agency.
+        "late": sum(any(late for _, late in row["reports"].values()) for row in rows),
         "overdue": sum(row["overdue"] for row in rows),
     }
 

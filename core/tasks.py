@@ -28,6 +28,9 @@ def enqueue(name: str, *args) -> threading.Thread | None:
     process: in a background thread under `make run`, so the request that asked answers at
     once and the page shows the progress; in the caller's thread when
     TASKS_EAGER_IN_BACKGROUND is off (the tests). Returns the thread, if one was started."""
+    # A web process imports no task module itself: let Celery's autodiscovery register them.
+    if name not in current_app.tasks:
+        current_app.loader.import_default_modules()
     task = current_app.tasks[name]
     if current_app.conf.task_always_eager and settings.TASKS_EAGER_IN_BACKGROUND:
         return _run_in_background(task, args)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -45,12 +47,12 @@ def test_an_extension_before_the_deadline_is_refused_in_words(people, period, ap
     client = api_as(people["secretary"])
     response = client.post(
         f"/api/v1/periods/{period.pk}/extensions/",
-        {"agency": "MOI", "until": "2027-01-10", "reason": "Floods."},
+        {"agency": "MOI", "until": period.deadline - datetime.timedelta(days=5), "reason": "Flood"},
         format="json",
     )
     assert response.status_code == 400
     assert response.json()["errors"]["until"] == [
-        "The extension must end after the deadline (15 January 2027)."
+        f"The extension must end after the deadline ({period.deadline:%d %B %Y})."
     ]
     assert not period.extensions.exists()
 

@@ -5,6 +5,7 @@ follow reporting.permissions (403 for a visible record the caller may not change
 token may never write, even for a person who could; nobody anonymous gets anything.
 """
 
+import datetime
 import re
 from dataclasses import dataclass, field
 
@@ -116,7 +117,7 @@ ENDPOINTS = {
     ),
     "extend deadline": Endpoint(
         "post", "/api/v1/periods/{period}/extensions/", only({"secretary": 201}),
-        body={"agency": "MOI", "until": "2027-02-15", "reason": "Floods closed the office."},
+        body={"agency": "MOI", "until": "{extension_until}", "reason": "Floods closed the office."},
         read_only_owner="secretary",
     ),
     "upload evidence": Endpoint(
@@ -165,7 +166,8 @@ def world(people, moi_item, period):
     )
     return {"item": moi_item.pk, "period": period.pk, "draft": draft.pk,
             "submitted": submitted.pk, "theme": moi_item.theme_id, "report": report.pk,
-            "fmt": "pdf", **{name: f.pk for name, f in files.items()}}  # fmt: skip
+            "fmt": "pdf", **{name: f.pk for name, f in files.items()},
+            "extension_until": str(period.deadline + datetime.timedelta(days=30))}  # fmt: skip
 
 
 def client_for(role: str, endpoint: Endpoint, people, api_as) -> APIClient:

@@ -24,11 +24,26 @@ PK = datetime.timezone(datetime.timedelta(hours=5))  # Asia/Karachi
 State = ReportingPeriod.State
 
 
-def at(day: str, hour: int = 10):
+def at(day: str | datetime.date, hour: int = 10):
     """A frozen moment in Pakistan time."""
+    if isinstance(day, str):
+        day = datetime.date.fromisoformat(day)
     return time_machine.travel(
-        datetime.datetime.fromisoformat(day).replace(hour=hour, tzinfo=PK), tick=False
+        datetime.datetime.combine(day, datetime.time(hour), tzinfo=PK), tick=False
     )
+
+
+def in_period(period: ReportingPeriod):
+    """A day inside the period, before its deadline."""
+    return at(period.end - datetime.timedelta(days=20))
+
+
+def after_deadline(period: ReportingPeriod, days: int = 5):
+    return at(period.deadline + datetime.timedelta(days=days))
+
+
+def long_date(day: datetime.date) -> str:
+    return f"{day:%d %B %Y}"
 
 
 def draft(people, item, period) -> ProgressUpdate:
@@ -101,9 +116,9 @@ def test_a_quarter_walks_from_upcoming_to_open_closed_and_locked(plan, people, m
 def test_after_the_deadline_drafts_save_but_submitting_is_refused_in_plain_words(
     people, moi_item, period, client
 ):
-    with at("2026-12-10"):
+    with in_period(period):
         update = draft(people, moi_item, period)
-    with at("2027-01-20"):
+    with after_deadline(period):
         periods.periods_advance()
         period.refresh_from_db()
         assert period.state == State.CLOSED
@@ -120,22 +135,26 @@ def test_after_the_deadline_drafts_save_but_submitting_is_refused_in_plain_words
             follow=True,
         )
         text = messages_of(response)
-        assert "Not submitted: 2026Q4 is closed for submissions (deadline 15 January 2027)" in text
+        assert (
+            f"Not submitted: {period.label} is closed for submissions "
+            f"(deadline {long_date(period.deadline)})"
+        ) in text
         assert "ask the committee secretary for an extension" in text
         edited.refresh_from_db()
         assert (edited.state, edited.first_submitted_at) == ("draft", None)
 
 
 def test_an_extension_lets_one_agency_submit_and_is_not_counted_late(
-    people, moi_item, punjab_item, period, client
+    people, moi_item, kp_item, period, client
 ):
-    with at("2026-12-10"):
+    with in_period(period):
         update = draft(people, moi_item, period)
-    with at("2027-01-20"):
+    with after_deadline(period):
         periods.periods_advance()
         client.force_login(people["secretary"])
         url = reverse("reporting:period_extend", args=[period.pk])
-        refused = client.post(url, {"agency": "", "until": "2027-01-10", "reason": ""})
+        early = period.deadline - datetime.timedelta(days=5)
+        refused = client.post(url, {"agency": "", "until": early.isoformat(), "reason": ""})
         assert refused.status_code == 400
         page = refused.content.decode()
         assert "Choose the agency the extension is for." in page
@@ -143,11 +162,10 @@ def test_an_extension_lets_one_agency_submit_and_is_not_counted_late(
         assert not period.extensions.exists()
 
         moi = people["officer"].agency
-        response = client.post(
-            url, {"agency": moi.pk, "until": "2027-01-31", "reason": "Floods closed the office."},
-            follow=True,
-        )  # fmt: skip
-        assert "MOI may submit for NISP-2018 2026Q4 until 31 January 2027." in messages_of(response)
+        until = period.deadline + datetime.timedelta(days=16)
+        form = {"agency": moi.pk, "until": until.isoformat(), "reason": "Floods closed the office."}
+        response = client.post(url, form, follow=True)
+        assert f"MOI may submit for {period} until {long_date(until)}." in messages_of(response)
         assert "Floods closed the office." in response.content.decode()
         submitted = services.update_submit(
             user=people["officer"], update=update, version=update.version
@@ -158,7 +176,7 @@ def test_an_extension_lets_one_agency_submit_and_is_not_counted_late(
         # Only MOI: another agency's officer is still refused.
         other = services.update_create(
             user=people["outsider"],
-            item=punjab_item,
+            item=kp_item,
             period=period,
             data=data_of(update),
         )
@@ -169,9 +187,9 @@ def test_an_extension_lets_one_agency_submit_and_is_not_counted_late(
 def test_reopening_needs_the_secretary_and_a_reason_and_a_late_submission_counts_late(
     people, moi_item, period, client
 ):
-    with at("2026-12-10"):
+    with in_period(period):
         update = draft(people, moi_item, period)
-    with at("2027-01-20"):
+    with after_deadline(period):
         periods.periods_advance()
         client.force_login(people["officer"])
         url = reverse("reporting:period_action", args=[period.pk, "reopen"])
@@ -233,7 +251,7 @@ def test_refused_period_actions_change_nothing(people, period, client):
 
 
 def test_the_periods_page_is_the_secretarys_with_counts(people, moi_item, period, client):
-    with at("2026-12-10"):
+    with in_period(period):
         update = draft(people, moi_item, period)
         services.update_submit(user=people["officer"], update=update, version=update.version)
     client.force_login(people["officer"])
@@ -289,7 +307,7 @@ def test_the_admin_shows_period_state_read_only_with_its_record(people, period, 
     assert 'name="state"' not in page, "state is not a form field here"
     assert "Deadline passed." in page
     form = {"state": "open", "label": period.label, "policy": period.policy_id,
-            "start": "2026-10-01", "end": "2026-12-31", "deadline": "2027-01-15"}  # fmt: skip
+            "start": period.start, "end": period.end, "deadline": period.deadline}  # fmt: skip
     client.post(url, form)
     period.refresh_from_db()
     assert period.state == State.CLOSED
