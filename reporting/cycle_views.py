@@ -49,7 +49,8 @@ def _detail_context(period: ReportingPeriod, extension_form=None) -> dict:
         "rows": [{"agency": agency, **counts[agency.pk]} for agency in agencies],
         "events": period.events.select_related("by", "agency"),
         "extensions": period.extensions.select_related("agency", "granted_by"),
-        "action_form": PeriodActionForm(initial={"expected_state": period.state}),
+        # One hidden field per action form: no ids, so none repeats on the page.
+        "action_form": PeriodActionForm(initial={"expected_state": period.state}, auto_id=False),
         "extension_form": extension_form or ExtensionForm(period=period),
     }
 
