@@ -36,3 +36,13 @@ def test_command_reports_what_it_created(plan, capsys):
     assert "Created NISP-2018" in capsys.readouterr().out
     call_command("ensure_periods")
     assert "already in place" in capsys.readouterr().out
+
+
+def test_make_runs_schedule_runs_the_interval_jobs_in_process(plan, capsys):
+    call_command("run_schedule", once=True)
+    out = capsys.readouterr().out
+    assert "ensure-periods: SUCCESS" in out
+    assert "advance-periods: SUCCESS" in out
+    assert "send-reminders" not in out, "daily jobs wait for their hour"
+    assert ReportingPeriod.objects.filter(policy__code="NISP-2018", state="open").exists()
+    assert ReportingPeriod.objects.filter(policy__code="NISP-2018", state="upcoming").exists()

@@ -26,6 +26,8 @@ class Command(BaseCommand):
         parser.add_argument("--once", action="store_true", help="Run what is due, then stop.")
 
     def handle(self, *args, once: bool = False, **options):
+        # No worker started here, so nothing imported the apps' task modules yet.
+        current_app.loader.import_default_modules()
         epoch = timezone.make_aware(datetime.datetime(2000, 1, 1))
         now = timezone.now()
         entries = {}
