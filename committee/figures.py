@@ -316,6 +316,8 @@ def _summary(rows: list[dict]) -> dict:
         "change": round(_share(good, total) - _share(good_before, total), 1),
         "reported": sum(row["reported"] for row in rows),
         "reported_share": _share(sum(row["reported"] for row in rows), total),
+        # Reported late (reporting.status.is_late) by at least one agency.
+        "late": sum(any(late for _, late in row["reports"].values()) for row in rows),
         "overdue": sum(row["overdue"] for row in rows),
         "no_due_date": sum(row["no_due_date"] for row in rows),
         "money": _money_totals(rows),

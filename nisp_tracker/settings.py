@@ -156,6 +156,8 @@ REPORTING_DEADLINE_DAYS = env_int("REPORTING_DEADLINE_DAYS", 15)
 REMINDER_DAYS_BEFORE = env_int("REMINDER_DAYS_BEFORE", 7)
 ESCALATE_TO_REVIEWER_DAYS_AFTER = env_int("ESCALATE_TO_REVIEWER_DAYS_AFTER", 1)
 ESCALATE_TO_SECRETARY_DAYS_AFTER = env_int("ESCALATE_TO_SECRETARY_DAYS_AFTER", 7)
+# Escalations about a closed period stop this many days after its deadline.
+REMINDERS_STOP_DAYS_AFTER = env_int("REMINDERS_STOP_DAYS_AFTER", 30)
 # Where the tracker is served, for links in e-mail (the report-ready notice).
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
@@ -183,6 +185,8 @@ REDIS_URL = env_str("REDIS_URL")
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or "cache+memory://"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+# Without a broker, run enqueued tasks in a background thread so a request answers at once.
+TASKS_EAGER_IN_BACKGROUND = env_bool("TASKS_EAGER_IN_BACKGROUND", default=not REDIS_URL)
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_TASK_DEFAULT_QUEUE", "nisp_tracker")
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_SERIALIZER = "json"
@@ -219,6 +223,8 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "heartbeat": {"task": "nisp_tracker.heartbeat", "schedule": 300.0},
     "ensure-periods": {"task": "reporting.ensure_periods", "schedule": 6 * 3600.0},
+    # Opens periods as they start and closes them once their deadline has passed.
+    "advance-periods": {"task": "reporting.advance_periods", "schedule": 3600.0},
     "send-reminders": {"task": "reporting.send_reminders", "schedule": crontab(hour=9, minute=0)},
     # Daily; requests the quarter's NISP 2018 report once its submission deadline has passed.
     "schedule-quarterly-reports": {

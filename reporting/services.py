@@ -6,6 +6,7 @@ The web forms, the API and the Celery tasks call these functions and nothing els
 from __future__ import annotations
 
 import datetime
+import mimetypes
 from collections.abc import Callable
 from decimal import Decimal
 
@@ -19,7 +20,7 @@ from agencies.models import User
 from core.errors import ConflictError
 from core.quarters import Quarter
 from interventions.models import Cadence, Indicator, PlanItem, Policy
-from reporting import permissions, status, update_fields
+from reporting import notifications, periods, permissions, status, update_fields
 from reporting.models import (
     Comment,
     EvidenceFile,
@@ -91,12 +92,8 @@ def validate_update(item: PlanItem, agency_id: int, period: ReportingPeriod, dat
 
 
 def _require_open(period: ReportingPeriod) -> None:
-    if period.start > timezone.localdate():
-        raise ConflictError(f"{period.label} has not started yet: report on the current period.")
-    if period.state == ReportingPeriod.State.LOCKED:
-        raise ConflictError(f"{period.label} is locked: it has been reported on.")
-    if period.state == ReportingPeriod.State.CLOSED:
-        raise ConflictError(f"{period.label} is closed for submissions.")
+    # Drafts save while the period has started and is not locked; see reporting.periods.
+    periods.require_draftable(period)
 
 
 def _write_indicator_values(update: ProgressUpdate, values: dict[int, Decimal | str]) -> None:
@@ -172,6 +169,7 @@ def update_edit(
 @transaction.atomic
 def update_submit(*, user: User, update: ProgressUpdate, version: int) -> ProgressUpdate:
     current = _editable(user, update, version, verb="submitted")
+    periods.require_submittable(current.period, current.agency_id)
     if (
         current.status == Status.COMPLETED
         and not current.evidence_link
@@ -185,6 +183,7 @@ def update_submit(*, user: User, update: ProgressUpdate, version: int) -> Progre
     current.first_submitted_at = current.first_submitted_at or current.submitted_at
     current.version += 1
     current.save()
+    notifications.update_submitted(current)
     return current
 
 
@@ -212,6 +211,7 @@ def update_approve(
     current.review_comment = comment
     current.version += 1
     current.save()
+    notifications.update_approved(current)
     return current
 
 
@@ -231,6 +231,7 @@ def update_return(
     current.version += 1
     current.save()
     Comment.objects.create(item=current.item, update=current, author=user, text=comment)
+    notifications.update_returned(current)
     return current
 
 
@@ -247,7 +248,12 @@ def evidence_add(*, user: User, update: ProgressUpdate, upload: UploadedFile) ->
             {"file": [f"The file is {upload.size:,} bytes; the limit is {limit:,} bytes."]}
         )
     evidence = EvidenceFile(
-        update=update, file=upload, original_name=upload.name, size=upload.size, uploaded_by=user
+        update=update,
+        file=upload,
+        original_name=upload.name,
+        content_type=mimetypes.guess_type(upload.name)[0] or "application/octet-stream",
+        size=upload.size,
+        uploaded_by=user,
     )
     evidence.full_clean(exclude=["update", "uploaded_by"])
     evidence.save()
@@ -305,25 +311,13 @@ def periods_ensure(
                     "start": start,
                     "end": end,
                     "deadline": end + datetime.timedelta(days=settings.REPORTING_DEADLINE_DAYS),
+                    # Created ahead of time, it waits; the schedule opens it when it starts.
+                    "state": ReportingPeriod.State.UPCOMING
+                    if start > today
+                    else ReportingPeriod.State.OPEN,
                 },
             )
             if was_created:
                 created.append(period)
             day = end + datetime.timedelta(days=1)
     return created
-
-
-@transaction.atomic
-def period_set_state(
-    *, user: User, period: ReportingPeriod, state: str, reason: str = ""
-) -> ReportingPeriod:
-    if not permissions.can_manage_periods(user):
-        raise PermissionDenied("Only the committee secretary manages reporting periods.")
-    current = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
-    reopening = current.state == ReportingPeriod.State.LOCKED and state != current.state
-    if reopening and not reason.strip():
-        raise ValidationError({"reason": ["Reopening a locked period needs a reason."]})
-    current.state = state
-    current._change_reason = reason or None
-    current.save()
-    return current

@@ -7,7 +7,8 @@ again. The vocabulary, for one agency, one item and one period:
 - *submitted*: sent for review, awaiting the agency's reviewer;
 - *returned*: reported, sent back, awaiting resubmission (the officer is still reminded);
 - *approved*: accepted by the agency's reviewer; only approved updates move a figure;
-- *late*: first submitted after the period's deadline (whatever happened to it since).
+- *late*: first submitted after the period's deadline (whatever happened to it since), unless
+  within an extension the secretary gave the agency for that period.
 
 An item's *current status* is that of its *latest approved* update: the newest period first,
 then the latest review, then the highest id, so two readers never pick different updates.
@@ -27,7 +28,9 @@ from decimal import Decimal
 
 from django.db.models import (
     Count,
+    DateTimeField,
     Exists,
+    ExpressionWrapper,
     F,
     OuterRef,
     Q,
@@ -36,12 +39,12 @@ from django.db.models import (
     TextChoices,
     Window,
 )
-from django.db.models.functions import RowNumber
+from django.db.models.functions import RowNumber, TruncDate
 from django.utils import timezone
 
 from interventions.baselines import with_due_in_force
 from interventions.models import Indicator, PlanItem, Responsibility
-from reporting.models import IndicatorValue, ProgressUpdate, ReportingPeriod
+from reporting.models import DeadlineExtension, IndicatorValue, ProgressUpdate, ReportingPeriod
 
 State = ProgressUpdate.State
 
@@ -78,14 +81,30 @@ def is_reported() -> Q:
 
 
 def is_late(period: ReportingPeriod | None = None) -> Q:
-    """Updates first submitted after their period's deadline (or after `period`'s)."""
+    """Updates first submitted after their period's deadline (or after `period`'s), and not
+    within an extension given to their agency for that period."""
     deadline = period.deadline if period is not None else F("period__deadline")
-    return Q(first_submitted_at__date__gt=deadline)
+    extended = DeadlineExtension.objects.filter(
+        period=OuterRef("period_id"),
+        agency=OuterRef("agency_id"),
+        # The wrapper tells TruncDate the outer column's type, which an OuterRef does not.
+        until__gte=TruncDate(
+            ExpressionWrapper(OuterRef("first_submitted_at"), output_field=DateTimeField())
+        ),
+    )
+    return Q(first_submitted_at__date__gt=deadline) & ~Exists(extended)
 
 
 def update_is_late(update: ProgressUpdate) -> bool:
     first = update.first_submitted_at
-    return first is not None and first.date() > update.period.deadline
+    if first is None:
+        return False
+    day = timezone.localdate(first)
+    if day <= update.period.deadline:
+        return False
+    return not DeadlineExtension.objects.filter(
+        period_id=update.period_id, agency_id=update.agency_id, until__gte=day
+    ).exists()
 
 
 def latest_approved(item_ref=None, as_of: datetime.date | None = None) -> QuerySet[ProgressUpdate]:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reporting import views
+from reporting import cycle_views, views
 
 app_name = "reporting"
 
@@ -17,4 +17,22 @@ urlpatterns = [
     path("updates/<int:update_id>/review/", views.update_review, name="update_review"),
     path("reviews/", views.review_queue, name="review_queue"),
     path("compliance/", views.compliance, name="compliance"),
+    path("periods/", cycle_views.period_list, name="period_list"),
+    path("periods/<int:period_id>/", cycle_views.period_detail, name="period_detail"),
+    path(
+        "periods/<int:period_id>/extensions/",
+        cycle_views.period_extend,
+        name="period_extend",
+    ),
+    path(
+        "periods/<int:period_id>/<slug:action>/",
+        cycle_views.period_action,
+        name="period_action",
+    ),
+    path("notifications/", cycle_views.notification_list, name="notification_list"),
+    path(
+        "updates/<int:update_id>/evidence/<int:file_id>/",
+        cycle_views.evidence_download,
+        name="evidence_download",
+    ),
 ]

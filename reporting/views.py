@@ -69,7 +69,8 @@ def my_items(request):
                 "update": updates.get((item.pk, period.pk)) if period else None,
             }
         )
-    return render(request, "reporting/my_items.html", {"rows": rows, "agency": user.agency})
+    context = {"rows": rows, "agency": user.agency, "todo": selectors.todo_for(user)}
+    return render(request, "reporting/my_items.html", context)
 
 
 @login_required

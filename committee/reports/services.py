@@ -23,6 +23,8 @@ from core.errors import ConflictError
 from core.quarters import Quarter
 from core.tasks import enqueue
 from interventions.models import Policy
+from reporting.models import ReportingPeriod
+from reporting.periods import lockable_periods, periods_lock_signed_off, periods_of_quarter
 
 log = logging.getLogger(__name__)
 State = QuarterlyReport.State
@@ -211,7 +213,21 @@ def report_sign_off(*, user: User, report: QuarterlyReport) -> QuarterlyReport:
     report.signed_off_by = user
     report.signed_off_at = timezone.now()
     report.save(update_fields=["signed_off_by", "signed_off_at"])
+    # The quarter is reported on: its periods lock in the same transaction.
+    periods_lock_signed_off(user=user, periods=periods_sign_off_locks(report))
     return report
+
+
+def periods_sign_off_locks(report: QuarterlyReport):
+    """The periods a sign-off of this report locks (its scope's, inside its quarter, not yet
+    locked), as the report page states them before the secretary confirms."""
+    quarter = Quarter.parse(report.quarter)
+    if report.scope == QuarterlyReport.ALL:
+        return lockable_periods(periods_of_quarter(quarter, None))
+    policy = Policy.objects.filter(code=report.scope).first()
+    if policy is None:
+        return ReportingPeriod.objects.none()
+    return lockable_periods(periods_of_quarter(quarter, policy.pk))
 
 
 # --- the schedule --------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 import pytest
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -34,6 +35,8 @@ class Endpoint:
     body: dict = field(default_factory=dict)
     # Whose read-only token tries it: the person who could do it with a full token.
     read_only_owner: str = "officer"
+    # Sent as multipart with a small PDF in `file` (the evidence upload).
+    upload: bool = False
 
 
 def only(allowed: dict[str, int], default: int = 403) -> dict[str, int]:
@@ -124,6 +127,34 @@ ENDPOINTS = {
         only({"secretary": 200, "other_officer": 404}),
         body={"note": "Not agreed."}, read_only_owner="secretary",
     ),
+    "close period": Endpoint(
+        "post", "/api/v1/periods/{period}/close/", only({"secretary": 200}),
+        read_only_owner="secretary",
+    ),
+    "lock period": Endpoint(
+        "post", "/api/v1/periods/{period}/lock/", only({"secretary": 200}),
+        read_only_owner="secretary",
+    ),
+    "reopen open period": Endpoint(
+        "post", "/api/v1/periods/{period}/reopen/", only({"secretary": 409}),
+        body={"reason": "MoI asked to correct an item."}, read_only_owner="secretary",
+    ),
+    "extend deadline": Endpoint(
+        "post", "/api/v1/periods/{period}/extensions/", only({"secretary": 201}),
+        body={"agency": "MOI", "until": "{extension_until}", "reason": "Floods closed the office."},
+        read_only_owner="secretary",
+    ),
+    "upload evidence": Endpoint(
+        "post", "/api/v1/updates/{draft}/evidence/", only({"officer": 201, **DRAFT_HIDDEN}),
+        upload=True,
+    ),
+    "draft evidence": Endpoint(
+        "get", "/api/v1/updates/{draft}/evidence/{draft_file}/",
+        {**DRAFT_VISIBLE, **DRAFT_HIDDEN},
+    ),
+    "submitted evidence": Endpoint(
+        "get", "/api/v1/updates/{submitted}/evidence/{submitted_file}/", SIGNED_IN
+    ),
     "return": Endpoint(
         "post", "/api/v1/updates/{submitted}/return/",
         only({"reviewer": 200, "secretary": 200}),
@@ -142,6 +173,12 @@ def world(people, moi_item, period):
     data = services.UpdateData(**NEW_UPDATE)
     draft = services.update_create(user=officer, item=others[0], period=period, data=data)
     submitted = services.update_create(user=officer, item=others[1], period=period, data=data)
+    files = {
+        name: services.evidence_add(
+            user=officer, update=update, upload=SimpleUploadedFile(f"{name}.pdf", b"%PDF-1.4")
+        )
+        for name, update in (("draft_file", draft), ("submitted_file", submitted))
+    }
     services.update_submit(user=officer, update=submitted, version=1)
     report = QuarterlyReport.objects.create(
         quarter="2025Q2",
@@ -157,7 +194,8 @@ def world(people, moi_item, period):
     )  # fmt: skip
     return {"item": moi_item.pk, "period": period.pk, "draft": draft.pk,
             "submitted": submitted.pk, "theme": moi_item.theme_id, "report": report.pk,
-            "fmt": "pdf", "change": change.pk}  # fmt: skip
+            "fmt": "pdf", "change": change.pk, **{name: f.pk for name, f in files.items()},
+            "extension_until": str(period.deadline + datetime.timedelta(days=30))}  # fmt: skip
 
 
 def client_for(role: str, endpoint: Endpoint, people, api_as) -> APIClient:
@@ -192,7 +230,10 @@ def test_permission_matrix(name, role, world, people, api_as):
     client = client_for(role, endpoint, people, api_as)
     url = endpoint.url.format(**world)
     body = {k: v.format(**world) if isinstance(v, str) else v for k, v in endpoint.body.items()}
-    if endpoint.method == "get":
+    if endpoint.upload:
+        body["file"] = SimpleUploadedFile("minutes.pdf", b"%PDF-1.4 minutes")
+        response = client.post(url, body, format="multipart")
+    elif endpoint.method == "get":
         response = client.get(url)
     else:
         response = getattr(client, endpoint.method)(url, body, format="json")

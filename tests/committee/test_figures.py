@@ -1,6 +1,9 @@
 """The committee's figures for a quarter, checked against counts taken straight from the data."""
 
+import datetime
+
 import pytest
+from django.utils import timezone
 
 from committee.figures import committee_figures
 from core.quarters import Quarter
@@ -166,3 +169,15 @@ def test_timeline_of_all_policies_has_each_policy_once(seeded):
     assert [t["policy"] for t in timeline] == list(
         Policy.objects.order_by("position", "code").values_list("code", flat=True)
     )
+
+
+def test_an_update_first_submitted_after_the_deadline_is_late_in_the_figures(nisp):
+    item = PlanItem.objects.filter(policy=nisp).order_by("position").first()
+    q3 = quarter_period("NISP-2018", "2026Q3")
+    after = timezone.make_aware(
+        datetime.datetime.combine(q3.deadline + datetime.timedelta(days=3), datetime.time(9))
+    )
+    ProgressUpdateFactory(item=item, period=q3, submitted_at=after)
+    figures = committee_figures(quarter=Q3, policy=nisp)
+    assert figures["totals"]["late"] == 1
+    assert scorecard_row(figures, lead_agency(item))["late"] == 1
