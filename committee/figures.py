@@ -22,6 +22,7 @@ from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from agencies.models import Agency
+from committee.figures_cache import cached_figures
 from core.quarters import Quarter
 from interventions import baselines
 from interventions.models import (
@@ -57,7 +58,21 @@ SUMMARY_TEXT = 400
 def committee_figures(
     *, quarter: Quarter, policy: Policy | None = None, today: datetime.date | None = None
 ) -> dict:
-    """Every figure the dashboard and the quarterly report show, for one quarter and scope."""
+    """Every figure the dashboard and the quarterly report show, for one quarter and scope,
+    computed once per data version (committee.figures_cache) and shared by both."""
+    today = today or timezone.localdate()
+    return cached_figures(
+        quarter=quarter.label,
+        scope=policy.code if policy else "all",
+        as_of=min(today, quarter.end).isoformat(),
+        compute=lambda: compute_committee_figures(quarter=quarter, policy=policy, today=today),
+    )
+
+
+def compute_committee_figures(
+    *, quarter: Quarter, policy: Policy | None = None, today: datetime.date | None = None
+) -> dict:
+    """The figures computed afresh from the data; callers go through committee_figures."""
     today = today or timezone.localdate()
     as_of = min(today, quarter.end)
     items = Item.objects.all() if policy is None else Item.objects.filter(policy=policy)

@@ -33,26 +33,27 @@ def dashboard(request):
         return render(request, "committee/dashboard.html", context, status=400)
     figures = committee_figures(quarter=choice.quarter, policy=choice.policy, today=today)
     links = committee_dashboard.Links(choice.policy)
-    rows, columns, sort = committee_dashboard.scorecard(
-        figures["by_agency"], request.GET.get("sort", committee_dashboard.DEFAULT_SORT), links
-    )
     # The real plan has some 90 agencies; a synthetic one at scale thousands: show the first
     # ones in the chosen order unless all are asked for.
-    shown = len(rows) if request.GET.get("agencies") == "all" else SCORECARD_ROWS
+    agencies = figures["by_agency"]
+    shown = len(agencies) if request.GET.get("agencies") == "all" else SCORECARD_ROWS
+    rows, columns, sort = committee_dashboard.scorecard(
+        agencies, request.GET.get("sort", committee_dashboard.DEFAULT_SORT), links, limit=shown
+    )
     context.update(
         {
             "figures": figures,
             "as_of": datetime.date.fromisoformat(figures["as_of"]),
             "is_current": choice.quarter == Quarter.of(today),
             "today_year": today.year,
-            "scorecard": rows[:shown],
-            "scorecard_hidden": len(rows) > shown,
+            "scorecard": rows,
+            "scorecard_hidden": len(agencies) > shown,
             "scorecard_columns": columns,
             "sort": sort,
             "links": links,
             "policy_links": links.by_policy(figures),
             "pillar_links": links.by_pillar(),
-            "agency_links": links.by_agency(figures),
+            "agency_links": links.by_agency(rows),
             "owner_gap_query": links.scope(no_owner="true"),
             "crosswalk": nap_crosswalk(as_of=choice.quarter.end),
         }

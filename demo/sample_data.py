@@ -24,6 +24,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from agencies.models import User
+from core.data_version import data_version_bump
 from demo.accounts import DEMO_ACCOUNTS
 from interventions.models import Indicator, PlanItem, Policy, Responsibility
 from reporting.models import (
@@ -437,6 +438,8 @@ def sample_updates_create(
                 for indicator_id, number in by_indicator.items()
             ]
             IndicatorValue.objects.bulk_create(values, batch_size=INSERT_BATCH_SIZE)
+            # Written in bulk, past the services: bump the figures' data version here.
+            data_version_bump()
         counts.updates += len(created)
         counts.indicator_values += len(values)
     return counts
@@ -472,4 +475,5 @@ def sample_updates_remove() -> int:
         ProgressUpdate.history.filter(is_sample=True),
     ):
         delete_rows(children)
+    data_version_bump()
     return delete_rows(samples)

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Max, Q
 
 from agencies.models import Agency
+from core.data_version import data_version_bump
 from demo.sample_data import (
     DEFAULT_SEED,
     INSERT_BATCH_SIZE,
@@ -213,6 +214,7 @@ def synthetic_plan_create(
         with transaction.atomic():
             agencies = _copy_agencies(plan, copy)
             counts.items_made += _copy_items(plan, copy, agencies)
+            data_version_bump()
         counts.copies_made += 1
     counts.progress = sample_updates_create(
         items=PlanItem.objects.all(),
@@ -256,4 +258,5 @@ def synthetic_plan_remove() -> int:
     removed = delete_rows(items)
     agencies.update(parent=None)
     delete_rows(agencies)
+    data_version_bump()
     return removed

@@ -25,6 +25,7 @@ from simple_history.utils import bulk_create_with_history
 
 from agencies.models import Agency, AgencyAlias
 from agencies.selectors import normalize_alias
+from core.data_version import data_version_bump
 from interventions.fixture_reader import FixtureError, Record, read_fixture
 from interventions.models import (
     Cadence,
@@ -731,6 +732,9 @@ def load_policies(fixtures_dir: Path = FIXTURES_DIR) -> Counter[str]:
     """Load or update every fixture; on any error nothing is written and FixtureError says why."""
     try:
         with transaction.atomic():
-            return Loader(fixtures_dir).run()
+            counts = Loader(fixtures_dir).run()
+            if counts:
+                data_version_bump()
+            return counts
     except IntegrityError as exc:
         raise FixtureError(f"the fixtures break a database rule: {exc}") from exc

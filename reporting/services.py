@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from agencies.models import User
+from core.data_version import data_version_bump
 from core.errors import ConflictError
 from core.quarters import Quarter
 from interventions.models import Cadence, Indicator, PlanItem, Policy
@@ -128,6 +129,7 @@ def update_create(
     update_fields.apply(update, data)
     update.save()
     _write_indicator_values(update, data.indicator_values)
+    data_version_bump()
     return update
 
 
@@ -163,6 +165,7 @@ def update_edit(
     current.version += 1
     current.save()
     _write_indicator_values(current, data.indicator_values)
+    data_version_bump()
     return current
 
 
@@ -184,6 +187,7 @@ def update_submit(*, user: User, update: ProgressUpdate, version: int) -> Progre
     current.version += 1
     current.save()
     notifications.update_submitted(current)
+    data_version_bump()
     return current
 
 
@@ -212,6 +216,7 @@ def update_approve(
     current.version += 1
     current.save()
     notifications.update_approved(current)
+    data_version_bump()
     return current
 
 
@@ -232,6 +237,7 @@ def update_return(
     current.save()
     Comment.objects.create(item=current.item, update=current, author=user, text=comment)
     notifications.update_returned(current)
+    data_version_bump()
     return current
 
 
