@@ -10,11 +10,13 @@ from django.utils import timezone
 
 from committee import dashboard as committee_dashboard
 from committee.figures import committee_figures
+from core.data_version import data_version_current
 from core.quarters import Quarter
 from interventions.models import Policy
 from reporting.selectors import nap_crosswalk
 
 SCORECARD_ROWS = 100
+BODY_CACHE_SECONDS = 15 * 60
 
 
 @login_required
@@ -28,6 +30,7 @@ def dashboard(request):
         "policies": policies,
         "quarters": committee_dashboard.quarter_options(policies, today),
         "all_policies": committee_dashboard.ALL_POLICIES,
+        "body_cache_seconds": 0,  # an error page is not cached
     }
     if choice.errors:
         return render(request, "committee/dashboard.html", context, status=400)
@@ -52,10 +55,15 @@ def dashboard(request):
             "sort": sort,
             "links": links,
             "policy_links": links.by_policy(figures),
-            "pillar_links": links.by_pillar(),
+            # Callables: the template calls them only when its cached body must be rebuilt.
+            "pillar_links": links.by_pillar,
             "agency_links": links.by_agency(rows),
             "owner_gap_query": links.scope(no_owner="true"),
-            "crosswalk": nap_crosswalk(as_of=choice.quarter.end),
+            "crosswalk": lambda: nap_crosswalk(as_of=choice.quarter.end),
+            # The page body depends only on the data, the day and the query string: cached
+            # per data version like the figures (the header's user menu is outside it).
+            "body_cache_seconds": BODY_CACHE_SECONDS,
+            "body_cache_key": f"{data_version_current()}:{today}:{request.GET.urlencode()}",
         }
     )
     return render(request, "committee/dashboard.html", context)
