@@ -51,6 +51,9 @@ class DownloadNegotiation(negotiation.DefaultContentNegotiation):
     """A download operation has one media type: answer with it whatever `Accept` says (a
     generated client may ask for */* or application/json), and never honour `?format=`."""
 
-    def select_renderer(self, request, renderers, format_suffix=None):
-        renderer = renderers[0]
+    def select_renderer(self, request, renderers_given, format_suffix=None):
+        if request.method == "OPTIONS":  # the endpoint's description, not a file
+            return renderers.JSONRenderer(), "application/json"
+        renderer = renderers_given[0]
         return renderer, renderer.media_type
+
