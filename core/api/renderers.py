@@ -56,4 +56,3 @@ class DownloadNegotiation(negotiation.DefaultContentNegotiation):
             return renderers.JSONRenderer(), "application/json"
         renderer = renderers_given[0]
         return renderer, renderer.media_type
-
