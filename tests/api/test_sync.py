@@ -167,3 +167,18 @@ def test_every_change_of_state_needs_the_version(api_as, people, moi_item, perio
     assert (stale.status_code, stale.json()["code"]) == (409, "stale_version")
     update.refresh_from_db()
     assert update.state == "submitted"
+
+
+def test_the_updates_list_costs_the_same_few_queries_for_many_updates(
+    api_as, people, plan, period, django_assert_max_num_queries
+):
+    items = PlanItem.objects.filter(
+        policy__code="NISP-2018", responsibilities__agency__code="MOI"
+    ).order_by("position")[:12]
+    for item in items:
+        submitted_for(people, item, period)
+    client = api_as(people["reviewer"])
+    # token, its last use, count, page ids, rows, indicator values (and their indicators).
+    with django_assert_max_num_queries(9):
+        body = client.get("/api/v1/updates/", {"state": "submitted", "page_size": 100}).json()
+    assert body["count"] == 12
