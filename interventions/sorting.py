@@ -1,7 +1,7 @@
 """Refs sorted as people read them: 2 before 10, 11 before 11b before 12.
 
 PostgreSQL compares with the ICU collation `natural_sort` (numeric ordering, created by
-migration 0003); other databases (SQLite for `make run`) fall back to plain text order.
+migration 0004); other databases (SQLite for `make run`) fall back to plain text order.
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from agencies.models import User
 from interventions.export import items_for_export
-from interventions.models import Indicator, ItemLink, PlanItem, Responsibility
+from interventions.models import Indicator, ItemLink, PlanItem, PolicyLink, Responsibility
 from reporting.models import IndicatorValue, ProgressUpdate, ReportingPeriod
 from reporting.status import with_current_status, with_latest_actual
 
@@ -102,7 +102,9 @@ def item_for_page(user: User) -> QuerySet[PlanItem]:
         PlanItem.objects.select_related("policy", "theme__parent", "parent").prefetch_related(
             Prefetch(
                 "responsibilities",
-                queryset=Responsibility.objects.select_related("agency", "via_group"),
+                queryset=Responsibility.objects.select_related(
+                    "agency", "via_group", "assignment__assigned_by"
+                ),
             ),
             Prefetch(
                 "indicators",
@@ -120,6 +122,7 @@ def item_for_page(user: User) -> QuerySet[PlanItem]:
             ),
             Prefetch("links_out", queryset=ItemLink.objects.select_related("to_item__policy")),
             Prefetch("links_in", queryset=ItemLink.objects.select_related("from_item__policy")),
+            Prefetch("policy_links_out", queryset=PolicyLink.objects.select_related("to_policy")),
             Prefetch("updates", queryset=updates, to_attr="visible_updates"),
             "priorities",
             "context_notes",
@@ -197,7 +200,17 @@ def nap_crosswalk(as_of: datetime.date | None = None) -> list[dict]:
             as_of=as_of,
         ).select_related("policy")
     }
-    points = PlanItem.objects.filter(policy__code="NAP-2014").order_by("position")
+    # One query for the whole-policy links (joined to their policy), not one per relation.
+    whole_policy = Prefetch(
+        "policy_links_out",
+        queryset=PolicyLink.objects.filter(to_policy__code="NISP-2018").select_related("to_policy"),
+        to_attr="nisp_whole_policy",
+    )
+    points = (
+        PlanItem.objects.filter(policy__code="NAP-2014")
+        .order_by("position")
+        .prefetch_related(whole_policy)
+    )
     rows = []
     for point in with_current_status(points, as_of=as_of):
         nisp = [
@@ -211,5 +224,12 @@ def nap_crosswalk(as_of: datetime.date | None = None) -> list[dict]:
             for link in links
             if link.from_item.policy.code == "NSP-2022" and link.to_item_id in targets
         }
-        rows.append({"point": point, "nisp": nisp, "nsp": list(nsp.values())})
+        rows.append(
+            {
+                "point": point,
+                "nisp": nisp,
+                "whole_policy": point.nisp_whole_policy,
+                "nsp": list(nsp.values()),
+            }
+        )
     return rows

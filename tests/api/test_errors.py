@@ -2,11 +2,14 @@
 field errors are typed the one way ({field: [{code, message}]}), and every 4xx/5xx under
 /api/ is JSON in the one error shape, including paths no view answers."""
 
+import datetime
+
 import pytest
 from django.test import RequestFactory
 from django.urls import get_resolver
 from rest_framework.test import APIClient
 
+from core.quarters import Quarter
 from reporting.models import ProgressUpdate, ReportingPeriod
 from tests.api.helpers import approve
 
@@ -63,9 +66,10 @@ def test_rule_violations_carry_their_codes_per_field(api_as, people, moi_item, p
 
 
 def test_a_changed_rating_without_a_rationale_has_its_own_code(api_as, people, moi_item, period):
+    quarter = Quarter.of(period.start - datetime.timedelta(days=1))
     earlier = ReportingPeriod.objects.create(
-        policy=period.policy, label="2026Q3", start="2026-07-01", end="2026-09-30",
-        deadline="2026-10-15",
+        policy=period.policy, label=quarter.label, start=quarter.start, end=quarter.end,
+        deadline=quarter.end + datetime.timedelta(days=15),
     )  # fmt: skip
     approve(moi_item, earlier, people, confidence="green")
     response = create(api_as(people["officer"]), moi_item, period, confidence="amber_green")

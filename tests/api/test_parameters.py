@@ -21,7 +21,7 @@ def refs(body):
     return [item["ref"] for item in body["results"]]
 
 
-def test_repeated_status_values_all_apply(reader, people, moi_item, period, punjab_item):
+def test_repeated_status_values_all_apply(reader, people, moi_item, period):
     approve(moi_item, period, people, status="delayed")
     body = reader.get(f"{ITEMS}?status=delayed&status=none&page_size=500").json()
     assert body["count"] == PlanItem.objects.count()

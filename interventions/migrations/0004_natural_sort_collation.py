@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
     CreateCollation does nothing on databases other than PostgreSQL.
     """
 
-    dependencies = [("interventions", "0002_item_provenance")]
+    dependencies = [("interventions", "0003_owners_doubts_policy_links")]
 
     operations = [
         CreateCollation(
