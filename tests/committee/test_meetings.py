@@ -69,7 +69,8 @@ def test_the_cap_keeps_the_top_and_counts_the_rest(settings):
     settings.EXCEPTIONS_TOP = 2
     listed = exceptions.ranked_exceptions([row(id=n, overdue=True) for n in range(5)])
     assert [e["id"] for e in listed["top"]] == [0, 1]
-    assert listed["more"] == 3 and listed["count"] == 5 and len(listed["all"]) == 5
+    assert listed["more"] == 3
+    assert listed["count"] == len(listed["all"]) == 5
 
 
 @pytest.mark.django_db
@@ -80,7 +81,9 @@ def test_group_wording_counts_for_every_province(plan):
     govts = Agency.objects.get(code="ALL-GOVTS")
     assert {"federal", "provincial"} <= places[govts.pk][0]
     kp = geography.agencies_for(province="KP").values_list("code", flat=True)
-    assert "HD-KP" in kp and "ALL-HD" in kp and "MOI" not in kp
+    assert "HD-KP" in kp
+    assert "ALL-HD" in kp
+    assert "MOI" not in kp
 
 
 @pytest.mark.django_db
@@ -131,7 +134,8 @@ def test_web_cycle_meeting_decision_action_done_closed(client, people, cycle, mo
     )
     assert response.status_code == 302
     action = ActionItem.objects.get()
-    assert action.owner.code == "MOI" and action.status == "open"
+    assert action.owner.code == "MOI"
+    assert action.status == "open"
 
     client.force_login(people["officer"])
     assert "Convene them" in client.get(reverse("reporting:my_items")).content.decode()
@@ -245,4 +249,5 @@ def test_next_report_shows_the_action_closed_from_its_frozen_snapshot(client, pe
     client.force_login(people["secretary"])
     page = client.get(reverse("committee:report_detail", args=[report.pk])).content.decode()
     assert "Decisions and actions since last quarter (1)" in page
-    assert "Closed (1)" in page and "Letter 7" in page
+    assert "Closed (1)" in page
+    assert "Letter 7" in page
