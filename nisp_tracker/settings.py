@@ -155,6 +155,8 @@ STORAGES = {
 REPORTING_DEADLINE_DAYS = env_int("REPORTING_DEADLINE_DAYS", 15)
 # Reminders: days before the deadline to remind officers; days after it to escalate.
 REMINDER_DAYS_BEFORE = env_int("REMINDER_DAYS_BEFORE", 7)
+# How many ranked exceptions the dashboard, the report's Part 1 and an agenda show first.
+EXCEPTIONS_TOP = env_int("EXCEPTIONS_TOP", 15)
 ESCALATE_TO_REVIEWER_DAYS_AFTER = env_int("ESCALATE_TO_REVIEWER_DAYS_AFTER", 1)
 ESCALATE_TO_SECRETARY_DAYS_AFTER = env_int("ESCALATE_TO_SECRETARY_DAYS_AFTER", 7)
 # Escalations about a closed period stop this many days after its deadline.
@@ -231,6 +233,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "schedule-quarterly-reports": {
         "task": "committee.schedule_quarterly_reports",
         "schedule": crontab(hour=6, minute=0),
+    },
+    # Daily; tells owners and the secretary of committee action items past their due date.
+    "escalate-overdue-actions": {
+        "task": "committee.escalate_overdue_actions",
+        "schedule": crontab(hour=9, minute=30),
     },
     # Takes over reports whose worker died: running past the task time limit.
     "requeue-stale-reports": {"task": "committee.requeue_stale_reports", "schedule": 120.0},
