@@ -1,4 +1,4 @@
-"""Committee figures read through a cache keyed by (quarter, scope, as-of day, data version).
+"""Committee figures read through a cache keyed by (quarter, scope, day, data version).
 
 Every write that can move a figure bumps the data version in its own transaction
 (core.data_version), so a cached entry is never stale; the dashboard and the report read the
@@ -20,12 +20,12 @@ log = logging.getLogger(__name__)
 EXPIRY_SECONDS = 15 * 60
 
 
-def figures_key(*, quarter: str, scope: str, as_of: str, version: str) -> str:
-    return f"committee-figures:v1:{quarter}:{scope}:{as_of}:{version}"
+def figures_key(*, quarter: str, scope: str, day: str, version: str) -> str:
+    return f"committee-figures:v1:{quarter}:{scope}:{day}:{version}"
 
 
-def cached_figures(*, quarter: str, scope: str, as_of: str, compute: Callable[[], dict]) -> dict:
-    key = figures_key(quarter=quarter, scope=scope, as_of=as_of, version=data_version_current())
+def cached_figures(*, quarter: str, scope: str, day: str, compute: Callable[[], dict]) -> dict:
+    key = figures_key(quarter=quarter, scope=scope, day=day, version=data_version_current())
     cache = caches["figures"]
     try:
         figures = cache.get(key)

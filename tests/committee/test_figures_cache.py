@@ -55,12 +55,14 @@ def test_cached_figures_equal_fresh_ones_after_every_kind_of_change(
     update = progress.update_submit(user=people["officer"], update=update, version=update.version)
     figures = assert_cache_matches(quarter, before=figures)  # reported now
 
-    update = progress.update_return(user=people["reviewer"], update=update, comment="Add minutes.")
+    update = progress.update_return(
+        user=people["reviewer"], update=update, comment="Add minutes.", version=update.version
+    )
     figures = assert_cache_matches(quarter, before=figures)
 
     update = progress.update_submit(user=people["officer"], update=update, version=update.version)
     figures = assert_cache_matches(quarter, before=figures)
-    progress.update_approve(user=people["reviewer"], update=update)
+    progress.update_approve(user=people["reviewer"], update=update, version=update.version)
     figures = assert_cache_matches(quarter, before=figures)  # delayed now
 
     request = plan_services.change_request_propose(
