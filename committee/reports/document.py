@@ -30,7 +30,22 @@ def document_context(report: QuarterlyReport, snapshot: dict) -> dict:
     snapshot = key_labels.labelled(snapshot)
     labels = {status["key"]: status["label"] for status in snapshot["statuses"]}
     attention = snapshot["attention"]
+    follow_up = snapshot.get("follow_up") or {}
     return {
+        # Older snapshots have no follow-up or places: the template leaves those parts out.
+        "follow_up_groups": [
+            (follow_up.get("overdue"), _("Overdue")),
+            (follow_up.get("open"), _("Open")),
+            (follow_up.get("closed"), _("Closed")),
+        ],
+        "place_tables": [
+            {"title": _("By level"), "column": _("Level"), "rows": snapshot.get("by_level", [])},
+            {
+                "title": _("By province"),
+                "column": _("Province"),
+                "rows": snapshot.get("by_province", []),
+            },
+        ],
         "report": report,
         "figures": snapshot,
         "status_labels": labels,
