@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('committee', '0002_report_stage'),
+        ('committee', '0003_meetings_decisions_actions'),
     ]
 
     operations = [
