@@ -1,4 +1,4 @@
-"""Committee figures read through a cache keyed by (quarter, scope, day, data version).
+"""Committee figures read through a cache keyed by (language, quarter, scope, day, data version).
 
 Every write that can move a figure bumps the data version in its own transaction
 (core.data_version), so a cached entry is never stale; the dashboard and the report read the
@@ -12,6 +12,7 @@ import logging
 from collections.abc import Callable
 
 from django.core.cache import caches
+from django.utils.translation import get_language
 
 from core.data_version import data_version_current
 
@@ -21,7 +22,8 @@ EXPIRY_SECONDS = 15 * 60
 
 
 def figures_key(*, quarter: str, scope: str, day: str, version: str) -> str:
-    return f"committee-figures:v1:{quarter}:{scope}:{day}:{version}"
+    # The language too: labels in the figures are translated when they are computed.
+    return f"committee-figures:v1:{get_language()}:{quarter}:{scope}:{day}:{version}"
 
 
 def cached_figures(*, quarter: str, scope: str, day: str, compute: Callable[[], dict]) -> dict:

@@ -10,6 +10,7 @@ from django.core.cache.utils import make_template_fragment_key
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 from committee import dashboard as committee_dashboard
 from committee.figures import committee_figures
@@ -37,11 +38,13 @@ def dashboard(request):
     }
     if choice.errors:
         return render(request, "committee/dashboard.html", context, status=400)
-    # The page body depends only on the data, the day and the query string: cached per data
-    # version like the figures (the header's user menu is outside it). On a hit the figures
-    # are not even read: at x100 unpickling them alone takes seconds.
+    # The page body depends only on the data, the day, the language and the query string:
+    # cached per data version like the figures (the header's user menu is outside it). On a
+    # hit the figures are not even read: at x100 unpickling them alone takes seconds.
     context["body_cache_seconds"] = BODY_CACHE_SECONDS
-    context["body_cache_key"] = f"{data_version_current()}:{today}:{request.GET.urlencode()}"
+    context["body_cache_key"] = (
+        f"{get_language()}:{data_version_current()}:{today}:{request.GET.urlencode()}"
+    )
     fragment = make_template_fragment_key("committee_dashboard", [context["body_cache_key"]])
     body = _cached(fragment)
     if body is not None:
