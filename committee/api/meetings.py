@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from agencies.models import Agency
 from committee import permissions, services
 from committee.models import ActionItem, AgendaItem, Decision, Meeting
+from core.api.http import absolute_url
 
 
 class ActionItemSerializer(serializers.ModelSerializer):
@@ -84,6 +85,7 @@ class MeetingViewSet(
     """The committee's meetings with their agenda, decisions and actions (committee only)."""
 
     serializer_class = MeetingSerializer
+    lookup_value_regex = r"\d+"
 
     def get_queryset(self):
         if not permissions.can_read_meetings(self.request.user):
@@ -91,6 +93,9 @@ class MeetingViewSet(
         return Meeting.objects.prefetch_related(
             "attendees", "agenda__decisions__actions__owner", "agenda__decisions__items"
         ).order_by("-date", "-pk")
+
+    def get_success_headers(self, data):
+        return {"Location": absolute_url(self.request, "meeting-detail", data["id"])}
 
     def perform_create(self, serializer):
         data = serializer.validated_data
@@ -127,7 +132,12 @@ class MeetingViewSet(
             owner=owner,
             due_date=data["due_date"],
         )
-        return Response(DecisionSerializer(decision).data, status=201)
+        # A decision is read on its meeting's page.
+        return Response(
+            DecisionSerializer(decision).data,
+            status=201,
+            headers={"Location": absolute_url(request, "meeting-detail", point.meeting_id)},
+        )
 
 
 class ActionItemViewSet(
@@ -138,6 +148,7 @@ class ActionItemViewSet(
 
     serializer_class = ActionItemSerializer
     filterset_class = ActionItemFilter
+    lookup_value_regex = r"\d+"
     http_method_names = ["get", "patch", "post", "head", "options"]
 
     def get_queryset(self):

@@ -9,6 +9,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from core.api.http import absolute_url
 from interventions import baselines, services
 from interventions.models import (
     BaselineRevision,
@@ -30,8 +31,14 @@ class RevisionSerializer(serializers.ModelSerializer):
         allow_null=True,
         help_text="The indicator revised; null for the item's own due date and allocation.",
     )
-    proposed_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    approved_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    proposed_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, help_text="Username of who proposed it."
+    )
+    approved_by = serializers.SlugRelatedField(
+        slug_field="username",
+        read_only=True,
+        help_text="Username of the approving secretary.",
+    )
     allocation = serializers.FloatField(allow_null=True)
     baseline = serializers.FloatField(allow_null=True)
     target = serializers.FloatField(allow_null=True)
@@ -64,9 +71,14 @@ class ItemRevisionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
 
 class ChangeRequestSerializer(serializers.ModelSerializer):
-    proposed_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    proposed_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, help_text="Username of who proposed it."
+    )
     decided_by = serializers.SlugRelatedField(
-        slug_field="username", read_only=True, allow_null=True
+        slug_field="username",
+        read_only=True,
+        allow_null=True,
+        help_text="Username of the secretary who decided it.",
     )
     allocation = serializers.FloatField(allow_null=True)
     baseline = serializers.FloatField(allow_null=True)
@@ -132,8 +144,15 @@ class ChangeRequestViewSet(
         )
 
     def _shown(self, change: ChangeRequest, code: int = status.HTTP_200_OK) -> Response:
+        headers = (
+            {"Location": absolute_url(self.request, "change-request-detail", change.pk)}
+            if code == status.HTTP_201_CREATED
+            else None
+        )
         return Response(
-            ChangeRequestSerializer(self.get_queryset().get(pk=change.pk)).data, status=code
+            ChangeRequestSerializer(self.get_queryset().get(pk=change.pk)).data,
+            status=code,
+            headers=headers,
         )
 
     @extend_schema(request=ProposeSerializer, responses={201: ChangeRequestSerializer})

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
@@ -77,7 +78,12 @@ class PeriodViewSet(viewsets.ReadOnlyModelViewSet):
         form = ExtensionInputSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         extension = periods.period_extend(period=period, user=request.user, **form.validated_data)
-        return Response(ExtensionSerializer(extension).data, status=status.HTTP_201_CREATED)
+        # No extension has an address of its own: its period lists it.
+        return Response(
+            ExtensionSerializer(extension).data,
+            status=status.HTTP_201_CREATED,
+            headers={"Location": absolute_url(request, "period-detail", period.pk)},
+        )
 
 
 def visible_updates(user) -> QuerySet[ProgressUpdate]:
@@ -197,7 +203,14 @@ class UpdateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         evidence = services.evidence_add(
             user=request.user, update=update, upload=form.validated_data["file"]
         )
-        return Response(EvidenceSerializer(evidence).data, status=status.HTTP_201_CREATED)
+        location = request.build_absolute_uri(
+            reverse("update-evidence-file", kwargs={"pk": update.pk, "file_id": evidence.pk})
+        )
+        return Response(
+            EvidenceSerializer(evidence).data,
+            status=status.HTTP_201_CREATED,
+            headers={"Location": location},
+        )
 
     @extend_schema(
         responses={
