@@ -19,7 +19,7 @@ from agencies.models import User
 from core.errors import ConflictError
 from core.quarters import Quarter
 from interventions.models import Cadence, Indicator, PlanItem, Policy
-from reporting import permissions, status, update_fields
+from reporting import permissions, status, update_fields, uploads
 from reporting.models import (
     Comment,
     EvidenceFile,
@@ -37,43 +37,45 @@ State = ProgressUpdate.State
 CONFIDENCE_NEEDING_RATIONALE = {Confidence.AMBER, Confidence.AMBER_RED, Confidence.RED}
 
 
-def _previous_approved(item: PlanItem, agency_id: int, period: ReportingPeriod):
-    return (
-        status.latest_approved(item)
-        .filter(agency_id=agency_id, period__start__lt=period.start)
-        .first()
-    )
+def _model_checks(data: UpdateData, errors: dict[str, list[str]], unchecked) -> None:
+    """The model's own limits (lengths, 0-100 %, no negative money) for every caller, the web
+    form and the API serializer included: they inherit the same validators."""
+    for name in update_fields.REPORTED_FIELDS:
+        if name in unchecked:
+            continue
+        value = getattr(data, name)
+        if value in (None, ""):
+            continue
+        try:
+            update_fields.model_field(name).run_validators(value)
+        except ValidationError as error:
+            errors.setdefault(name, []).extend(error.messages)
 
 
-def validate_update(item: PlanItem, agency_id: int, period: ReportingPeriod, data: UpdateData):
-    """Cross-field rules, raised together as field errors."""
-    errors: dict[str, list[str]] = {}
-    if data.confidence in CONFIDENCE_NEEDING_RATIONALE and not data.confidence_rationale.strip():
-        errors.setdefault("confidence_rationale", []).append(
-            "Explain the rating: a rationale is required for amber, amber/red and red."
+def _decreases(
+    data: UpdateData, previous: ProgressUpdate | None, errors: dict[str, list[str]], unchecked
+) -> None:
+    """Figures are cumulative: going down from the last approved update needs a reason."""
+    if previous is None or "change_rationale" in unchecked or data.change_rationale.strip():
+        return
+    when = previous.period.label
+    if "percent_complete" not in unchecked and data.percent_complete < previous.percent_complete:
+        errors.setdefault("percent_complete", []).append(
+            f"Percent complete went down from {previous.percent_complete}% (approved for "
+            f"{when}): say why under “Reason for a decrease”."
         )
-    previous = _previous_approved(item, agency_id, period)
-    if (
-        previous
-        and previous.confidence != data.confidence
-        and not data.confidence_rationale.strip()
-    ):
-        errors.setdefault("confidence_rationale", []).append(
-            f"Explain the change: the last approved rating was {previous.get_confidence_display()}."
-        )
-    if not 0 <= data.percent_complete <= 100:
-        errors.setdefault("percent_complete", []).append("Enter a percentage from 0 to 100.")
-    if (
-        data.budget_spent is not None
-        and data.budget_released is not None
-        and data.budget_spent > data.budget_released
-    ):
-        errors.setdefault("budget_spent", []).append("Spent cannot exceed released.")
-    for money in ("budget_released", "budget_spent"):
-        value = getattr(data, money)
-        if value is not None and value < 0:
-            errors.setdefault(money, []).append("Enter an amount of zero or more.")
+    for name, label in (("budget_released", "Released"), ("budget_spent", "Spent")):
+        before, now = getattr(previous, name), getattr(data, name)
+        if name not in unchecked and before is not None and now is not None and now < before:
+            errors.setdefault(name, []).append(
+                f"{label} is cumulative and went down from {before:,} (approved for {when}): "
+                "say why under “Reason for a decrease”."
+            )
+
+
+def _indicator_checks(item: PlanItem, data: UpdateData, errors: dict[str, list[str]]) -> None:
     indicators = {i.pk: i for i in item.indicators.all()}
+    text_validators = IndicatorValue._meta.get_field("text").validators
     for indicator_id, value in data.indicator_values.items():
         indicator = indicators.get(indicator_id)
         if value in ("", None) and indicator is not None:
@@ -86,8 +88,78 @@ def validate_update(item: PlanItem, agency_id: int, period: ReportingPeriod, dat
             errors.setdefault("indicator_values", []).append(
                 f"“{indicator.description}” takes a number."
             )
+        elif isinstance(value, str):
+            for validator in text_validators:
+                try:
+                    validator(value)
+                except ValidationError as error:
+                    errors.setdefault("indicator_values", []).extend(
+                        f"“{indicator.description}”: {message}" for message in error.messages
+                    )
+
+
+def validate_update(
+    item: PlanItem,
+    agency_id: int,
+    period: ReportingPeriod,
+    data: UpdateData,
+    *,
+    unchecked: frozenset[str] = frozenset(),
+) -> None:
+    """Every rule an update's content must hold, all checked and raised together as field
+    errors (the web form and the API show each next to its field). `unchecked` names fields
+    the caller could not even parse: the rules that read them are skipped, the rest still
+    run, so the officer sees every error at once."""
+    errors: dict[str, list[str]] = {}
+
+    def checks(*names: str) -> bool:
+        return not unchecked.intersection(names)
+
+    _model_checks(data, errors, unchecked)
+    previous = status.last_approved_before(item, agency_id, period)
+    if checks("confidence", "confidence_rationale") and not data.confidence_rationale.strip():
+        if data.confidence in CONFIDENCE_NEEDING_RATIONALE:
+            errors.setdefault("confidence_rationale", []).append(
+                "Explain the rating: a rationale is required for amber, amber/red and red."
+            )
+        elif previous and previous.confidence != data.confidence:
+            errors.setdefault("confidence_rationale", []).append(
+                "Explain the change: the last approved rating was "
+                f"{previous.get_confidence_display()}."
+            )
+    if checks("status", "percent_complete"):
+        if data.status == Status.COMPLETED and data.percent_complete != 100:
+            errors.setdefault("percent_complete", []).append(
+                "Completed means 100%: set 100, or choose the status that fits."
+            )
+        if data.status == Status.NOT_STARTED and data.percent_complete != 0:
+            errors.setdefault("percent_complete", []).append(
+                "Not started means 0%: set 0, or choose the status that fits."
+            )
+    _decreases(data, previous, errors, unchecked)
+    spent, released = data.budget_spent, data.budget_released
+    if checks("budget_spent", "budget_released") and spent is not None and spent > (released or 0):
+        errors.setdefault("budget_spent", []).append(
+            "Spent cannot exceed released: no budget is recorded as released."
+            if released is None
+            else f"Spent cannot exceed released ({released:,})."
+        )
+    if checks("indicator_values"):
+        _indicator_checks(item, data, errors)
     if errors:
         raise ValidationError(errors)
+
+
+def validation_errors(
+    item: PlanItem, agency_id: int, period: ReportingPeriod, data: UpdateData, unchecked
+) -> dict[str, list[str]]:
+    """validate_update's errors as a dict (empty when none), for callers that already hold
+    parse errors of their own and show both together."""
+    try:
+        validate_update(item, agency_id, period, data, unchecked=frozenset(unchecked))
+    except ValidationError as error:
+        return error.message_dict
+    return {}
 
 
 def _require_open(period: ReportingPeriod) -> None:
@@ -188,6 +260,13 @@ def update_submit(*, user: User, update: ProgressUpdate, version: int) -> Progre
     return current
 
 
+def _check_comment(comment: str, key: str = "comment") -> None:
+    try:
+        ProgressUpdate._meta.get_field("review_comment").run_validators(comment)
+    except ValidationError as error:
+        raise ValidationError({key: error.messages}) from error
+
+
 def _review(update: ProgressUpdate, version: int | None) -> ProgressUpdate:
     current = ProgressUpdate.objects.select_for_update().select_related("period").get(pk=update.pk)
     if version is not None and current.version != version:
@@ -205,6 +284,7 @@ def update_approve(
 ) -> ProgressUpdate:
     if not permissions.can_approve(user, update):
         raise PermissionDenied("Only the agency's reviewer approves its updates.")
+    _check_comment(comment)
     current = _review(update, version)
     current.state = State.APPROVED
     current.reviewed_by = user
@@ -223,6 +303,7 @@ def update_return(
         raise PermissionDenied("Only the agency's reviewer or the committee secretary returns it.")
     if not comment.strip():
         raise ValidationError({"comment": ["Say what needs to change before returning it."]})
+    _check_comment(comment)
     current = _review(update, version)
     current.state = State.RETURNED
     current.reviewed_by = user
@@ -235,23 +316,79 @@ def update_return(
 
 
 @transaction.atomic
-def evidence_add(*, user: User, update: ProgressUpdate, upload: UploadedFile) -> EvidenceFile:
+def update_save_and_submit(
+    *,
+    user: User,
+    update: ProgressUpdate,
+    data: UpdateData,
+    version: int,
+    upload: UploadedFile | None = None,
+) -> ProgressUpdate:
+    """What "Submit for review" does with the form as it stands: save it (validated as a
+    whole), attach the file, then submit; all or nothing, so no edit is lost or half-kept."""
+    saved = update_edit(user=user, update=update, data=data, version=version)
+    if upload is not None:
+        evidence_add(user=user, update=saved, upload=upload)
+    return update_submit(user=user, update=saved, version=saved.version)
+
+
+@transaction.atomic
+def updates_approve(
+    *, user: User, updates: list[ProgressUpdate], comment: str = ""
+) -> list[ProgressUpdate]:
+    """Approve several submitted updates with one comment (a reviewer's backlog); if any
+    cannot be approved, none is, and the error names it."""
+    approved = []
+    for update in updates:
+        try:
+            approved.append(update_approve(user=user, update=update, comment=comment))
+        except (ConflictError, PermissionDenied) as error:
+            raise type(error)(f"{update}: {error} Nothing was approved.") from error
+    return approved
+
+
+def _evidence_change(update: ProgressUpdate, user: User) -> ProgressUpdate:
     if not permissions.can_edit(user, update):
-        raise PermissionDenied("Only the agency's desk officers attach evidence.")
-    if not update.is_editable:
-        raise ConflictError("Evidence is attached while the update is a draft or returned.")
-    _require_open(update.period)
+        raise PermissionDenied("Only the agency's desk officers attach or remove evidence.")
+    current = ProgressUpdate.objects.select_for_update().select_related("period").get(pk=update.pk)
+    if not current.is_editable:
+        raise ConflictError("Evidence changes while the update is a draft or returned.")
+    _require_open(current.period)
+    return current
+
+
+@transaction.atomic
+def evidence_add(*, user: User, update: ProgressUpdate, upload: UploadedFile) -> EvidenceFile:
+    current = _evidence_change(update, user)
     limit = settings.EVIDENCE_MAX_BYTES
     if upload.size > limit:
         raise ValidationError(
             {"file": [f"The file is {upload.size:,} bytes; the limit is {limit:,} bytes."]}
         )
+    content_type = uploads.sniff(upload)
     evidence = EvidenceFile(
-        update=update, file=upload, original_name=upload.name, size=upload.size, uploaded_by=user
+        update=current,
+        file=upload,
+        original_name=upload.name,
+        content_type=content_type,
+        size=upload.size,
+        uploaded_by=user,
     )
     evidence.full_clean(exclude=["update", "uploaded_by"])
+    evidence._history_user = user
     evidence.save()
     return evidence
+
+
+@transaction.atomic
+def evidence_remove(*, user: User, evidence: EvidenceFile) -> None:
+    """Take a file off a draft or returned update; the audit trail keeps that it was there."""
+    _evidence_change(evidence.update, user)
+    evidence._history_user = user
+    stored, name = evidence.file.storage, evidence.file.name
+    evidence.delete()
+    # The stored file goes only once the removal is committed.
+    transaction.on_commit(lambda: stored.delete(name))
 
 
 def comment_add(
@@ -261,6 +398,10 @@ def comment_add(
         raise PermissionDenied("Committee members, the secretary and reviewers comment.")
     if not text.strip():
         raise ValidationError({"text": ["Write a comment."]})
+    try:
+        Comment._meta.get_field("text").run_validators(text.strip())
+    except ValidationError as error:
+        raise ValidationError({"text": error.messages}) from error
     return Comment.objects.create(item=item, update=update, author=user, text=text.strip())
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reporting import views
+from reporting import evidence, views
 
 app_name = "reporting"
 
@@ -15,5 +15,8 @@ urlpatterns = [
     path("updates/<int:update_id>/submit/", views.update_submit, name="update_submit"),
     path("updates/<int:update_id>/review/", views.update_review, name="update_review"),
     path("reviews/", views.review_queue, name="review_queue"),
+    path("reviews/approve/", views.reviews_approve, name="reviews_approve"),
+    path("evidence/<int:evidence_id>/", evidence.evidence_download, name="evidence_download"),
+    path("evidence/<int:evidence_id>/remove/", views.evidence_remove, name="evidence_remove"),
     path("compliance/", views.compliance, name="compliance"),
 ]

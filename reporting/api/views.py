@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -66,7 +66,9 @@ class ItemUpdateViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def create(self, request, *args, **kwargs):
         item = self.item()
         form = UpdateCreateSerializer(data=request.data)
-        form.is_valid(raise_exception=True)
+        if not form.is_valid():
+            period = None if "period" in form.errors else form.parsed("period")
+            _raise_all(form, item, request.user.agency_id, period)
         update = services.update_create(
             user=request.user,
             item=item,
@@ -74,6 +76,19 @@ class ItemUpdateViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             data=form.to_data(),
         )
         return Response(_shown(request.user, update), status=status.HTTP_201_CREATED)
+
+
+def _raise_all(form, item, agency_id, period, current=None):
+    """An invalid body's parse errors together with the service's rules on what did parse:
+    every error at once, each under its field."""
+    errors = dict(form.errors)
+    if period is not None and agency_id is not None:
+        data, failed = form.parsed_data(current)
+        for field, messages in services.validation_errors(
+            item, agency_id, period, data, failed
+        ).items():
+            errors.setdefault(field, messages)
+    raise serializers.ValidationError(errors)
 
 
 def _shown(user, update: ProgressUpdate) -> dict:
@@ -95,7 +110,8 @@ class UpdateViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     def partial_update(self, request, *args, **kwargs):
         update = self.get_object()
         form = UpdateEditSerializer(data=request.data)
-        form.is_valid(raise_exception=True)
+        if not form.is_valid():
+            _raise_all(form, update.item, update.agency_id, update.period, current=update)
         services.update_edit(
             user=request.user,
             update=update,
