@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
@@ -48,18 +49,27 @@ class ReviewFilter(django_filters.FilterSet):
     rule itself is reporting.status.is_late)."""
 
     agency = django_filters.ModelChoiceFilter(
-        queryset=Agency.objects.filter(updates__state=ProgressUpdate.State.SUBMITTED).distinct()
+        queryset=Agency.objects.filter(updates__state=ProgressUpdate.State.SUBMITTED).distinct(),
+        empty_label="Any agency",
     )
     period = django_filters.ModelChoiceFilter(
         queryset=ReportingPeriod.objects.filter(updates__state=ProgressUpdate.State.SUBMITTED)
         .distinct()
-        .select_related("policy")
+        .select_related("policy"),
+        empty_label="Any period",
     )
-    status = django_filters.ChoiceFilter(choices=ProgressUpdate.Status.choices)
+    status = django_filters.ChoiceFilter(
+        choices=ProgressUpdate.Status.choices, empty_label="Any status"
+    )
     confidence = django_filters.ChoiceFilter(
-        choices=ProgressUpdate.Confidence.choices, label="Rating"
+        choices=ProgressUpdate.Confidence.choices, label="Rating", empty_label="Any rating"
     )
-    late = django_filters.BooleanFilter(label="Late")
+    late = django_filters.BooleanFilter(
+        label="Late",
+        widget=forms.Select(
+            choices=[("", "Late or on time"), ("true", "Late"), ("false", "On time")]
+        ),
+    )
 
     class Meta:
         model = ProgressUpdate
