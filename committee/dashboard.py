@@ -139,7 +139,6 @@ def scorecard(rows: list[dict], sort: str, links: Links) -> tuple[list[dict], li
     decorated = [
         {
             **row,
-            "not_reported": row["owned"] - row["reported"],
             "on_track": row["by_status"]["on_track"],
             "completed": row["by_status"]["completed"],
             "change": round(row["good_share"] - row["previous_good_share"], 1),

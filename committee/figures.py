@@ -17,7 +17,7 @@ from decimal import Decimal
 from itertools import groupby
 from operator import itemgetter
 
-from django.db.models import F, QuerySet, Window
+from django.db.models import Case, F, QuerySet, When, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
@@ -117,15 +117,19 @@ def _item_rows(items: QuerySet[Item], quarter: Quarter, as_of: datetime.date) ->
         .values_list("pk", flat=True)
     )
     reported: dict[int, set[str]] = defaultdict(set)
+    # Per item, each agency's reported update this quarter: its state and whether it was late.
+    reports: dict[int, dict[str, tuple[str, bool]]] = defaultdict(dict)
     submitted = (
         ProgressUpdate.objects.filter(
             item__in=items, period__start__lte=quarter.end, period__end__gte=quarter.start
         )
         .filter(status.is_reported())
-        .values_list("item_id", "agency__code")
+        .annotate(late=Case(When(status.is_late(), then=True), default=False))
+        .values_list("item_id", "agency__code", "state", "late")
     )
-    for item_id, agency_code in submitted:
+    for item_id, agency_code, state, late in submitted:
         reported[item_id].add(agency_code)
+        reports[item_id][agency_code] = (state, late)
     term_labels = dict(Item.Term.choices)
     rows = {}
     for item in items.values(
@@ -171,6 +175,7 @@ def _item_rows(items: QuerySet[Item], quarter: Quarter, as_of: datetime.date) ->
             "overdue": item["pk"] in overdue,
             "reported": item["pk"] in reported,
             "reported_agencies": sorted(reported.get(item["pk"], ())),
+            "reports": reports.get(item["pk"], {}),
             "agencies": [],
             "lead": [],
         }
@@ -203,6 +208,8 @@ def _agency_rows(items: QuerySet[Item], rows: dict[int, dict]) -> list[dict]:
         mine = [rows[item_id] for item_id in owned[code]]
         count = len(mine)
         reported = sum(code in row["reported_agencies"] for row in mine)
+        mine_reports = [row["reports"][code] for row in mine if code in row["reports"]]
+        states = Counter(state for state, _ in mine_reports)
         scorecard.append(
             {
                 "code": code,
@@ -210,6 +217,12 @@ def _agency_rows(items: QuerySet[Item], rows: dict[int, dict]) -> list[dict]:
                 "owned": count,
                 "reported": reported,
                 "reported_share": _share(reported, count),
+                # The words of reporting.status, as the compliance page and reminders use them.
+                "not_reported": count - reported,
+                "submitted": states[ProgressUpdate.State.SUBMITTED],
+                "returned": states[ProgressUpdate.State.RETURNED],
+                "approved": states[ProgressUpdate.State.APPROVED],
+                "late": sum(late for _, late in mine_reports),
                 "good": sum(row["status"] in GOOD for row in mine),
                 "good_share": _share(sum(row["status"] in GOOD for row in mine), count),
                 "previous_good_share": _share(
