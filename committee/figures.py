@@ -17,13 +17,20 @@ from decimal import Decimal
 from itertools import groupby
 from operator import itemgetter
 
-from django.db.models import Case, F, QuerySet, When, Window
+from django.db.models import BooleanField, Case, ExpressionWrapper, F, QuerySet, When, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from agencies.models import Agency
 from core.quarters import Quarter
-from interventions.models import Indicator, Policy, Priority, Responsibility, Theme
+from interventions.models import (
+    Indicator,
+    Policy,
+    Priority,
+    Responsibility,
+    Theme,
+    owner_not_stated,
+)
 from interventions.models import PlanItem as Item
 from reporting import status
 from reporting.models import IndicatorValue, ProgressUpdate
@@ -82,6 +89,8 @@ def committee_figures(
             if a["reported"] == 0
         ],
         "overdue": [_ref(row) for row in ordered if row["overdue"]],
+        # A gap in the data, not in delivery: the source names no lead and none is assigned.
+        "owner_not_stated": [_ref(row) for row in ordered if row["owner_not_stated"]],
         "changes": _changes(ordered),
         "highlights": _texts(ordered, _is_newly_completed, "narrative"),
         "challenges": _texts(ordered, lambda row: row["challenges"], "challenges"),
@@ -132,10 +141,12 @@ def _item_rows(items: QuerySet[Item], quarter: Quarter, as_of: datetime.date) ->
         reports[item_id][agency_code] = (state, late)
     term_labels = dict(Item.Term.choices)
     rows = {}
-    for item in items.values(
+    # Whether the owner is a data gap rides on the items' own query: no query of its own.
+    gap = ExpressionWrapper(owner_not_stated(), output_field=BooleanField())
+    for item in items.annotate(owner_not_stated=gap).values(
         "pk", "policy__code", "policy__title", "policy__position", "position", "ref", "text",
         "theme_id", "term", "start_year", "end_year", "due_date", "timeline_as_written",
-        "budget_kind", "budget_amount", "is_synthetic",
+        "budget_kind", "budget_amount", "is_synthetic", "owner_not_stated",
     ):  # fmt: skip
         update = current.get(item["pk"], {})
         before = previous.get(item["pk"], {})
@@ -157,6 +168,7 @@ def _item_rows(items: QuerySet[Item], quarter: Quarter, as_of: datetime.date) ->
             "budget_kind": item["budget_kind"],
             "budget_amount": _money(item["budget_amount"]),
             "is_synthetic": item["is_synthetic"],
+            "owner_not_stated": item["owner_not_stated"],
             "status": update.get("status") or NOT_REPORTED,
             "percent": update.get("percent_complete"),
             "confidence": update.get("confidence") or "",

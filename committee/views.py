@@ -53,6 +53,7 @@ def dashboard(request):
             "policy_links": links.by_policy(figures),
             "pillar_links": links.by_pillar(),
             "agency_links": links.by_agency(figures),
+            "owner_gap_query": links.scope(no_owner="true"),
             "crosswalk": nap_crosswalk(as_of=choice.quarter.end),
         }
     )

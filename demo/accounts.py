@@ -20,8 +20,10 @@ class DemoAccount:
 DEMO_ACCOUNTS = (
     DemoAccount("officer.moi", User.Role.DESK_OFFICER, "MOI", "Desk Officer (MoI)"),
     DemoAccount("reviewer.moi", User.Role.AGENCY_REVIEWER, "MOI", "Focal Person (MoI)"),
-    DemoAccount("officer.punjab", User.Role.DESK_OFFICER, "HD-PUNJAB", "Desk Officer (Punjab)"),
-    DemoAccount("reviewer.punjab", User.Role.AGENCY_REVIEWER, "HD-PUNJAB", "Focal Person (Punjab)"),
+    DemoAccount("officer.kp", User.Role.DESK_OFFICER, "HD-KP", "Desk Officer (KP Home Department)"),
+    DemoAccount(
+        "reviewer.kp", User.Role.AGENCY_REVIEWER, "HD-KP", "Focal Person (KP Home Department)"
+    ),
     DemoAccount("committee", User.Role.COMMITTEE_MEMBER, None, "Committee Member"),
     DemoAccount("secretary", User.Role.COMMITTEE_SECRETARY, None, "Committee Secretary"),
     DemoAccount("admin", User.Role.ADMINISTRATOR, None, "Administrator"),

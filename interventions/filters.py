@@ -9,7 +9,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from agencies.models import Agency
-from interventions.models import PlanItem, Policy, Responsibility, Theme
+from interventions.models import PlanItem, Policy, Responsibility, Theme, owner_not_stated
 
 
 class PlanItemFilter(django_filters.FilterSet):
@@ -27,13 +27,14 @@ class PlanItemFilter(django_filters.FilterSet):
         field_name="priorities__rank", distinct=True, label="NISP priority (rank)"
     )
     term = django_filters.ChoiceFilter(choices=PlanItem.Term.choices)
+    no_owner = django_filters.BooleanFilter(method="without_owner", label="Owner not stated")
     ordering = django_filters.OrderingFilter(
         fields=(("position", "position"), ("ref", "ref"), ("policy__code", "policy")),
     )
 
     class Meta:
         model = PlanItem
-        fields = ["q", "policy", "theme", "agency", "priority", "term"]
+        fields = ["q", "policy", "theme", "agency", "priority", "term", "no_owner"]
 
     @property
     def qs(self):
@@ -49,6 +50,10 @@ class PlanItemFilter(django_filters.FilterSet):
         return queryset.filter(
             Q(theme=theme) | Q(theme__parent=theme) | Q(theme__parent__parent=theme)
         )
+
+    def without_owner(self, queryset, name, value):
+        gap = owner_not_stated()
+        return queryset.filter(gap) if value else queryset.exclude(gap)
 
     @extend_schema_field(OpenApiTypes.STR)
     def for_agency(self, queryset, name, agency):

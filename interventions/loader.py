@@ -1,8 +1,13 @@
 """Load the policy fixtures into the database: all files in one transaction, nothing on error.
 
-The loader owns what the sources say (texts, wordings, references). It never deletes a record and
-never overwrites what people fill in later (indicator units and targets, a term the committee set);
-a record is saved only when its source-owned fields changed, so a rerun writes no history.
+The loader owns what the sources say (texts, wordings, references) and never overwrites what
+people fill in later (indicator units and targets, a term the committee set, an owner the
+secretary assigned); a record is saved only when its source-owned fields changed, so a rerun
+writes no history.
+
+It removes only what it owns and the fixtures no longer state: a responsibility, a cross-policy
+link, a registry body. Progress data is never removed: an item that loses an owner keeps its
+updates, and a body that people or records still refer to is refused with the references named.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from interventions.models import (
     ItemLink,
     PlanItem,
     Policy,
+    PolicyLink,
     Priority,
     Responsibility,
     Theme,
@@ -36,6 +42,12 @@ POLICY_FILES = ("nisp-2018.yaml", "nap-2014.yaml", "nsp-2022.yaml")
 CROSSWALK_FILE = "crosswalk.yaml"
 
 PROVINCES = ["PUNJAB", "SINDH", "KP", "BALOCHISTAN", "GB", "AJK", "ICT"]
+
+# Records the loader rebuilds from the fixtures; anything else pointing at a body is people's data.
+_LOADER_OWNED = {"agencyalias", "responsibility", "agency", "planitem", "committeemember"}
+
+# Policy fields that state a fact of the source; each needs its own citation.
+FACT_FIELDS = ("oversight_body", "reporting_cadence", "review_cadence", "priority_review_cadence")
 
 
 def _values(enum: type[models.TextChoices]) -> list[str]:
@@ -104,7 +116,12 @@ class Loader:
                 },
             )
             self.agencies[agency.code] = agency
-            for alias in [agency.code, agency.name, *record.strings("aliases")]:
+            aliases = [agency.code, agency.name, *record.strings("aliases")]
+            stale = agency.aliases.exclude(normalized__in=[normalize_alias(a) for a in aliases])
+            if stale.exists():
+                self.counts["agency aliases removed"] += stale.count()
+                stale.delete()
+            for alias in aliases:
                 self.add_alias(record, agency, alias)
         for record in records:
             agency = self.agencies[record.text("code")]
@@ -116,8 +133,36 @@ class Loader:
             members = [self.agency(record, "members", code) for code in record.strings("members")]
             if members and agency.kind != Agency.Kind.GROUP:
                 raise record.error("members", "only a group (kind: group) has members")
-            if agency.kind == Agency.Kind.GROUP:
-                agency.members.add(*members)
+            if {m.pk for m in members} != set(agency.members.values_list("pk", flat=True)):
+                agency.members.set(members)
+                self.counts["group memberships updated"] += 1
+        self.registry_codes = {record.text("code") for record in records}
+
+    def prune_agencies(self) -> None:
+        """Delete bodies the registry no longer lists, unless people's data refers to them."""
+        stale = Agency.objects.filter(is_synthetic=False).exclude(code__in=self.registry_codes)
+        for agency in stale.order_by("code"):
+            references = []
+            for relation in agency._meta.related_objects:
+                model = relation.related_model
+                if model._meta.model_name in _LOADER_OWNED or model._meta.model_name.startswith(
+                    "historical"
+                ):
+                    continue
+                accessor = relation.get_accessor_name()
+                count = getattr(agency, accessor).count() if relation.multiple else 0
+                if count:
+                    references.append(f"{count} {model._meta.verbose_name_plural}")
+            if references:
+                raise FixtureError(
+                    f"{AGENCY_FILE}: agency {agency.code} ({agency.name}) is no longer in the "
+                    f"registry, but {', '.join(references)} still refer to it; move them to "
+                    "another body first, then load again. Nothing was changed."
+                )
+            agency.responsibilities.all().delete()
+            agency.group_responsibilities.all().delete()
+            agency.delete()
+            self.counts["agencies removed"] += 1
 
     def add_alias(self, record: Record, agency: Agency, alias: str) -> None:
         normalized = normalize_alias(alias)
@@ -141,6 +186,14 @@ class Loader:
         record = top.child("policy")
         cadences = _values(Cadence)
         issuer = record.text("issuing_body", required=False)
+        citations = record.child("citations", required=False)
+        cited = {}
+        for field in FACT_FIELDS:
+            if record.text(field, required=False):
+                if citations is None or citations.data.get(field) is None:
+                    raise record.error(field, "needs its own citation under 'citations'")
+                ref = citations.source(field)
+                cited[field] = {"file": ref.file, "first": ref.first, "last": ref.last}
         policy = self.upsert(
             Policy,
             {"code": record.text("code")},
@@ -152,6 +205,10 @@ class Loader:
                 "oversight_body": record.text("oversight_body", required=False),
                 "reporting_cadence": record.choice("reporting_cadence", cadences),
                 "review_cadence": record.choice("review_cadence", cadences, required=False),
+                "priority_review_cadence": record.choice(
+                    "priority_review_cadence", cadences, required=False
+                ),
+                "citations": cited,
                 "note": record.text("note", required=False),
                 "position": position,
                 **record.source().as_fields(),
@@ -248,6 +305,9 @@ class Loader:
             if item.parent_id != (parent.pk if parent else None):
                 item.parent = parent
                 item.save()
+            for other in item.shares_cells_with:
+                if other not in items or other == item.ref:
+                    raise record.error("shares_cells_with", f"no other item {other!r}")
 
     def load_item(
         self,
@@ -278,6 +338,7 @@ class Loader:
             "source_urls": record.strings("source_urls"),
             "notes": record.strings("notes"),
             "text_lines": self.text_lines(record),
+            "shares_cells_with": record.strings("shares_cells_with"),
             **record.source().as_fields(),
         }
         term = timeline.choice("term", _values(PlanItem.Term), required=False) if timeline else ""
@@ -291,7 +352,8 @@ class Loader:
         deciders = [
             self.agency(budget, "determined_by", c) for c in budget.strings("determined_by")
         ]
-        item.budget_determined_by.add(*deciders)
+        if {d.pk for d in deciders} != set(item.budget_determined_by.values_list("pk", flat=True)):
+            item.budget_determined_by.set(deciders)
         self.load_responsibilities(record, item)
         self.load_indicators(record, item)
         for index, note in enumerate(record.children("context")):
@@ -322,7 +384,7 @@ class Loader:
         seen: set[int] = set()
         for cell in record.children("responsibilities"):
             as_written = cell.text("as_written")
-            for role in (Responsibility.Role.LEAD, Responsibility.Role.SUPPORTING):
+            for role in Responsibility.Role:
                 field = role.value
                 for code in cell.strings(field):
                     named = self.agency(cell, field, code)
@@ -345,6 +407,13 @@ class Loader:
                         position += 1
                     if group and not group.members.exists():
                         raise cell.error(field, f"group {code!r} has no members to expand to")
+        # Owners the fixtures no longer state go; owners the secretary assigned stay. Updates
+        # point at the item and the agency, not at the responsibility, so none is lost.
+        stale = item.responsibilities.filter(assignment__isnull=True).exclude(agency__in=seen)
+        removed = len(stale)
+        if removed:
+            stale.delete()
+            self.counts["responsibilities removed"] += removed
 
     def load_indicators(self, record: Record, item: PlanItem) -> None:
         for position, description in enumerate(record.strings("indicators")):
@@ -370,6 +439,7 @@ class Loader:
 
     # --- crosswalk -----------------------------------------------------------------------
     def load_links(self, top: Record) -> None:
+        kept: set[int] = set()
         for record in top.children("links"):
             ends = []
             for field in ("from", "to"):
@@ -382,15 +452,44 @@ class Loader:
                         field, f"no item {end.text('policy')} {end.text('ref')!r} is loaded"
                     )
                 ends.append(item)
-            self.upsert(
+            link = self.upsert(
                 ItemLink,
                 {"from_item": ends[0], "to_item": ends[1]},
                 {
                     "relation": record.choice("relation", _values(ItemLink.Relation)),
                     "rationale": record.text("rationale"),
+                    "uncertain_reason": record.text("uncertain", required=False),
                     **record.source().as_fields(),
                 },
             )
+            kept.add(link.pk)
+        # Links added by hand carry no source file; only loaded links the fixtures dropped go.
+        self.prune(ItemLink.objects.exclude(source_file="").exclude(pk__in=kept))
+        kept = set()
+        for record in top.children("policy_links"):
+            end = record.child("from")
+            item = PlanItem.objects.filter(
+                policy__code=end.text("policy"), ref=end.text("ref")
+            ).first()
+            if item is None:
+                raise record.error("from", f"no item {end.text('policy')} {end.text('ref')!r}")
+            code = record.child("to").text("policy")
+            policy = Policy.objects.filter(code=code).first()
+            if policy is None:
+                raise record.error("to", f"no policy {code!r} is loaded")
+            link = self.upsert(
+                PolicyLink,
+                {"from_item": item, "to_policy": policy},
+                {"rationale": record.text("rationale"), **record.source().as_fields()},
+            )
+            kept.add(link.pk)
+        self.prune(PolicyLink.objects.exclude(source_file="").exclude(pk__in=kept))
+
+    def prune(self, queryset: models.QuerySet) -> None:
+        removed = queryset.count()
+        if removed:
+            queryset.delete()
+            self.counts[f"{queryset.model._meta.verbose_name_plural} removed"] += removed
 
     # --- all -----------------------------------------------------------------------------
     def run(self) -> Counter[str]:
@@ -405,6 +504,7 @@ class Loader:
         crosswalk = self.dir / CROSSWALK_FILE
         if crosswalk.exists():
             self.load_links(read_fixture(crosswalk))
+        self.prune_agencies()
         return self.counts
 
 

@@ -7,7 +7,7 @@ Everything here is loaded from fixtures/ by `load_policies`; the fields people f
 from __future__ import annotations
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from simple_history.models import HistoricalRecords
 
 from agencies.models import Agency
@@ -33,7 +33,12 @@ class Policy(SourceReference):
     )
     oversight_body = models.CharField(max_length=255, blank=True)
     reporting_cadence = models.CharField(max_length=16, choices=Cadence.choices)
+    # How often the whole policy is reviewed; blank where the source states no such cycle.
     review_cadence = models.CharField(max_length=16, choices=Cadence.choices, blank=True)
+    # NISP 2018 reviews only its priority list annually (002 lines 1754-1755), not the policy.
+    priority_review_cadence = models.CharField(max_length=16, choices=Cadence.choices, blank=True)
+    # One citation per fact field: {"oversight_body": {"file": ..., "first": n, "last": m}}.
+    citations = models.JSONField(default=dict, blank=True)
     note = models.TextField(blank=True)
     position = models.PositiveSmallIntegerField(default=0)
 
@@ -98,6 +103,18 @@ class PlanItemQuerySet(models.QuerySet):
         """Items the agency answers for, directly or through a group wording."""
         return self.filter(responsibilities__agency=agency).distinct()
 
+    def without_owner(self) -> PlanItemQuerySet:
+        """Items whose source names no lead and that nobody has assigned one: a data gap."""
+        return self.filter(owner_not_stated())
+
+
+def owner_not_stated() -> Q:
+    """The owner data gap, as a condition on items: a real item with no lead, neither named by
+    its source nor assigned by the secretary. Benchmark items belong to no source, so they are
+    never a gap. The item filter and the committee's figures both use it, so they agree."""
+    leads = Responsibility.objects.filter(item=OuterRef("pk"), role=Responsibility.Role.LEAD)
+    return Q(is_synthetic=False) & ~Exists(leads)
+
 
 class PlanItem(SourceReference):
     """One intervention (NISP Annex A), point (NAP) or commitment (NSP) as the source states it."""
@@ -117,7 +134,9 @@ class PlanItem(SourceReference):
         TBD = "tbd", "To be determined"
         AS_FINALIZED = "as_finalized", "As finalized"
         NONE = "none", "None stated ('-')"
-        MISSING = "missing", "No budget cell"
+        MISSING = "missing", "No budget cell printed"
+        # The block prints budget cells, but which row each belongs to cannot be read.
+        UNATTRIBUTED = "unattributed", "A budget cell printed nearby, not attributable to this row"
         AMOUNT = "amount", "Amount stated"
 
     class Evidence(models.TextChoices):
@@ -157,6 +176,8 @@ class PlanItem(SourceReference):
     notes = models.JSONField(default=list, blank=True)
     # Line ranges holding the text when the extraction split it around other cells.
     text_lines = models.JSONField(default=list, blank=True)
+    # Refs of items that share one printed set of cells with this one (NISP rows 27 and 28).
+    shares_cells_with = models.JSONField(default=list, blank=True)
     # Records added by hand (not loaded from fixtures/) say who added them and on what basis.
     entered_by = models.ForeignKey(
         "agencies.User",
@@ -204,6 +225,11 @@ class PlanItem(SourceReference):
     def parent_ref(self) -> str | None:
         return self.parent.ref if self.parent_id else None
 
+    @property
+    def has_lead(self) -> bool:
+        """Whether a lead is recorded; reads prefetched responsibilities when there are some."""
+        return any(r.role == Responsibility.Role.LEAD for r in self.responsibilities.all())
+
 
 class Responsibility(models.Model):
     """An agency answerable for an item, with the source's own wording of the cell."""
@@ -211,6 +237,8 @@ class Responsibility(models.Model):
     class Role(models.TextChoices):
         LEAD = "lead", "Lead"
         SUPPORTING = "supporting", "Supporting"
+        # Coordinates the policy's items without owning them (NACTA for NAP, 004 lines 662-664).
+        COORDINATOR = "coordinator", "Coordinator"
 
     item = models.ForeignKey(PlanItem, on_delete=models.CASCADE, related_name="responsibilities")
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="responsibilities")
@@ -222,7 +250,17 @@ class Responsibility(models.Model):
         null=True,
         blank=True,
         related_name="group_responsibilities",
-        help_text="The group wording (e.g. All Home Departments) this agency was named through.",
+        help_text="The group wording (e.g. Federal and Provincial Govts.) this agency was named "
+        "through.",
+    )
+    # Set when the committee secretary assigned this owner; null when the source names it. The
+    # loader never removes an assigned responsibility.
+    assignment = models.OneToOneField(
+        "OwnerAssignment",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="responsibility",
     )
     position = models.PositiveSmallIntegerField(default=0)
     history = HistoricalRecords()
@@ -305,6 +343,8 @@ class ItemLink(SourceReference):
     to_item = models.ForeignKey(PlanItem, on_delete=models.CASCADE, related_name="links_in")
     relation = models.CharField(max_length=16, choices=Relation.choices)
     rationale = models.TextField()
+    # Why the link is weak; blank when the wording of both items supports it.
+    uncertain_reason = models.TextField(blank=True)
 
     class Meta:
         ordering = ["from_item", "to_item"]
@@ -323,6 +363,57 @@ class ItemLink(SourceReference):
 
     def __str__(self) -> str:
         return f"{self.from_item} {self.relation} {self.to_item}"
+
+
+class PolicyLink(SourceReference):
+    """An item a source says was carried into another policy where no item there matches it."""
+
+    from_item = models.ForeignKey(
+        PlanItem, on_delete=models.CASCADE, related_name="policy_links_out"
+    )
+    to_policy = models.ForeignKey(Policy, on_delete=models.CASCADE, related_name="policy_links_in")
+    rationale = models.TextField()
+
+    class Meta:
+        ordering = ["from_item", "to_policy"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["from_item", "to_policy"],
+                name="interventions_policylink_unique_pair",
+                violation_error_message="An item is linked to a policy once.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.from_item} carried into {self.to_policy}"
+
+
+class OwnerAssignment(models.Model):
+    """The committee secretary's decision giving an item an owner the source does not name."""
+
+    item = models.ForeignKey(PlanItem, on_delete=models.PROTECT, related_name="owner_assignments")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="owner_assignments")
+    role = models.CharField(max_length=16, choices=Responsibility.Role.choices)
+    assigned_by = models.ForeignKey(
+        "agencies.User", on_delete=models.PROTECT, related_name="owner_assignments"
+    )
+    assigned_at = models.DateTimeField()
+    authority = models.TextField(
+        help_text="The decision it rests on: a meeting's minutes, a notification, with its date."
+    )
+
+    class Meta:
+        ordering = ["item", "assigned_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(authority=""),
+                name="interventions_ownerassignment_has_authority",
+                violation_error_message="An owner assignment names the authority it rests on.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item} · {self.agency.code} ({self.role}) by {self.assigned_by}"
 
 
 class Committee(SourceReference):

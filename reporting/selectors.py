@@ -12,7 +12,7 @@ from django.utils.text import capfirst
 
 from agencies.models import User
 from interventions.export import items_for_export
-from interventions.models import Indicator, ItemLink, PlanItem, Responsibility
+from interventions.models import Indicator, ItemLink, PlanItem, PolicyLink, Responsibility
 from reporting.models import EvidenceFile, IndicatorValue, ProgressUpdate, ReportingPeriod
 from reporting.status import (
     is_late,
@@ -160,7 +160,9 @@ def item_for_page(user: User) -> QuerySet[PlanItem]:
         PlanItem.objects.select_related("policy", "theme__parent", "parent").prefetch_related(
             Prefetch(
                 "responsibilities",
-                queryset=Responsibility.objects.select_related("agency", "via_group"),
+                queryset=Responsibility.objects.select_related(
+                    "agency", "via_group", "assignment__assigned_by"
+                ),
             ),
             Prefetch(
                 "indicators",
@@ -178,6 +180,7 @@ def item_for_page(user: User) -> QuerySet[PlanItem]:
             ),
             Prefetch("links_out", queryset=ItemLink.objects.select_related("to_item__policy")),
             Prefetch("links_in", queryset=ItemLink.objects.select_related("from_item__policy")),
+            Prefetch("policy_links_out", queryset=PolicyLink.objects.select_related("to_policy")),
             Prefetch("updates", queryset=updates, to_attr="visible_updates"),
             "priorities",
             "context_notes",
@@ -338,7 +341,17 @@ def nap_crosswalk(as_of: datetime.date | None = None) -> list[dict]:
             as_of=as_of,
         ).select_related("policy")
     }
-    points = PlanItem.objects.filter(policy__code="NAP-2014").order_by("position")
+    # One query for the whole-policy links (joined to their policy), not one per relation.
+    whole_policy = Prefetch(
+        "policy_links_out",
+        queryset=PolicyLink.objects.filter(to_policy__code="NISP-2018").select_related("to_policy"),
+        to_attr="nisp_whole_policy",
+    )
+    points = (
+        PlanItem.objects.filter(policy__code="NAP-2014")
+        .order_by("position")
+        .prefetch_related(whole_policy)
+    )
     rows = []
     for point in with_current_status(points, as_of=as_of):
         nisp = [
@@ -352,5 +365,12 @@ def nap_crosswalk(as_of: datetime.date | None = None) -> list[dict]:
             for link in links
             if link.from_item.policy.code == "NSP-2022" and link.to_item_id in targets
         }
-        rows.append({"point": point, "nisp": nisp, "nsp": list(nsp.values())})
+        rows.append(
+            {
+                "point": point,
+                "nisp": nisp,
+                "whole_policy": point.nisp_whole_policy,
+                "nsp": list(nsp.values()),
+            }
+        )
     return rows

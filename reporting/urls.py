@@ -11,6 +11,7 @@ urlpatterns = [
     path("my/", views.my_items, name="my_items"),
     path("items/<int:item_id>/updates/new/", views.update_create, name="update_create"),
     path("items/<int:item_id>/comments/", views.comment_add, name="comment_add"),
+    path("items/<int:item_id>/owner/", views.owner_assign, name="owner_assign"),
     path("updates/<int:update_id>/", views.update_edit, name="update_edit"),
     path("updates/<int:update_id>/submit/", views.update_submit, name="update_submit"),
     path("updates/<int:update_id>/review/", views.update_review, name="update_review"),

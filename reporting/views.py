@@ -15,7 +15,9 @@ from agencies.models import Agency
 from core.api.renderers import CSVRenderer
 from core.errors import ConflictError
 from core.pagination import PageFirstPaginator
+from interventions.forms import OwnerAssignForm
 from interventions.models import PlanItem
+from interventions.services import can_assign_owner, item_owner_assign
 from reporting import permissions, selectors, services, status
 from reporting.evidence import evidence_for
 from reporting.filters import ItemFilter, ReviewFilter
@@ -378,15 +380,51 @@ def _items_csv(items) -> HttpResponse:
 
 @login_required
 def item_detail(request, item_id: int):
+    return _item_page(request, item_id)
+
+
+def _item_page(request, item_id: int, owner_form: OwnerAssignForm | None = None, status=200):
     item = get_object_or_404(selectors.item_for_page(request.user), pk=item_id)
     context = {
         "item": item,
         "can_draft": permissions.can_draft(request.user, item),
         "can_comment": permissions.can_comment(request.user),
         "comment_form": CommentForm(),
+        "can_assign_owner": can_assign_owner(request.user),
+        "owner_form": owner_form or OwnerAssignForm(),
         "audit": selectors.audit_trail(item, request.user),
     }
-    return render(request, "reporting/item_detail.html", context)
+    return render(request, "reporting/item_detail.html", context, status=status)
+
+
+@login_required
+@require_POST
+def owner_assign(request, item_id: int):
+    """The secretary records an owner the source does not name; errors re-show the page."""
+    item = get_object_or_404(PlanItem, pk=item_id)
+    if not can_assign_owner(request.user):
+        raise PermissionDenied("Only the committee secretary can assign an owner.")
+    form = OwnerAssignForm(request.POST)
+    if form.is_valid():
+        agency = form.cleaned_data["agency"]
+        try:
+            assignment = item_owner_assign(
+                user=request.user,
+                item=item,
+                agency=agency,
+                role=form.cleaned_data["role"],
+                authority=form.cleaned_data["authority"],
+            )
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(
+                request,
+                f"{agency.code} recorded as {assignment.get_role_display().lower()} "
+                f"on the authority of: {assignment.authority}",
+            )
+            return redirect("reporting:item_detail", item_id=item.pk)
+    return _item_page(request, item.pk, owner_form=form, status=400)
 
 
 @login_required

@@ -1,16 +1,37 @@
 from __future__ import annotations
 
+import datetime
 import os
+import zoneinfo
 
 import pytest
+import time_machine
 from django.conf import settings as django_settings
 
 from interventions.loader import load_policies
 from interventions.models import Policy
 from nisp_tracker.celery import app as celery_app
 from tests.factories import UserFactory
-from tests.progress import moi_item, people, period, punjab_item  # noqa: F401
+from tests.progress import kp_item, moi_item, people, period  # noqa: F401
 from tests.worker import WorkerProcess, new_queue_name
+
+# The day every test runs on: the clock is frozen there (and ticks on from it), so the suite never
+# depends on today's date. CI runs it as is; NISP_TEST_TODAY=2027-07-20 tries another day.
+TEST_TODAY = datetime.date.fromisoformat(os.environ.get("NISP_TEST_TODAY", "2026-12-01"))
+TEST_NOW = datetime.datetime.combine(
+    TEST_TODAY, datetime.time(10), tzinfo=zoneinfo.ZoneInfo("Asia/Karachi")
+)
+
+
+@pytest.fixture(autouse=True)
+def _frozen_clock(request):
+    if "celery_worker" in request.fixturenames:
+        # A worker is another process, on the real clock: these tests name their quarters
+        # and measure only elapsed time, so the calendar does not matter to them.
+        yield
+        return
+    with time_machine.travel(TEST_NOW, tick=True):
+        yield
 
 
 @pytest.fixture(autouse=True)
@@ -30,7 +51,8 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
     pytest-django runs transactional tests (which flush the database) after all others.
     """
-    with django_db_blocker.unblock():
+    # Loaded the day before the frozen test day, as a real deployment loads its plan first.
+    with django_db_blocker.unblock(), time_machine.travel(TEST_NOW - datetime.timedelta(days=1)):
         load_policies()
 
 

@@ -1,11 +1,14 @@
-"""Progress fixtures shared by every app's tests (an open NISP 2018 quarter, the MoI and Punjab
+"""Progress fixtures shared by every app's tests (an open NISP 2018 quarter, the MoI and KP
 items, one person per role) and helpers to fill the update form."""
 
 import datetime
 
 import pytest
+from django.conf import settings
+from django.utils import timezone
 
 from agencies.models import User
+from core.quarters import Quarter
 from interventions.models import PlanItem
 from reporting import update_fields
 from reporting.models import ProgressUpdate, ReportingPeriod
@@ -17,13 +20,14 @@ Role = User.Role
 
 @pytest.fixture
 def period(plan):
-    """The open NISP 2018 quarter."""
+    """The open NISP 2018 quarter: the one the frozen test day falls in."""
+    quarter = Quarter.of(timezone.localdate())
     return ReportingPeriod.objects.create(
         policy_id=PlanItem.objects.get(policy__code="NISP-2018", ref="1").policy_id,
-        label="2026Q4",
-        start=datetime.date(2026, 10, 1),
-        end=datetime.date(2026, 12, 31),
-        deadline=datetime.date(2027, 1, 15),
+        label=quarter.label,
+        start=quarter.start,
+        end=quarter.end,
+        deadline=quarter.end + datetime.timedelta(days=settings.REPORTING_DEADLINE_DAYS),
     )
 
 
@@ -36,14 +40,10 @@ def moi_item(plan):
 
 
 @pytest.fixture
-def punjab_item(plan):
-    """An Annex A row the Punjab Home Department answers for through 'All Home Departments'."""
+def kp_item(plan):
+    """The Annex A row the KP Home Department answers for (002 lines 2373-2376, row 24)."""
     return (
-        PlanItem.objects.filter(
-            policy__code="NISP-2018",
-            responsibilities__agency__code="HD-PUNJAB",
-            responsibilities__via_group__code="ALL-HD",
-        )
+        PlanItem.objects.filter(policy__code="NISP-2018", responsibilities__agency__code="HD-KP")
         .exclude(responsibilities__agency__code="MOI")
         .first()
     )
@@ -54,10 +54,8 @@ def people(plan):
     return {
         "officer": user_with_role(Role.DESK_OFFICER, "MOI", username="officer.moi"),
         "reviewer": user_with_role(Role.AGENCY_REVIEWER, "MOI", username="reviewer.moi"),
-        "outsider": user_with_role(Role.DESK_OFFICER, "HD-PUNJAB", username="officer.punjab"),
-        "outside_reviewer": user_with_role(
-            Role.AGENCY_REVIEWER, "HD-PUNJAB", username="reviewer.punjab"
-        ),
+        "outsider": user_with_role(Role.DESK_OFFICER, "HD-KP", username="officer.kp"),
+        "outside_reviewer": user_with_role(Role.AGENCY_REVIEWER, "HD-KP", username="reviewer.kp"),
         "committee": user_with_role(Role.COMMITTEE_MEMBER, username="committee"),
         "secretary": user_with_role(Role.COMMITTEE_SECRETARY, username="secretary"),
     }

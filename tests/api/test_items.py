@@ -50,20 +50,20 @@ def test_an_item_shows_its_latest_approved_status_and_actuals(reader, people, mo
     assert body["last_approved_update"] == timezone.localdate().isoformat()
     assert body["indicators"][0]["id"] == indicator.pk
     assert body["indicators"][0]["latest_actual"] == {
-        "period": "2026Q4",
+        "period": period.label,
         "value": "2 of 4 committees",
         "is_sample": False,
     }
 
 
 def test_links_run_both_ways_across_policies(reader, plan):
-    nap_1 = PlanItem.objects.get(policy__code="NAP-2014", ref="1")
-    nisp_37 = PlanItem.objects.get(policy__code="NISP-2018", ref="37")
-    assert {"policy": "NISP-2018", "ref": "37", "relation": "overlaps"} in reader.get(
-        f"{ITEMS}{nap_1.pk}/"
+    nap_18 = PlanItem.objects.get(policy__code="NAP-2014", ref="18")
+    nisp_58 = PlanItem.objects.get(policy__code="NISP-2018", ref="58")
+    assert {"policy": "NISP-2018", "ref": "58", "relation": "overlaps"} in reader.get(
+        f"{ITEMS}{nap_18.pk}/"
     ).json()["links"]
-    assert {"policy": "NAP-2014", "ref": "1", "relation": "overlaps"} in reader.get(
-        f"{ITEMS}{nisp_37.pk}/"
+    assert {"policy": "NAP-2014", "ref": "18", "relation": "overlaps"} in reader.get(
+        f"{ITEMS}{nisp_58.pk}/"
     ).json()["links"]
 
 
@@ -95,8 +95,8 @@ def test_page_size_is_capped_at_five_hundred(reader, plan):
 
 @pytest.mark.parametrize(
     ("code", "expected"),
-    [("HD-PUNJAB", {"responsibilities__agency__code": "HD-PUNJAB"}),
-     ("ALL-HD", {"responsibilities__via_group__code": "ALL-HD"})],
+    [("HD-KP", {"responsibilities__agency__code": "HD-KP"}),
+     ("ALL-GOVTS", {"responsibilities__via_group__code": "ALL-GOVTS"})],
 )  # fmt: skip
 def test_agency_filter_takes_codes_and_group_wordings_expand(reader, plan, code, expected):
     body = reader.get(ITEMS, {"agency": code, "page_size": 500}).json()
@@ -123,14 +123,14 @@ def test_status_filter_reads_the_latest_approved_update(reader, people, moi_item
 
 
 def test_updated_since_selects_items_edited_or_reviewed_after_the_time(
-    reader, people, moi_item, period, punjab_item
+    reader, people, moi_item, period, kp_item
 ):
     since = timezone.now()
     approve(moi_item, period, people)
-    punjab_item.text = punjab_item.text  # any save of the item counts as a change
-    punjab_item.save()
+    kp_item.text = kp_item.text  # any save of the item counts as a change
+    kp_item.save()
     body = reader.get(ITEMS, {"updated_since": since.isoformat()}).json()
-    assert {row["id"] for row in body["results"]} == {moi_item.pk, punjab_item.pk}
+    assert {row["id"] for row in body["results"]} == {moi_item.pk, kp_item.pk}
     later = (timezone.now() + datetime.timedelta(seconds=1)).isoformat()
     assert reader.get(ITEMS, {"updated_since": later}).json()["count"] == 0
 
@@ -180,7 +180,7 @@ def test_a_filter_naming_a_record_costs_one_lookup_at_any_page_size(
     reader.get(ITEMS)
     # The agency filter validates its code (one lookup) before filtering.
     with django_assert_max_num_queries(9):
-        reader.get(ITEMS, {"agency": "ALL-HD", "page_size": 500})
+        reader.get(ITEMS, {"agency": "ALL-GOVTS", "page_size": 500})
     assert _queries(reader, {"agency": "MOI", "page_size": 2}) == _queries(
         reader, {"agency": "MOI", "page_size": 500}
     )
@@ -206,7 +206,7 @@ def test_csv_download_has_the_same_filters(reader, plan):
 
 
 def test_xlsx_download_has_the_same_filters(reader, plan):
-    response = reader.get(ITEMS, {"agency": "HD-PUNJAB", "format": "xlsx"})
+    response = reader.get(ITEMS, {"agency": "HD-KP", "format": "xlsx"})
     assert response.status_code == 200
     assert response["Content-Type"].startswith(
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -214,9 +214,9 @@ def test_xlsx_download_has_the_same_filters(reader, plan):
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:2] == ("policy", "ref")
-    expected = PlanItem.objects.filter(responsibilities__agency__code="HD-PUNJAB").count()
+    expected = PlanItem.objects.filter(responsibilities__agency__code="HD-KP").count()
     assert len(rows) == 1 + expected
-    assert all("HD-PUNJAB" in row[3] for row in rows[1:])
+    assert all("HD-KP" in row[3] for row in rows[1:])
 
 
 def test_a_download_with_a_bad_filter_answers_a_json_error(reader, plan):

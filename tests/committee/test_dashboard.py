@@ -5,19 +5,21 @@ import re
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
-from agencies.models import User
+from agencies.models import Agency, User
 from core.quarters import Quarter
 from interventions.models import PlanItem
+from interventions.services import item_owner_assign
 from reporting.models import ProgressUpdate
 from tests.committee.chart_reader import read_charts, svg_counts, table_counts
+from tests.conftest import TEST_TODAY
 from tests.factories import ProgressUpdateFactory, UserFactory, quarter_period, user_with_role
 
 pytestmark = pytest.mark.django_db
 
 URL = reverse("committee:dashboard")
-THIS_QUARTER = Quarter.of(timezone.localdate())
+# The frozen test day (tests/conftest.py), read at import: the clock is frozen there too.
+THIS_QUARTER = Quarter.of(TEST_TODAY)
 LAST_QUARTER = THIS_QUARTER.previous()
 STATUSES = ("on_track", "delayed", "completed", "at_risk")
 SECTIONS = [
@@ -168,7 +170,7 @@ def test_anonymous_visitor_is_sent_to_log_in(client, plan):
 
 
 def test_every_signed_in_role_may_view(client, plan):
-    client.force_login(user_with_role(User.Role.DESK_OFFICER, "HD-PUNJAB"))
+    client.force_login(user_with_role(User.Role.DESK_OFFICER, "HD-KP"))
     assert client.get(URL).status_code == 200
 
 
@@ -197,14 +199,41 @@ def test_charts_on_the_page_draw_what_their_tables_say(committee_client):
 def test_query_count_stays_the_same_as_data_grows(committee_client, django_assert_max_num_queries):
     seed(4)
     committee_client.get(URL)  # warm caches (content types, session)
-    # Session and user (2), policies (1), committee_figures (13 for all policies), pillar
-    # themes (1), the NAP crosswalk (3).
-    with django_assert_max_num_queries(20):
+    # Session and user (2), policies (1), committee_figures (13 for all policies; the owner
+    # gap rides on the items' query), pillar themes (1), the NAP crosswalk (4: links, their
+    # statuses, the points, and the points' whole-policy links, one Prefetch joined to the
+    # policy).
+    with django_assert_max_num_queries(21):
         small = committee_client.get(URL, {"policy": "all"})
     seed(80, start=4)
-    with django_assert_max_num_queries(20):
+    with django_assert_max_num_queries(21):
         large = committee_client.get(URL, {"policy": "all"})
     assert small.status_code == large.status_code == 200
+
+
+def test_the_dashboard_counts_items_without_a_stated_owner(committee_client, people):
+    nsp = PlanItem.objects.filter(policy__code="NSP-2022")
+    # Straight from the data: items with no lead responsibility at all.
+    expected = nsp.exclude(responsibilities__role="lead").count()
+    response = committee_client.get(URL, {"policy": "NSP-2022"})
+    assert len(response.context["figures"]["owner_not_stated"]) == expected > 0
+    html = response.content.decode()
+    link = f"{reverse('reporting:item_list')}?policy=NSP-2022&amp;no_owner=true"
+    assert f'<a href="{link}">{expected}</a>' in html
+    assert "without a stated owner" in text_of(html)
+
+    item_owner_assign(
+        user=people["secretary"],
+        item=nsp.exclude(responsibilities__role="lead").first(),
+        agency=Agency.objects.get(code="NSD"),
+        authority="NSC meeting of 2026-03-02, minute 4",
+    )
+    again = committee_client.get(URL, {"policy": "NSP-2022"})
+    assert len(again.context["figures"]["owner_not_stated"]) == expected - 1
+    listed = committee_client.get(
+        reverse("reporting:item_list"), {"policy": "NSP-2022", "no_owner": "true"}
+    )
+    assert listed.context["page"].paginator.count == expected - 1
 
 
 def test_the_dashboard_is_in_the_navigation(committee_client):

@@ -18,7 +18,7 @@ from committee.reports import generation, services
 from committee.tasks import schedule_quarterly_reports
 from core.errors import ConflictError
 from core.quarters import Quarter
-from interventions.models import Policy
+from interventions.models import PlanItem, Policy
 from tests.committee.reports import Q3, expected_from_database, figures_in_xlsx, seed_quarter
 from tests.factories import ProgressUpdateFactory, quarter_period, user_with_role
 
@@ -281,6 +281,25 @@ def test_sections_come_in_the_order_the_committee_reads_them(committee, nisp, cl
              'id="annex"']  # fmt: skip
     positions = [html.index(marker) for marker in order]
     assert positions == sorted(positions)
+
+
+def test_the_report_counts_items_without_a_stated_owner_and_old_reports_stay_silent(
+    committee, client
+):
+    nsp = Policy.objects.get(code="NSP-2022")
+    report = generated(committee["secretary"], nsp)
+    # Straight from the data: items with no lead responsibility at all.
+    expected = PlanItem.objects.filter(policy=nsp).exclude(responsibilities__role="lead").count()
+    assert len(report.snapshot["owner_not_stated"]) == expected > 0
+    client.force_login(committee["member"])
+    page = reverse("committee:report_detail", args=[report.pk])
+    html = client.get(page).content.decode()
+    assert f'<dd data-figure="owner-not-stated">{expected}</dd>' in html
+    assert f"Owner not stated in the source ({expected})" in html
+    # A report frozen before the figure existed shows no figure rather than a false 0.
+    del report.snapshot["owner_not_stated"]
+    report.save(update_fields=["snapshot"])
+    assert 'data-figure="owner-not-stated"' not in client.get(page).content.decode()
 
 
 def test_desk_officers_and_reviewers_may_not_see_reports(committee, nisp, client):

@@ -74,7 +74,7 @@ def test_demo_officers_author_and_reviewers_approve_their_agencys_samples(demo):
     assert set(
         moi.filter(state=State.APPROVED).values_list("reviewed_by__username", flat=True)
     ) == {"reviewer.moi"}
-    others = ProgressUpdate.objects.exclude(agency__code__in=["MOI", "HD-PUNJAB"])
+    others = ProgressUpdate.objects.exclude(agency__code__in=["MOI", "HD-KP"])
     assert set(others.values_list("author__username", flat=True)) == {SAMPLE_AUTHOR_USERNAME}
     sample_author = User.objects.get(username=SAMPLE_AUTHOR_USERNAME)
     assert not sample_author.is_active

@@ -8,8 +8,8 @@ pytestmark = pytest.mark.django_db
 EXPECTED = {
     "officer.moi": ("desk_officer", "MOI"),
     "reviewer.moi": ("agency_reviewer", "MOI"),
-    "officer.punjab": ("desk_officer", "HD-PUNJAB"),
-    "reviewer.punjab": ("agency_reviewer", "HD-PUNJAB"),
+    "officer.kp": ("desk_officer", "HD-KP"),
+    "reviewer.kp": ("agency_reviewer", "HD-KP"),
     "committee": ("committee_member", None),
     "secretary": ("committee_secretary", None),
     "admin": ("administrator", None),

@@ -23,12 +23,13 @@ def test_item_list_filters_by_agency_and_policy(reader):
 
 
 def test_group_code_selects_items_named_through_the_group(reader):
-    response = reader.get(reverse("reporting:item_list"), {"agency": "ALL-HD"})
+    # ALL-GOVTS is the one group a wording enumerates: "Federal and Provincial Govts.".
+    response = reader.get(reverse("reporting:item_list"), {"agency": "ALL-GOVTS"})
     items = list(response.context["page"])
     assert items
     for item in items:
         assert any(
-            r.via_group and r.via_group.code == "ALL-HD" for r in item.responsibilities.all()
+            r.via_group and r.via_group.code == "ALL-GOVTS" for r in item.responsibilities.all()
         )
 
 

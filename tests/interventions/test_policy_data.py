@@ -53,12 +53,13 @@ def test_nap_points_are_split_into_counter_terrorism_and_violent_extremism(plan)
     assert keys == {"CT", "CVE"}
 
 
-def test_nacta_coordinates_every_nap_point(plan):
+def test_nacta_coordinates_every_nap_point_without_leading_it(plan):
+    # 004 lines 662-664 make NACTA the coordinating body on NAP; no source names a lead per point.
     for item in PlanItem.objects.filter(policy__code="NAP-2014").prefetch_related(
         "responsibilities__agency"
     ):
-        leads = [r.agency.code for r in item.responsibilities.all() if r.role == "lead"]
-        assert leads == ["NACTA"], item.ref
+        roles = [(r.agency.code, r.role) for r in item.responsibilities.all()]
+        assert roles == [("NACTA", "coordinator")], item.ref
 
 
 def test_priority_list_has_twenty_entries_under_six_prongs(plan):
@@ -123,15 +124,24 @@ def test_registry_holds_the_bodies_the_issue_names(plan):
         "MOI", "NACTA", "FIA", "IB", "ISI", "NADRA", "SBP", "FMU", "PTA", "PEMRA", "HEC", "NPB",
         "PUNJAB", "SINDH", "KP", "BALOCHISTAN", "GB", "AJK", "ICT",
     }  # fmt: skip
-    provinces = ("PUNJAB", "SINDH", "KP", "BALOCHISTAN")
-    required |= {f"{family}-{p}" for family in ("HD", "POLICE", "CTD") for p in provinces}
+    # Only the home departments a source names on their own (002 lines 2373-2376).
+    required |= {"HD-KP", "HD-AJK", "HD-ICT", "HD-GB", "POLICE-PUNJAB", "POLICE-ICT"}
     assert required <= set(Agency.objects.values_list("code", flat=True))
     assert Agency.objects.get(code="FMU").parent.code == "SBP"
-    assert Agency.objects.get(code="HD-PUNJAB").province == "PUNJAB"
+    assert Agency.objects.get(code="HD-KP").province == "KP"
 
 
-def test_all_home_departments_expands_to_each_home_department(plan):
-    group = Agency.objects.get(code="ALL-HD")
-    members = set(group.members.values_list("code", flat=True))
-    assert {"HD-PUNJAB", "HD-SINDH", "HD-KP", "HD-BALOCHISTAN"} <= members
-    assert agency_for_wording("All Home Departments") == group
+def test_registry_holds_no_body_that_no_source_names(plan):
+    invented = {"MOFEPT", "HD-PUNJAB", "HD-SINDH", "HD-BALOCHISTAN", "POLICE-GB", "POLICE-AJK"}
+    invented |= {"ALL-CTD", "CTD-GB", "CTD-AJK", "CTD-ICT"}
+    assert not Agency.objects.filter(code__in=invented).exists()
+    assert Agency.objects.get(code="ECP").name == "ECP"
+
+
+def test_all_home_departments_is_one_collective_record(plan):
+    # No source lists which home departments "All Home Departments" covers.
+    body = Agency.objects.get(code="ALL-HD")
+    assert body.kind == Agency.Kind.HOME_DEPARTMENT
+    assert not body.members.exists()
+    assert agency_for_wording("All Home Departments") == body
+    assert agency_for_wording("All Home Depts.") is None
