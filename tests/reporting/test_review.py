@@ -11,32 +11,26 @@ import zipfile
 from decimal import Decimal
 
 import pytest
-import time_machine
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from agencies.services import api_token_create
+from core.errors import ConflictError
+from core.quarters import Quarter
 from reporting import services
 from reporting.models import EvidenceFile, ProgressUpdate, ReportingPeriod
 from reporting.update_fields import UpdateData
 from tests.api.conftest import client_with_token
 from tests.progress import update_form
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
+pytestmark = pytest.mark.django_db
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 17
 EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\x00" * 200
 HTML = b"<!doctype html><html><body><script>alert(document.cookie)</script></body></html>"
 SVG = b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><rect width="1"/></svg>'
-
-
-@pytest.fixture
-def frozen_today():
-    """Mid-way through the open quarter (tests.progress.period, 2026Q4)."""
-    with time_machine.travel(datetime.datetime(2026, 11, 16, 9, 0, tzinfo=datetime.UTC)):
-        yield
 
 
 @pytest.fixture
@@ -55,12 +49,14 @@ def api_as(settings):
 
 @pytest.fixture
 def earlier_period(period):
+    """The quarter before the open one (the clock is frozen in tests/conftest.py)."""
+    before = Quarter.of(period.start - datetime.timedelta(days=1))
     return ReportingPeriod.objects.create(
         policy=period.policy,
-        label="2026Q3",
-        start=datetime.date(2026, 7, 1),
-        end=datetime.date(2026, 9, 30),
-        deadline=datetime.date(2026, 10, 15),
+        label=before.label,
+        start=before.start,
+        end=before.end,
+        deadline=before.end + datetime.timedelta(days=15),
     )
 
 
@@ -85,7 +81,8 @@ def approved(people, item, period, **overrides) -> ProgressUpdate:
 
 @pytest.fixture
 def last_approved(people, moi_item, earlier_period):
-    """MoI's approved update for 2026Q3 (since closed): 60 %, PKR 1,000 released, 500 spent."""
+    """MoI's approved update for the quarter before (since closed): 60 %, PKR 1,000 released,
+    500 spent."""
     update = approved(
         people,
         moi_item,
@@ -202,7 +199,7 @@ def test_figures_going_down_need_a_reason(client, api_as, people, moi_item, peri
     # With the reason given, the same figures are saved.
     response = client.post(
         create_url(moi_item),
-        update_form(period, **lower, change_rationale="The 2026Q3 figures double-counted."),
+        update_form(period, **lower, change_rationale="Last quarter's figures double-counted."),
     )
     assert response.status_code == 302
     assert ProgressUpdate.objects.get(period=period).percent_complete == 40
@@ -417,12 +414,13 @@ def test_a_returned_update_opens_with_the_reviewers_comment_at_the_top(
 
 
 def test_the_form_shows_the_last_approved_values(client, people, moi_item, period, last_approved):
+    earlier = last_approved.period.label
     client.force_login(people["officer"])
     response = client.get(create_url(moi_item))
     form = response.context["form"]
     assert form.fields["percent_complete"].last_approved == "60%"
     assert form.fields["narrative"].last_approved == "Three committees met."
-    assert "Last approved (2026Q3)" in response.content.decode()
+    assert f"Last approved ({earlier})" in response.content.decode()
 
 
 def test_the_form_warns_of_unsaved_changes_with_a_script_it_works_without(
@@ -512,7 +510,9 @@ def test_queue_is_a_table_with_late_from_the_rule_and_filters(
 ):
     late = two_submitted[1]
     ProgressUpdate.objects.filter(pk=late.pk).update(
-        first_submitted_at=datetime.datetime(2027, 1, 20, tzinfo=datetime.UTC)
+        first_submitted_at=datetime.datetime.combine(
+            period.deadline + datetime.timedelta(days=5), datetime.time(12), tzinfo=datetime.UTC
+        )
     )
     client.force_login(people["reviewer"])
     response = client.get(reverse("reporting:review_queue"))
@@ -542,13 +542,9 @@ def test_bulk_approval_approves_the_ticked_updates_with_one_comment(client, peop
 
 
 def test_bulk_approval_approves_nothing_if_one_is_not_the_reviewers(
-    client, people, two_submitted, punjab_item, period
+    client, people, two_submitted, kp_item, period
 ):
-    from tests.factories import user_with_role
-
-    officer = user_with_role("desk_officer", "HD-PUNJAB", username="officer2.punjab")
-    theirs = services.update_create(user=officer, item=punjab_item, period=period, data=data())
-    theirs = services.update_submit(user=officer, update=theirs, version=1)
+    theirs = submitted({**people, "officer": people["outsider"]}, kp_item, period)
     client.force_login(people["reviewer"])
     response = client.post(
         reverse("reporting:reviews_approve"),
@@ -558,10 +554,20 @@ def test_bulk_approval_approves_nothing_if_one_is_not_the_reviewers(
     assert ProgressUpdate.objects.filter(state="approved").count() == 0
 
 
+def test_bulk_approval_service_is_all_or_nothing(people, two_submitted):
+    first, second = two_submitted
+    services.update_approve(user=people["reviewer"], update=second)
+    with pytest.raises(ConflictError, match="Nothing was approved"):
+        services.updates_approve(user=people["reviewer"], updates=[first, second], comment="Ok.")
+    first.refresh_from_db()
+    assert first.state == "submitted"
+
+
 # --- the audit trail ------------------------------------------------------------------------
 
 
 def test_audit_trail_shows_old_and_new_values_and_evidence(client, people, draft_update):
+    label = f"Update {draft_update.period.label} · MOI"
     evidence = services.evidence_add(
         user=people["officer"], update=draft_update,
         upload=SimpleUploadedFile("minutes.pdf", PDF),
@@ -576,12 +582,12 @@ def test_audit_trail_shows_old_and_new_values_and_evidence(client, people, draft
     response = client.get(reverse("reporting:item_detail", args=[draft_update.item_id]))
     audit = response.context["audit"]
     changes = [(e.label, c["label"], c["old"], c["new"]) for e in audit for c in e.changes]
-    assert ("Update 2026Q4 · MOI", "Percent complete", "40", "55") in changes
-    assert ("Update 2026Q4 · MOI", "State", "Draft", "Submitted") in changes
+    assert (label, "Percent complete", "40", "55") in changes
+    assert (label, "State", "Draft", "Submitted") in changes
     assert all(c[1] not in ("Version", "Updated at") for c in changes)
     verbs = {(e.label, e.verb) for e in audit}
-    assert ("Update 2026Q4 · MOI: evidence “minutes.pdf”", "added") in verbs
-    assert ("Update 2026Q4 · MOI: evidence “minutes.pdf”", "removed") in verbs
+    assert (f"{label}: evidence “minutes.pdf”", "added") in verbs
+    assert (f"{label}: evidence “minutes.pdf”", "removed") in verbs
     assert "40</span> → <span" in response.content.decode().replace('class="new">', "")
 
 
