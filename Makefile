@@ -26,11 +26,14 @@ var:
 	mkdir -p var
 
 ## Serve the tracker on SQLite with demo accounts (no database server or Redis needed).
+## The beat schedule runs beside it in-process (manage.py run_schedule); e-mail goes to the console.
 run: install var
 	DEBUG=$${DEBUG:-1} $(PY) manage.py migrate --noinput
 	DEBUG=$${DEBUG:-1} $(PY) manage.py load_policies
 	DEBUG=$${DEBUG:-1} $(PY) manage.py ensure_periods
 	DEBUG=$${DEBUG:-1} $(PY) manage.py seed_demo
+	DEBUG=$${DEBUG:-1} $(PY) manage.py run_schedule & schedule=$$!; \
+	trap 'kill $$schedule' EXIT INT TERM; \
 	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 ## Run the test suite (uses DATABASE_URL / REDIS_URL when set).

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import logging
 import secrets
 
+from axes.utils import reset
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from agencies.models import ApiToken, User
+
+log = logging.getLogger(__name__)
 
 # --- API tokens ----------------------------------------------------------------------------
 
@@ -56,3 +60,31 @@ def api_token_mark_used(token: ApiToken) -> None:
     if token.last_used_at is None or now - token.last_used_at >= TOKEN_LAST_USED_RESOLUTION:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
         token.last_used_at = now
+
+
+# --- sign-in lockouts (django-axes records the failures; these clear them) -------------------
+
+
+def can_unlock_sign_ins(user: User) -> bool:
+    """The committee secretary and administrators unlock accounts and addresses."""
+    return user.is_superuser or user.role in (
+        User.Role.COMMITTEE_SECRETARY,
+        User.Role.ADMINISTRATOR,
+    )
+
+
+def sign_in_lockout_clear(*, by: User, username: str = "", ip_address: str = "") -> int:
+    """Forget the failed sign-ins of an account or an address, unlocking it; returns how many
+    records were removed. Logged with who cleared what (axes keeps no history of its own)."""
+    if not can_unlock_sign_ins(by):
+        raise PermissionDenied("Only the committee secretary or an administrator unlocks sign-ins.")
+    if bool(username) == bool(ip_address):
+        raise ValidationError("Name either an account or an address to unlock.")
+    removed = reset(username=username or None, ip=ip_address or None)
+    log.warning(
+        "Sign-in lockout cleared by %s (user %s): %s",
+        by.username,
+        by.pk,
+        f"account {username}" if username else f"address {ip_address}",
+    )
+    return removed

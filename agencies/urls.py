@@ -7,4 +7,5 @@ app_name = "agencies"
 urlpatterns = [
     path("account/tokens/", views.token_list, name="token_list"),
     path("account/tokens/<int:token_id>/revoke/", views.token_revoke, name="token_revoke"),
+    path("account/lockouts/", views.lockout_list, name="lockout_list"),
 ]

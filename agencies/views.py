@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from agencies.forms import ApiTokenForm
-from agencies.services import api_token_create, api_token_revoke
+from agencies.selectors import sign_in_failures
+from agencies.services import (
+    api_token_create,
+    api_token_revoke,
+    can_unlock_sign_ins,
+    sign_in_lockout_clear,
+)
 
 
 @never_cache  # the page may carry a new key
@@ -43,3 +50,25 @@ def token_revoke(request, token_id: int):
     api_token_revoke(user=request.user, token=token)
     messages.success(request, f"Token “{token.name}” revoked: it no longer works.")
     return redirect("agencies:token_list")
+
+
+@login_required
+def lockout_list(request):
+    """Failed sign-ins and lockouts, with a button to unlock each account or address."""
+    if not can_unlock_sign_ins(request.user):
+        raise PermissionDenied("Only the committee secretary or an administrator unlocks sign-ins.")
+    if request.method == "POST":
+        username = request.POST.get("username", "").strip()
+        ip_address = request.POST.get("ip_address", "").strip()
+        try:
+            sign_in_lockout_clear(by=request.user, username=username, ip_address=ip_address)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, f"{username or ip_address} can sign in again.")
+        return redirect("agencies:lockout_list")
+    return render(
+        request,
+        "agencies/lockout_list.html",
+        {"attempts": sign_in_failures(), "limit": settings.AXES_FAILURE_LIMIT},
+    )

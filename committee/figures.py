@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from agencies.models import Agency
 from core.quarters import Quarter
+from interventions import baselines
 from interventions.models import (
     Indicator,
     Policy,
@@ -47,6 +48,7 @@ AT_RISK = {Status.AT_RISK, Status.DELAYED}
 WEAK_CONFIDENCE = {Confidence.AMBER_RED, Confidence.RED}
 CONFIDENCE_RANK = {value: rank for rank, value in enumerate(Confidence.values)}
 TERM_ORDER = Item.Term.values
+_INDICATOR_PLAN = ("unit", "baseline", "baseline_date", "target", "target_date", "direction")
 TREND_QUARTERS = 6
 LIST_LIMIT = 50
 SUMMARY_TEXT = 400
@@ -65,6 +67,7 @@ def committee_figures(
     for row in rows.values():
         row["pillar"] = themes.get(row.pop("theme_id"), {"key": "", "name": "No theme"})
     ordered = sorted(rows.values(), key=lambda row: (row["policy_position"], row["position"]))
+    indicators = _indicators(items, quarter)
     return {
         "quarter": _quarter(quarter),
         "previous_quarter": _quarter(quarter.previous()),
@@ -88,7 +91,11 @@ def committee_figures(
             for a in agencies
             if a["reported"] == 0
         ],
-        "overdue": [_ref(row) for row in ordered if row["overdue"]],
+        "overdue": [_overdue_ref(row) for row in ordered if row["overdue"]],
+        "no_due_date": {
+            "count": sum(row["no_due_date"] for row in ordered),
+            "by_policy": _grouped_count(ordered, "no_due_date"),
+        },
         # A gap in the data, not in delivery: the source names no lead and none is assigned.
         "owner_not_stated": [_ref(row) for row in ordered if row["owner_not_stated"]],
         "changes": _changes(ordered),
@@ -97,12 +104,13 @@ def committee_figures(
         "risks": _texts(
             ordered, lambda row: row["confidence"] in WEAK_CONFIDENCE, "confidence_rationale"
         ),
-        "indicators": _indicators(items, quarter),
+        "indicators": indicators,
         "budget": _budget(ordered),
         "annex": [_annex_row(row) for row in ordered],
         "contains_sample": any(row["is_sample"] for row in ordered),
         "contains_synthetic": any(row["is_synthetic"] for row in ordered),
         "timeline": _timeline(policy, ordered),
+        "plan": _plan_used(ordered, indicators, quarter),
     }
 
 
@@ -120,6 +128,8 @@ def _item_rows(items: QuerySet[Item], quarter: Quarter, as_of: datetime.date) ->
         "is_sample",
     )
     previous = status.latest_approved_by_item(items, quarter.previous().end, "status", "confidence")
+    # The plan as it stood on the quarter's last day: later revisions do not rewrite the past.
+    plan = baselines.item_revisions_in_force(items, quarter.end)
     overdue = set(
         with_current_status(items, as_of=quarter.end)
         .filter(overdue_condition(as_of))
@@ -150,6 +160,15 @@ def _item_rows(items: QuerySet[Item], quarter: Quarter, as_of: datetime.date) ->
     ):  # fmt: skip
         update = current.get(item["pk"], {})
         before = previous.get(item["pk"], {})
+        revision = plan.get(item["pk"])
+        due = revision["due_date"] if revision else item["due_date"]
+        allocation = revision["allocation"] if revision else item["budget_amount"]
+        money = status.budget_execution(
+            allocation=allocation,
+            released=update.get("budget_released"),
+            spent=update.get("budget_spent"),
+            percent=update.get("percent_complete"),
+        )
         rows[item["pk"]] = {
             "id": item["pk"],
             "policy": item["policy__code"],
@@ -164,7 +183,15 @@ def _item_rows(items: QuerySet[Item], quarter: Quarter, as_of: datetime.date) ->
             "timeline": item["timeline_as_written"],
             "start_year": item["start_year"],
             "end_year": item["end_year"],
-            "due_date": _date(item["due_date"]),
+            "due_date": _date(due),
+            "due_date_source": _date(item["due_date"]),
+            "no_due_date": due is None,
+            "plan_revision": revision["number"] if revision else None,
+            "plan_revision_id": revision["pk"] if revision else None,
+            "plan_is_sample": bool(revision and revision["is_sample"]),
+            "allocation": money["allocation"],
+            "utilisation": money["utilisation"],
+            "budget_flags": money["flag_labels"],
             "budget_kind": item["budget_kind"],
             "budget_amount": _money(item["budget_amount"]),
             "is_synthetic": item["is_synthetic"],
@@ -241,6 +268,8 @@ def _agency_rows(items: QuerySet[Item], rows: dict[int, dict]) -> list[dict]:
                     sum(row["previous_status"] in GOOD for row in mine), count
                 ),
                 "overdue": sum(row["overdue"] for row in mine),
+                "no_due_date": sum(row["no_due_date"] for row in mine),
+                "money": _money_totals(mine),
                 "by_status": _counts(mine),
             }
         )
@@ -287,7 +316,44 @@ def _summary(rows: list[dict]) -> dict:
         "change": round(_share(good, total) - _share(good_before, total), 1),
         "reported": sum(row["reported"] for row in rows),
         "reported_share": _share(sum(row["reported"] for row in rows), total),
+        # Reported late (reporting.status.is_late) by at least one agency.
+        "late": sum(any(late for _, late in row["reports"].values()) for row in rows),
         "overdue": sum(row["overdue"] for row in rows),
+        "no_due_date": sum(row["no_due_date"] for row in rows),
+        "money": _money_totals(rows),
+    }
+
+
+def _grouped_count(rows: list[dict], field: str) -> list[dict]:
+    return [
+        {"key": code, "count": sum(row[field] for row in members)}
+        for (code, _), members in _group_by(rows, lambda r: (r["policy"], r["policy_title"]))
+    ]
+
+
+def _overdue_ref(row: dict) -> dict:
+    """An overdue item with what makes it so: the due date in force and where it came from."""
+    revision = row["plan_revision"]
+    return {
+        **_ref(row),
+        "due_date": row["due_date"],
+        "due_from": f"revision {revision}" if revision else "the source",
+        "status": row["status"],
+        "is_sample": row["plan_is_sample"],
+    }
+
+
+def _plan_used(rows: list[dict], indicators: list[dict], quarter: Quarter) -> dict:
+    """Which baseline revisions the figures used, so a frozen report names the plan it was
+    measured against (the plan in force on the quarter's last day)."""
+    used = sorted(row["plan_revision_id"] for row in rows if row["plan_revision_id"])
+    targets = sorted(row["plan_revision_id"] for row in indicators if row["plan_revision_id"])
+    return {
+        "as_of": quarter.end.isoformat(),
+        "item_revision_ids": used,
+        "indicator_revision_ids": targets,
+        "items_revised": len(used),
+        "contains_sample": any(row["plan_is_sample"] for row in rows),
     }
 
 
@@ -412,7 +478,7 @@ def _attention_reasons(row: dict) -> list[str]:
             f" to {Confidence(row['confidence']).label}"
         )
     if row["overdue"]:
-        reasons.append("Overdue")
+        reasons.append(f"Overdue: due {row['due_date']}")
     return reasons
 
 
@@ -490,16 +556,29 @@ def _indicators(items: QuerySet[Item], quarter: Quarter) -> list[dict]:
         .order_by("item__policy__position", "item__position", "position")
         .values(
             "pk", "item_id", "item__policy__code", "item__ref", "description", "measure", "unit",
-            "baseline", "target",
+            "baseline", "target", "target_date",
         )
     )  # fmt: skip
+    # Targets as they stood on the quarter's last day.
+    plan = baselines.indicator_revisions_in_force(
+        Indicator.objects.filter(item__in=items), quarter.end
+    )
     rows = []
     for indicator in indicators:
+        revision = plan.get(indicator["pk"])
+        if revision:
+            indicator = {**indicator, **{k: revision[k] for k in _INDICATOR_PLAN}}
         if indicator["target"] is None and indicator["pk"] not in actuals:
             continue  # nothing to set against anything
         actual = actuals.get(indicator["pk"], {})
         number = _money(actual.get("number"))
         target = _money(indicator["target"])
+        progress = baselines.progress_toward_target(
+            actual=number,
+            target=target,
+            baseline=indicator["baseline"],
+            direction=indicator.get("direction", ""),
+        )
         rows.append(
             {
                 "id": indicator["item_id"],
@@ -514,6 +593,12 @@ def _indicators(items: QuerySet[Item], quarter: Quarter) -> list[dict]:
                 "share_of_target": _share(number, target)
                 if number is not None and target
                 else None,
+                "direction": indicator.get("direction", ""),
+                "baseline_date": _date(indicator.get("baseline_date")),
+                "target_date": _date(indicator["target_date"]),
+                "progress": progress,
+                "plan_revision": revision["number"] if revision else None,
+                "plan_revision_id": revision["pk"] if revision else None,
             }
         )
     return rows
@@ -533,8 +618,13 @@ def _money_totals(rows: list[dict]) -> dict:
         return round(sum(row[field] or 0 for row in rows), 2)
 
     kinds = Counter(row["budget_kind"] for row in rows)
+    released, spent = total("budget_released"), total("budget_spent")
     return {
-        "allocated": total("budget_amount"),
+        # The allocation in force (a revision, else the source's amount).
+        "allocated": total("allocation"),
+        "allocated_in_source": total("budget_amount"),
+        "utilisation": _share(spent, released) if released else None,
+        "flagged": sum(bool(row["budget_flags"]) for row in rows),
         "released": total("budget_released"),
         "spent": total("budget_spent"),
         "items_with_amount": kinds.get(Item.BudgetKind.AMOUNT, 0),
@@ -576,6 +666,12 @@ def _annex_row(row: dict) -> dict:
         "budget_amount": row["budget_amount"],
         "budget_released": row["budget_released"],
         "budget_spent": row["budget_spent"],
+        "allocation": row["allocation"],
+        "utilisation": row["utilisation"],
+        "budget_flags": row["budget_flags"],
+        "due_date": row["due_date"],
+        "no_due_date": row["no_due_date"],
+        "plan_revision": row["plan_revision"],
         "is_sample": row["is_sample"],
         "is_synthetic": row["is_synthetic"],
     }

@@ -39,6 +39,8 @@ class QuarterlyReport(models.Model):
     version = models.PositiveIntegerField()
     state = models.CharField(max_length=8, choices=State.choices, default=State.QUEUED)
     error = models.TextField(blank=True)
+    # What a running generation is doing now (figures, pdf, xlsx, csv), for the progress page.
+    stage = models.CharField(max_length=8, blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -66,7 +68,7 @@ class QuarterlyReport(models.Model):
     signed_off_at = models.DateTimeField(null=True, blank=True)
     # The snapshot is immutable once written; history tracks state and sign-off only.
     history = HistoricalRecords(
-        excluded_fields=["snapshot"], table_name="reporting_historicalquarterlyreport"
+        excluded_fields=["snapshot", "stage"], table_name="reporting_historicalquarterlyreport"
     )
 
     objects = QuarterlyReportQuerySet.as_manager()

@@ -9,7 +9,7 @@ from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
 from committee.reports.generation import report_generate
-from committee.reports.services import reports_schedule_due
+from committee.reports.services import reports_requeue_stale, reports_schedule_due
 
 # Failures worth retrying: the database or the broker briefly unreachable. A report or policy
 # that does not exist is not retried; the report records the error either way.
@@ -36,3 +36,9 @@ def schedule_quarterly_reports(today: str | None = None) -> int | None:
     day = datetime.date.fromisoformat(today) if today else timezone.localdate()
     report = reports_schedule_due(today=day)
     return report.pk if report else None
+
+
+@shared_task(name="committee.requeue_stale_reports")
+def requeue_stale_reports() -> list[int]:
+    """Take over reports whose worker died: queued or running past the task time limit."""
+    return [report.pk for report in reports_requeue_stale()]

@@ -15,5 +15,6 @@ urlpatterns = [
         name="report_download",
     ),
     path("reports/<int:report_id>/sign-off/", report_views.report_sign_off, name="report_sign_off"),
+    path("reports/<int:report_id>/progress/", report_views.report_progress, name="report_progress"),
     path("reports/<int:report_id>/rerun/", report_views.report_rerun, name="report_rerun"),
 ]

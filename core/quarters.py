@@ -9,6 +9,9 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 
 LABEL = re.compile(r"^(?P<year>\d{4})Q(?P<quarter>[1-4])$")
+# No policy the tracker follows is this old (NAP 2014 is the oldest): an earlier year is a slip
+# of the keyboard (0001Q1), not a quarter anyone reports on.
+FIRST_YEAR = 2000
 
 
 @dataclass(frozen=True, order=True)
@@ -22,6 +25,12 @@ class Quarter:
         if not match:
             raise ValidationError(
                 {"quarter": f"“{label}” is not a quarter: write it as 2025Q3."}, code="invalid"
+            )
+        if int(match["year"]) < FIRST_YEAR:
+            shown = label.strip().upper()
+            raise ValidationError(
+                {"quarter": f"{shown} is before every policy (none before {FIRST_YEAR})."},
+                code="invalid",
             )
         return cls(int(match["year"]), int(match["quarter"]))
 

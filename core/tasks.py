@@ -2,12 +2,38 @@
 
 from __future__ import annotations
 
+import threading
+
 from celery import current_app
+from django.conf import settings
+from django.db import connections
 
 
-def enqueue(name: str, *args) -> None:
-    """Send the named task (run at once, in-process, when Celery is set to eager)."""
-    # A web process imports no task module itself: let Celery's autodiscovery register them.
+def _run_in_background(task, args) -> threading.Thread:
+    def run():
+        try:
+            # Failures are recorded by the task itself (a failed report says why).
+            task.apply(args=args, throw=False)
+        finally:
+            # The thread opened its own database connection; do not leave it behind.
+            connections.close_all()
+
+    thread = threading.Thread(target=run, name=f"task-{task.name}", daemon=True)
+    thread.start()
+    return thread
+
+
+def enqueue(name: str, *args) -> threading.Thread | None:
+    """Send the named task to the broker. Without one (Celery set to eager) it runs in this
+    process: in a background thread under `make run`, so the request that asked answers at
+    once and the page shows the progress; in the caller's thread when
+    TASKS_EAGER_IN_BACKGROUND is off (the tests). Returns the thread, if one was started."""
     if name not in current_app.tasks:
+        # A task registers when its module is imported. A worker imports every app's tasks at
+        # start-up; a web process imports none, so the first enqueue runs the same discovery.
         current_app.loader.import_default_modules()
-    current_app.tasks[name].delay(*args)
+    task = current_app.tasks[name]
+    if current_app.conf.task_always_eager and settings.TASKS_EAGER_IN_BACKGROUND:
+        return _run_in_background(task, args)
+    task.delay(*args)
+    return None

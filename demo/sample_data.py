@@ -26,7 +26,15 @@ from django.utils import timezone
 from agencies.models import User
 from demo.accounts import DEMO_ACCOUNTS
 from interventions.models import Indicator, PlanItem, Policy, Responsibility
-from reporting.models import Comment, EvidenceFile, IndicatorValue, ProgressUpdate, ReportingPeriod
+from reporting.models import (
+    Comment,
+    EvidenceFile,
+    IndicatorValue,
+    Notification,
+    ProgressUpdate,
+    ReportingPeriod,
+)
+from reporting.periods import period_close
 from reporting.services import period_bounds_for, periods_ensure
 
 Status = ProgressUpdate.Status
@@ -136,9 +144,8 @@ def sample_periods_ensure(
         for start in starts:
             for period in periods_ensure(today=start, ahead=0, policies=[policy]):
                 if period.deadline < today:
-                    period.state = ReportingPeriod.State.CLOSED
-                    period._change_reason = "Past period created closed for sample data."
-                    period.save(update_fields=["state"])
+                    reason = "Past period created closed for sample data."
+                    period_close(period=period, user=None, reason=reason)
         result[policy.pk] = list(
             ReportingPeriod.objects.filter(policy=policy, start__in=starts).order_by("start")
         )
@@ -459,6 +466,7 @@ def sample_updates_remove() -> int:
     for children in (
         EvidenceFile.objects.filter(update__in=samples),
         Comment.objects.filter(update__in=samples),
+        Notification.objects.filter(update__in=samples),
         IndicatorValue.objects.filter(update__in=samples),
         IndicatorValue.history.filter(update_id__in=samples.values("pk")),
         EvidenceFile.history.filter(update_id__in=samples.values("pk")),

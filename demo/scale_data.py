@@ -25,7 +25,16 @@ from demo.sample_data import (
     sample_updates_create,
 )
 from interventions.models import ContextNote, Indicator, ItemLink, PlanItem, Responsibility
-from reporting.models import Comment, EvidenceFile, IndicatorValue, ProgressUpdate, ReminderSent
+from reporting.models import (
+    Comment,
+    DeadlineExtension,
+    EvidenceFile,
+    IndicatorValue,
+    Notification,
+    PeriodEvent,
+    ProgressUpdate,
+    ReminderSent,
+)
 
 # Twelve periods: three years of NISP 2018 quarters (a year of the monthly policies' months).
 SCALE_PERIODS = 12
@@ -227,6 +236,7 @@ def synthetic_plan_remove() -> int:
         IndicatorValue.objects.filter(Q(update__in=updates) | Q(indicator__item__in=items)),
         EvidenceFile.objects.filter(update__in=updates),
         Comment.objects.filter(Q(update__in=updates) | Q(item__in=items)),
+        Notification.objects.filter(update__in=updates),
         updates,
         ContextNote.objects.filter(item__in=items),
         ItemLink.objects.filter(Q(from_item__in=items) | Q(to_item__in=items)),
@@ -238,6 +248,8 @@ def synthetic_plan_remove() -> int:
         ItemBudgetBodies.objects.filter(Q(planitem__in=items) | Q(agency__in=agencies)),
         AgencyMembers.objects.filter(Q(from_agency__in=agencies) | Q(to_agency__in=agencies)),
         ReminderSent.objects.filter(agency__in=agencies),
+        DeadlineExtension.objects.filter(agency__in=agencies),
+        PeriodEvent.objects.filter(agency__in=agencies),
     ):
         delete_rows(queryset)
     items.update(parent=None)

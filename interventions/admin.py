@@ -3,6 +3,8 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from interventions.models import (
+    BaselineRevision,
+    ChangeRequest,
     Committee,
     CommitteeMember,
     ContextNote,
@@ -54,6 +56,9 @@ class ResponsibilityInline(admin.TabularInline):
 class IndicatorInline(admin.TabularInline):
     model = Indicator
     fields = ["description", "unit", "baseline", "target", "target_date", "position"]
+    # The source's values as loaded; the committee changes a baseline through a change request
+    # (interventions.services), never by overwriting it here.
+    readonly_fields = ["unit", "baseline", "target", "target_date"]
     extra = 0
 
 
@@ -82,7 +87,8 @@ class PlanItemAdmin(SimpleHistoryAdmin):
     search_fields = ["ref", "text", "responsibilities__agency__code"]
     list_select_related = ["policy", "theme"]
     autocomplete_fields = ["parent", "theme", "priorities", "budget_determined_by"]
-    readonly_fields = ["updated_at", "entered_by"]
+    # due_date is the source's; a committee due date is a revision, through a change request.
+    readonly_fields = ["updated_at", "entered_by", "due_date"]
     inlines = [ResponsibilityInline, IndicatorInline, ContextNoteInline]
 
     def save_model(self, request, obj, form, change):
@@ -115,3 +121,30 @@ class CommitteeMemberInline(admin.TabularInline):
 class CommitteeAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "policy", "cadence"]
     inlines = [CommitteeMemberInline]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records written only by interventions.services: shown, never edited here."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ChangeRequest)
+class ChangeRequestAdmin(ReadOnlyAdmin):
+    list_display = ["item", "indicator", "changes", "state", "proposed_by", "proposed_at"]
+    list_filter = ["state", "is_sample"]
+    list_select_related = ["item__policy", "indicator", "proposed_by"]
+
+
+@admin.register(BaselineRevision)
+class BaselineRevisionAdmin(ReadOnlyAdmin):
+    list_display = ["item", "indicator", "number", "in_force_from", "authority", "approved_by"]
+    list_filter = ["is_sample"]
+    list_select_related = ["item__policy", "indicator", "approved_by"]

@@ -1,14 +1,133 @@
-"""Forms only parse input into service arguments; the rules live in interventions.services."""
+"""Forms for changes to the plan (owners the source does not name, baseline changes): they
+parse; interventions.services validates and decides."""
 
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 from agencies.models import Agency
-from interventions.models import Responsibility
+from interventions.models import (
+    INDICATOR_PLAN_FIELDS,
+    ITEM_PLAN_FIELDS,
+    Direction,
+    Indicator,
+    PlanItem,
+    Policy,
+    Responsibility,
+)
+
+ITEM_SCOPE = "item"
 
 
-class OwnerAssignForm(forms.Form):
+class ServiceErrorsMixin:
+    def add_service_errors(self, error: ValidationError) -> None:
+        """Show a service's ValidationError next to the fields it names."""
+        for field, messages in error.message_dict.items():
+            for message in messages:
+                self.add_error(field if field in self.fields else None, message)
+
+
+class ChangeRequestForm(ServiceErrorsMixin, forms.Form):
+    """Propose new values for the item (due date, allocation) or one of its indicators. Only
+    the fields filled in are proposed; the others stay as in force."""
+
+    scope = forms.ChoiceField(label="Change to")
+    due_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    allocation = forms.DecimalField(
+        required=False, min_value=0, decimal_places=2, label="Allocation (PKR)"
+    )
+    unit = forms.CharField(required=False, max_length=64)
+    baseline = forms.DecimalField(required=False, decimal_places=2)
+    baseline_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    target = forms.DecimalField(required=False, decimal_places=2)
+    target_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    direction = forms.ChoiceField(choices=[("", "—"), *Direction.choices], required=False)
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
+    authority = forms.CharField(
+        required=False,
+        max_length=255,
+        help_text="The decision it rests on, if already taken (the secretary adds it otherwise).",
+    )
+
+    def __init__(self, *args, item: PlanItem, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.item = item
+        self.indicators = {str(i.pk): i for i in item.indicators.all()}
+        self.fields["scope"].choices = [
+            (ITEM_SCOPE, "The item: due date or allocation"),
+            *((pk, f"Indicator: {i.description[:80]}") for pk, i in self.indicators.items()),
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        indicator = self.indicator()
+        allowed = INDICATOR_PLAN_FIELDS if indicator else ITEM_PLAN_FIELDS
+        other = ITEM_PLAN_FIELDS if indicator else INDICATOR_PLAN_FIELDS
+        for name in other:
+            if cleaned.get(name) not in (None, ""):
+                self.add_error(name, "This value belongs to the other choice of 'Change to'.")
+        if not any(cleaned.get(name) not in (None, "") for name in allowed):
+            raise ValidationError("Fill in at least one new value.")
+        return cleaned
+
+    def indicator(self) -> Indicator | None:
+        return self.indicators.get(self.cleaned_data.get("scope", ITEM_SCOPE))
+
+    def values(self) -> dict:
+        allowed = INDICATOR_PLAN_FIELDS if self.indicator() else ITEM_PLAN_FIELDS
+        return {
+            name: self.cleaned_data[name]
+            for name in allowed
+            if self.cleaned_data.get(name) not in (None, "")
+        }
+
+
+class DecisionForm(ServiceErrorsMixin, forms.Form):
+    decision = forms.ChoiceField(choices=[("approve", "Approve"), ("reject", "Reject")])
+    authority = forms.CharField(
+        required=False,
+        max_length=255,
+        help_text="e.g. Advisory Committee meeting 2027Q1, decision 4 (needed to approve).",
+    )
+    note = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 2}), help_text="Needed to reject."
+    )
+
+
+class BulkDueDateForm(ServiceErrorsMixin, forms.Form):
+    """One due date for many items of a policy, with one reason (e.g. every NISP 2018 item
+    carried forward to a date)."""
+
+    policy = forms.ModelChoiceField(queryset=Policy.objects.order_by("position", "code"))
+    refs = forms.CharField(
+        required=False,
+        label="Item references",
+        help_text="Comma-separated, e.g. 1, 2, 5; leave empty for every item of the policy.",
+    )
+    due_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
+    authority = forms.CharField(
+        max_length=255, help_text="e.g. Advisory Committee meeting 2027Q1, decision 4."
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        policy = cleaned.get("policy")
+        if policy is None:
+            return cleaned
+        items = PlanItem.objects.filter(policy=policy).order_by("position")
+        refs = [ref.strip() for ref in cleaned.get("refs", "").split(",") if ref.strip()]
+        if refs:
+            items = items.filter(ref__in=refs)
+            unknown = sorted(set(refs) - set(items.values_list("ref", flat=True)))
+            if unknown:
+                self.add_error("refs", f"No such item in {policy.code}: {', '.join(unknown)}.")
+        cleaned["items"] = list(items)
+        return cleaned
+
+
+class OwnerAssignForm(ServiceErrorsMixin, forms.Form):
     """The secretary's record of an owner the source does not name."""
 
     agency = forms.ModelChoiceField(
@@ -34,8 +153,3 @@ class OwnerAssignForm(forms.Form):
         help_text="The decision it rests on: a meeting's minutes or a notification, with its date.",
         error_messages={"required": "Say what the assignment rests on."},
     )
-
-    def add_service_errors(self, error) -> None:
-        """Show a service's ValidationError under the field it names, else above the form."""
-        for field, messages in error.message_dict.items():
-            self.add_error(field if field in self.fields else None, messages)

@@ -456,3 +456,170 @@ class CommitteeMember(models.Model):
 
     def __str__(self) -> str:
         return self.as_written
+
+
+# --- the plan's baselines: what the committee sets, on record --------------------------------
+
+
+class Direction(models.TextChoices):
+    HIGHER = "higher", "Higher is better"
+    LOWER = "lower", "Lower is better"
+
+
+# Which values a change sets, by scope: an item's own, or one of its indicators'.
+ITEM_PLAN_FIELDS = ("due_date", "allocation")
+INDICATOR_PLAN_FIELDS = ("unit", "baseline", "baseline_date", "target", "target_date", "direction")
+
+
+class PlanValues(models.Model):
+    """The values a baseline holds: an item's due date and allocation, or an indicator's unit,
+    baseline, target and direction. Blank means not set."""
+
+    due_date = models.DateField(null=True, blank=True)
+    allocation = models.DecimalField(
+        max_digits=16,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="Money allocated to the item (PKR); the sources state no amounts.",
+    )
+    unit = models.CharField(max_length=64, blank=True)
+    baseline = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
+    baseline_date = models.DateField(null=True, blank=True)
+    target = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
+    target_date = models.DateField(null=True, blank=True)
+    direction = models.CharField(max_length=8, choices=Direction.choices, blank=True)
+    is_sample = models.BooleanField(
+        default=False, help_text="Demo data from seed_demo, never a committee decision."
+    )
+
+    class Meta:
+        abstract = True
+
+
+class ChangeRequest(PlanValues):
+    """A proposed change to an item's or an indicator's baseline, with its reason; the
+    committee secretary approves it (which records a BaselineRevision) or rejects it.
+
+    `changes` names the fields the request sets; the others are left as in force.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Awaiting decision"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+
+    item = models.ForeignKey(PlanItem, on_delete=models.PROTECT, related_name="change_requests")
+    indicator = models.ForeignKey(
+        Indicator,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="change_requests",
+    )
+    changes = models.JSONField(default=list)
+    reason = models.TextField()
+    authority = models.CharField(
+        max_length=255,
+        blank=True,
+        help_text="The decision it rests on, e.g. 'Advisory Committee meeting 2027Q1, decision 4'.",
+    )
+    state = models.CharField(max_length=16, choices=State.choices, default=State.PENDING)
+    proposed_by = models.ForeignKey(
+        "agencies.User", on_delete=models.PROTECT, related_name="proposed_changes"
+    )
+    proposed_at = models.DateTimeField()
+    decided_by = models.ForeignKey(
+        "agencies.User",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="decided_changes",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True)
+    # Requests made together (the secretary's bulk due dates) share a batch.
+    batch = models.UUIDField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["proposed_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(allocation__isnull=True) | Q(allocation__gte=0),
+                name="interventions_changerequest_allocation_not_negative",
+                violation_error_message="An allocation cannot be negative.",
+            ),
+            models.CheckConstraint(
+                condition=Q(state="pending", decided_at__isnull=True)
+                | (~Q(state="pending") & Q(decided_at__isnull=False)),
+                name="interventions_changerequest_decided_when_not_pending",
+                violation_error_message="A decided request records when it was decided.",
+            ),
+        ]
+        indexes = [
+            # The secretary's queue lists pending requests, oldest first.
+            models.Index(fields=["state", "proposed_at"], name="changerequest_state_idx"),
+        ]
+
+    def __str__(self) -> str:
+        scope = f" indicator {self.indicator_id}" if self.indicator_id else ""
+        return f"Change to {self.item}{scope} ({self.state})"
+
+
+class BaselineRevision(PlanValues):
+    """The baseline of an item (indicator blank) or of one of its indicators as the committee
+    set it: every value in force from `in_force_from`, until the next revision.
+
+    Revisions are never edited or deleted; the source's own values stay on PlanItem and
+    Indicator as loaded, so the original and every revision remain visible.
+    """
+
+    item = models.ForeignKey(PlanItem, on_delete=models.PROTECT, related_name="revisions")
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.PROTECT, null=True, blank=True, related_name="revisions"
+    )
+    number = models.PositiveIntegerField(help_text="1 is the first baselining, then 2, 3 …")
+    in_force_from = models.DateField()
+    reason = models.TextField()
+    authority = models.CharField(max_length=255)
+    change_request = models.OneToOneField(
+        ChangeRequest, on_delete=models.PROTECT, related_name="revision"
+    )
+    proposed_by = models.ForeignKey(
+        "agencies.User", on_delete=models.PROTECT, related_name="proposed_revisions"
+    )
+    approved_by = models.ForeignKey(
+        "agencies.User", on_delete=models.PROTECT, related_name="approved_revisions"
+    )
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["item", "indicator", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["item", "number"],
+                condition=Q(indicator__isnull=True),
+                name="interventions_baselinerevision_unique_item_number",
+                violation_error_message="An item's revisions are numbered once each.",
+            ),
+            models.UniqueConstraint(
+                fields=["indicator", "number"],
+                condition=Q(indicator__isnull=False),
+                name="interventions_baselinerevision_unique_indicator_number",
+                violation_error_message="An indicator's revisions are numbered once each.",
+            ),
+            models.CheckConstraint(
+                condition=Q(allocation__isnull=True) | Q(allocation__gte=0),
+                name="interventions_baselinerevision_allocation_not_negative",
+                violation_error_message="An allocation cannot be negative.",
+            ),
+        ]
+        indexes = [
+            # "The plan as of a day" reads the latest revision per item in force by then.
+            models.Index(fields=["item", "in_force_from"], name="baselinerevision_asof_idx"),
+        ]
+
+    def __str__(self) -> str:
+        scope = f" indicator {self.indicator_id}" if self.indicator_id else ""
+        return f"{self.item}{scope} revision {self.number}"

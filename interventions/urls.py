@@ -7,4 +7,16 @@ app_name = "interventions"
 urlpatterns = [
     path("", views.home, name="home"),
     path("policies/<str:code>/", views.policy_detail, name="policy_detail"),
+    path(
+        "items/<int:item_id>/propose-change/",
+        views.change_request_create,
+        name="change_request_create",
+    ),
+    path("plan/changes/", views.change_request_queue, name="change_request_queue"),
+    path(
+        "plan/changes/<int:request_id>/decide/",
+        views.change_request_decide,
+        name="change_request_decide",
+    ),
+    path("plan/due-dates/", views.due_dates_bulk, name="due_dates_bulk"),
 ]

@@ -6,12 +6,15 @@ console e-mail. Production sets DATABASE_URL, REDIS_URL, SECRET_KEY and ALLOWED_
 
 from __future__ import annotations
 
+import datetime
 from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from csp.constants import NONCE
 from django.core.exceptions import ImproperlyConfigured
 
+from core.logging import sentry_init
 from nisp_tracker.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -26,6 +29,10 @@ if not SECRET_KEY:
     # Only for local development; never used with DEBUG off.
     SECRET_KEY = "insecure-development-key-only-for-debug"
 
+# Set BEHIND_PROXY=1 only when the web process is reachable solely through the TLS proxy (the
+# compose file's Caddy): its X-Forwarded-Proto and X-Forwarded-For headers are then believed.
+# Anywhere else a client could send them itself and pose as HTTPS or as another address.
+BEHIND_PROXY = env_bool("BEHIND_PROXY", default=False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
@@ -45,6 +52,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "simple_history",
     "django_htmx",
+    "axes",
+    "csp",
     "core",
     "agencies",
     "interventions",
@@ -54,7 +63,12 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that every log line of the request (and every response) carries its id.
+    "core.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Outside every middleware that may answer 400/413 itself, so /api/ answers in its shape.
+    "core.middleware.ApiErrorShapeMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -64,6 +78,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes requires: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 # Widgets may use the project's templates (the confidence options show their definitions).
@@ -103,6 +119,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# django-axes checks each sign-in against the lockouts before Django's own backend runs.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "interventions:home"
 LOGOUT_REDIRECT_URL = "login"
@@ -135,6 +156,8 @@ REPORTING_DEADLINE_DAYS = env_int("REPORTING_DEADLINE_DAYS", 15)
 REMINDER_DAYS_BEFORE = env_int("REMINDER_DAYS_BEFORE", 7)
 ESCALATE_TO_REVIEWER_DAYS_AFTER = env_int("ESCALATE_TO_REVIEWER_DAYS_AFTER", 1)
 ESCALATE_TO_SECRETARY_DAYS_AFTER = env_int("ESCALATE_TO_SECRETARY_DAYS_AFTER", 7)
+# Escalations about a closed period stop this many days after its deadline.
+REMINDERS_STOP_DAYS_AFTER = env_int("REMINDERS_STOP_DAYS_AFTER", 30)
 # Where the tracker is served, for links in e-mail (the report-ready notice).
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
@@ -162,6 +185,8 @@ REDIS_URL = env_str("REDIS_URL")
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or "cache+memory://"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+# Without a broker, run enqueued tasks in a background thread so a request answers at once.
+TASKS_EAGER_IN_BACKGROUND = env_bool("TASKS_EAGER_IN_BACKGROUND", default=not REDIS_URL)
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_TASK_DEFAULT_QUEUE", "nisp_tracker")
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_SERIALIZER = "json"
@@ -175,18 +200,39 @@ CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 300)
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 360)
 CELERY_RESULT_EXPIRES = 24 * 3600
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# Redis re-delivers an unacknowledged task after this long; longer than any task may run.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * CELERY_TASK_TIME_LIMIT}
+# A web request that enqueues a task must learn within seconds that the broker is down (the
+# report is then marked failed), not hang for the default retries.
+BROKER_TIMEOUT_SECONDS = env_int("BROKER_TIMEOUT_SECONDS", 2)
+CELERY_BROKER_CONNECTION_TIMEOUT = BROKER_TIMEOUT_SECONDS
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 0.5,
+}
+# Redis re-delivers an unacknowledged task after this long: just past the hard time limit, so a
+# killed worker's task runs again within minutes while a live one is never run twice.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_TASK_TIME_LIMIT + 60,
+    "socket_connect_timeout": BROKER_TIMEOUT_SECONDS,
+    "socket_timeout": BROKER_TIMEOUT_SECONDS,
+}
 CELERY_TIMEZONE = TIME_ZONE
+# Workers and beat log through LOGGING below (JSON lines in production), like the web.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "heartbeat": {"task": "nisp_tracker.heartbeat", "schedule": 300.0},
     "ensure-periods": {"task": "reporting.ensure_periods", "schedule": 6 * 3600.0},
+    # Opens periods as they start and closes them once their deadline has passed.
+    "advance-periods": {"task": "reporting.advance_periods", "schedule": 3600.0},
     "send-reminders": {"task": "reporting.send_reminders", "schedule": crontab(hour=9, minute=0)},
     # Daily; requests the quarter's NISP 2018 report once its submission deadline has passed.
     "schedule-quarterly-reports": {
         "task": "committee.schedule_quarterly_reports",
         "schedule": crontab(hour=6, minute=0),
     },
+    # Takes over reports whose worker died: running past the task time limit.
+    "requeue-stale-reports": {"task": "committee.requeue_stale_reports", "schedule": 120.0},
 }
 
 # --- Cache: Redis when REDIS_URL is set (shared by every web process, so throttling counts
@@ -197,6 +243,12 @@ CACHES = {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "nisp"),
+            # Redis down must cost a request milliseconds, not a hung worker (the API's
+            # throttles then let requests through; see core.api.throttling).
+            "OPTIONS": {
+                "socket_connect_timeout": BROKER_TIMEOUT_SECONDS,
+                "socket_timeout": BROKER_TIMEOUT_SECONDS,
+            },
         }
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
@@ -215,12 +267,17 @@ REST_FRAMEWORK = {
         "agencies.api.permissions.ReadOnlyTokenCannotWrite",
     ],
     "DEFAULT_THROTTLE_CLASSES": ["agencies.api.throttling.PerClientRateThrottle"],
+    # The client address for throttling: the proxy's X-Forwarded-For (one hop) behind Caddy;
+    # the socket's address otherwise (a client could write that header itself).
+    "NUM_PROXIES": 1 if BEHIND_PROXY else 0,
     "DEFAULT_THROTTLE_RATES": {
         "token": env_str("API_THROTTLE_RATE_TOKEN", "3000/hour"),
         "user": env_str("API_THROTTLE_RATE_USER", "3000/hour"),
+        # Wrong or revoked tokens, counted per client address: guessing keys is refused with 429.
+        "token_failure": env_str("API_THROTTLE_RATE_TOKEN_FAILURE", "30/hour"),
     },
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["core.api.parsers.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "core.api.pagination.ApiPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -261,7 +318,7 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- Security: secure by default whenever DEBUG is off.
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
@@ -274,14 +331,80 @@ SECURE_REFERRER_POLICY = "same-origin"
 # /healthz is probed over plain HTTP by the container orchestrator.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
+# --- Sign-in lockout (django-axes): after LOGIN_FAILURE_LIMIT wrong passwords an account is
+# locked, and so is the address they came from (each counted apart), for LOGIN_LOCKOUT_MINUTES
+# or until the committee secretary or an administrator unlocks it (/account/lockouts/).
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 60))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# The client address: the proxy's X-Forwarded-For (one hop) behind Caddy, else the socket's.
+AXES_IPWARE_PROXY_COUNT = 1 if BEHIND_PROXY else None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if BEHIND_PROXY else ["REMOTE_ADDR"]
+)
+
+# --- Content-Security-Policy (django-csp). Pages load only our own files; the one inline
+# script (Swagger UI's start-up) carries the per-response nonce. Style attributes stay allowed
+# (chart legends colour their swatches); Swagger UI and Redoc add theirs (core.csp.docs_view).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", NONCE],
+        "style-src": ["'self'"],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "worker-src": ["'self'", "blob:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+# --- API request bodies: deeper JSON than this is refused with a 400 before it is parsed.
+API_JSON_MAX_DEPTH = env_int("API_JSON_MAX_DEPTH", 32)
+
+# --- Error reports go to Sentry only when SENTRY_DSN is set.
+SENTRY_DSN = env_str("SENTRY_DSN")
+sentry_init(
+    dsn=SENTRY_DSN,
+    environment=env_str("SENTRY_ENVIRONMENT", "production"),
+)
+
+# --- Logging: JSON lines (timestamp, level, logger, request id, user id) for the log collector;
+# LOG_FORMAT=text for people reading a terminal (the default with DEBUG on).
+LOG_FORMAT = env_str("LOG_FORMAT", "text" if DEBUG else "json")
+if LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be json or text; got {LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request": {"()": "core.logging.RequestContextFilter"}},
+    "formatters": {
+        "json": {
+            "()": "core.logging.JsonFormatter",
+        },
+        "text": {
+            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s",
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request"],
+            "formatter": LOG_FORMAT,
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     # WeasyPrint logs every layout step at INFO; only its warnings matter.
     "loggers": {
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # django-axes logs every sign-in at INFO; its warnings (failures, lockouts) matter.
+        "axes": {"level": "WARNING"},
     },
 }

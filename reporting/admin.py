@@ -1,14 +1,56 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from reporting.models import Comment, EvidenceFile, IndicatorValue, ProgressUpdate, ReportingPeriod
+from reporting.models import (
+    Comment,
+    EvidenceFile,
+    IndicatorValue,
+    Notification,
+    PeriodEvent,
+    ProgressUpdate,
+    ReportingPeriod,
+)
+
+
+class PeriodEventInline(admin.TabularInline):
+    model = PeriodEvent
+    fields = ["at", "action", "from_state", "to_state", "by", "agency", "reason"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(ReportingPeriod)
 class ReportingPeriodAdmin(SimpleHistoryAdmin):
+    """State is read-only here: it changes on the secretary's Periods page (or the API), where
+    the rules apply and every change is recorded with its reason."""
+
     list_display = ["label", "policy", "start", "end", "deadline", "state"]
     list_filter = ["policy", "state"]
     search_fields = ["label"]
+    readonly_fields = ["state"]
+    inlines = [PeriodEventInline]
+
+    def revert_disabled(self, request, obj=None):
+        # Reverting to an old version would reopen a locked period with no reason recorded.
+        return True
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "email", "kind", "subject", "sent_at"]
+    list_filter = ["kind"]
+    search_fields = ["email", "subject"]
+    readonly_fields = [f.name for f in Notification._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 class IndicatorValueInline(admin.TabularInline):

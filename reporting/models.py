@@ -36,6 +36,7 @@ class ReportingPeriod(models.Model):
     """A quarter (or month) in which agencies report on a policy's items."""
 
     class State(models.TextChoices):
+        UPCOMING = "upcoming", "Upcoming"
         OPEN = "open", "Open for submission"
         CLOSED = "closed", "Closed for submission"
         LOCKED = "locked", "Locked (reported)"
@@ -69,6 +70,68 @@ class ReportingPeriod(models.Model):
 
     def __str__(self) -> str:
         return f"{self.policy.code} {self.label}"
+
+
+class PeriodEvent(models.Model):
+    """One change in a period's life (opened, closed, locked, reopened, deadline extended):
+    who made it (empty for the schedule), when, and why. The period's page lists them."""
+
+    class Action(models.TextChoices):
+        OPEN = "open", "Opened"
+        CLOSE = "close", "Closed"
+        LOCK = "lock", "Locked"
+        REOPEN = "reopen", "Reopened"
+        EXTEND = "extend", "Deadline extended"
+
+    period = models.ForeignKey(ReportingPeriod, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(max_length=8, choices=Action.choices)
+    from_state = models.CharField(max_length=8, choices=ReportingPeriod.State.choices)
+    to_state = models.CharField(max_length=8, choices=ReportingPeriod.State.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="period_events",
+        help_text="Empty when the schedule made the change.",
+    )
+    at = models.DateTimeField()
+    reason = models.TextField(blank=True)
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="period_events"
+    )
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.period} {self.get_action_display()} {self.at:%Y-%m-%d %H:%M}"
+
+
+class DeadlineExtension(models.Model):
+    """A later deadline for one agency in one period, granted by the secretary with a reason."""
+
+    period = models.ForeignKey(ReportingPeriod, on_delete=models.CASCADE, related_name="extensions")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="extensions")
+    until = models.DateField(help_text="Last day this agency may submit.")
+    reason = models.TextField()
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="granted_extensions"
+    )
+    granted_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["agency__code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "agency"],
+                name="reporting_deadlineextension_one_per_agency",
+                violation_error_message="This agency already has an extension for this period.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period} · {self.agency.code} until {self.until}"
 
 
 class ProgressUpdateQuerySet(models.QuerySet):
@@ -245,8 +308,9 @@ class EvidenceFile(models.Model):
         upload_to=evidence_path, validators=[FileExtensionValidator(EVIDENCE_EXTENSIONS)]
     )
     original_name = models.CharField(max_length=255)
-    # The type its bytes show (reporting.evidence.sniff), which the download is served as.
-    content_type = models.CharField(max_length=100, blank=True)
+    # The type its bytes showed at upload (reporting.uploads.sniff), which the download is
+    # served as; never the client's header. Older files: the type their extension names.
+    content_type = models.CharField(max_length=100, default="application/octet-stream")
     size = models.PositiveIntegerField()
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
     uploaded_at = models.DateTimeField(auto_now_add=True)
@@ -305,6 +369,44 @@ class ReminderSent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.period} · {self.agency.code} · {self.step}"
+
+
+class Notification(models.Model):
+    """One e-mail the tracker sent (or tried to): the answer to "was I told?"."""
+
+    class Kind(models.TextChoices):
+        SUBMITTED = "submitted", "Update submitted"
+        RETURNED = "returned", "Update returned"
+        APPROVED = "approved", "Update approved"
+        DIGEST = "digest", "Reminders and escalations"
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    email = models.EmailField()
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    subject = models.CharField(max_length=255)
+    body = models.TextField()
+    update = models.ForeignKey(
+        ProgressUpdate,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="notifications",
+    )
+    created_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            # The secretary's log lists the newest first; a person's own list filters by them.
+            models.Index(fields=["recipient", "-created_at"], name="notification_recipient_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} to {self.email}"
 
 
 def report_file_path(instance, filename: str) -> str:

@@ -1,19 +1,40 @@
-"""Reminding officers of missing updates before the deadline, and escalating after it."""
+"""Reminding officers of missing updates before the deadline, and escalating after it.
+
+Each step (officers, reviewer, secretary) goes out once per period and agency. One run sends
+each person ONE digest listing every period, agency and item it concerns, never one mail per
+agency. Nobody is reminded about a locked period; about a closed one only when the agency
+still can act (an extension is running) or, for escalations, while the deadline passed less
+than REMINDERS_STOP_DAYS_AFTER days ago (so old periods are never dug up).
+"""
 
 from __future__ import annotations
 
 import datetime
+from collections import defaultdict
+from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
+from django.db import transaction
+from django.db.models import Q
 
 from agencies.models import Agency, User
 from interventions.models import PlanItem
-from reporting import status
-from reporting.models import ReminderSent, ReportingPeriod
+from reporting import notifications, status
+from reporting.models import DeadlineExtension, Notification, ReminderSent, ReportingPeriod
 
 Step = ReminderSent.Step
+PeriodState = ReportingPeriod.State
+
+
+@dataclass
+class Entry:
+    """One step due for one agency in one period, with the items it concerns."""
+
+    step: str
+    period: ReportingPeriod
+    agency: Agency
+    items: list[PlanItem]
+    recipients: list[User]
 
 
 def due_steps(period: ReportingPeriod, today: datetime.date) -> list[str]:
@@ -34,35 +55,46 @@ def missing_items(period: ReportingPeriod, agency: Agency) -> list[PlanItem]:
     return list(status.items_needing_report(period, agency.pk).order_by("position"))
 
 
-def recipients_for(step: str, agency: Agency) -> list[str]:
+def recipients_for(step: str, agency: Agency) -> list[User]:
     if step == Step.OFFICERS:
         people = User.objects.filter(agency=agency, role=User.Role.DESK_OFFICER)
     elif step == Step.REVIEWER:
         people = User.objects.filter(agency=agency, role=User.Role.AGENCY_REVIEWER)
     else:
         people = User.objects.filter(role=User.Role.COMMITTEE_SECRETARY)
-    return sorted(people.filter(is_active=True).exclude(email="").values_list("email", flat=True))
+    return list(people.filter(is_active=True).exclude(email="").order_by("email"))
 
 
-def _message(step: str, period: ReportingPeriod, agency: Agency, items: list[PlanItem]) -> str:
-    lines = [f"- {period.policy.code} {item.ref}: {item.text[:120]}" for item in items]
-    if step == Step.OFFICERS:
-        opening = f"{agency.name} has not yet submitted progress on these items for {period.label}."
-    elif step == Step.REVIEWER:
-        opening = f"The {period.label} deadline has passed; {agency.name} has not reported on:"
-    else:
-        opening = f"Escalation: {agency.name} is past the {period.label} deadline on:"
-    return "\n".join(
-        [opening, f"Deadline: {period.deadline:%d %B %Y}.", "", *lines, "", "NISP Tracker"]
+def _steps_allowed(
+    period: ReportingPeriod, agency_id: int, steps: list[str], extended: set, today
+) -> list[str]:
+    """Drop what the period's state rules out (see the module's docstring)."""
+    if period.state == PeriodState.OPEN or (period.pk, agency_id) in extended:
+        return steps
+    recent = (today - period.deadline).days <= settings.REMINDERS_STOP_DAYS_AFTER
+    if period.state == PeriodState.CLOSED and recent:
+        return [step for step in steps if step != Step.OFFICERS]
+    return []
+
+
+def due_entries(today: datetime.date) -> list[Entry]:
+    """Every step due today and not yet sent, per period and agency."""
+    periods = list(
+        ReportingPeriod.objects.filter(
+            state__in=[PeriodState.OPEN, PeriodState.CLOSED], start__lte=today
+        ).select_related("policy")
     )
-
-
-def reminders_send(*, today: datetime.date) -> list[ReminderSent]:
-    """Send every due step once per period and agency; reruns send nothing new."""
-    sent = []
-    periods = ReportingPeriod.objects.exclude(state=ReportingPeriod.State.LOCKED).select_related(
-        "policy"
+    extended = set(
+        DeadlineExtension.objects.filter(period__in=periods, until__gte=today).values_list(
+            "period_id", "agency_id"
+        )
     )
+    done = set(
+        ReminderSent.objects.filter(period__in=periods).values_list(
+            "period_id", "agency_id", "step"
+        )
+    )
+    entries = []
     for period in periods:
         steps = due_steps(period, today)
         if not steps:
@@ -71,47 +103,87 @@ def reminders_send(*, today: datetime.date) -> list[ReminderSent]:
             Agency.objects.bodies()
             .filter(responsibilities__item__policy_id=period.policy_id)
             .distinct()
+            .order_by("code")
         )
         for agency in agencies:
-            done = set(
-                ReminderSent.objects.filter(period=period, agency=agency).values_list(
-                    "step", flat=True
-                )
-            )
-            pending = [step for step in steps if step not in done]
+            allowed = _steps_allowed(period, agency.pk, steps, extended, today)
+            pending = [step for step in allowed if (period.pk, agency.pk, step) not in done]
             if not pending:
                 continue
             items = missing_items(period, agency)
             if not items:
                 continue
             for step in pending:
-                reminder = _send_once(step, period, agency, items)
-                if reminder:
-                    sent.append(reminder)
-    return sent
+                people = recipients_for(step, agency)
+                if people:
+                    entries.append(Entry(step, period, agency, items, people))
+    return entries
 
 
-def _send_once(step, period, agency, items) -> ReminderSent | None:
-    recipients = recipients_for(step, agency)
-    if not recipients:
-        return None
-    try:
-        # Recorded and sent together: a failed send rolls the record back and is retried.
-        with transaction.atomic():
-            reminder = ReminderSent.objects.create(
-                period=period,
-                agency=agency,
-                step=step,
-                recipients=recipients,
-                missing_items=len(items),
+OPENINGS = {
+    Step.OFFICERS: "{agency} has not yet submitted progress on these items for {period} "
+    "(deadline {deadline}):",
+    Step.REVIEWER: "The {period} deadline ({deadline}) has passed; {agency} has not reported on:",
+    Step.SECRETARY: "Escalation: {agency} is past the {period} deadline ({deadline}) on:",
+}
+
+
+def _digest_body(person: User, entries: list[Entry]) -> str:
+    lines = [f"Dear {person.get_full_name() or person.username},", ""]
+    for entry in entries:
+        lines.append(
+            OPENINGS[entry.step].format(
+                agency=entry.agency.name,
+                period=str(entry.period),
+                deadline=f"{entry.period.deadline:%d %B %Y}",
             )
-            send_mail(
-                subject=f"[NISP Tracker] {period.policy.code} {period.label}: "
-                f"{len(items)} item(s) awaiting {agency.code}'s update",
-                message=_message(step, period, agency, items),
-                from_email=None,
-                recipient_list=recipients,
+        )
+        lines += [f"- {entry.period.policy.code} {i.ref}: {i.text[:120]}" for i in entry.items]
+        lines.append("")
+    lines += [
+        f"Your list of what to do: {notifications.site_link('reporting:my_items')}",
+        "",
+        "NISP Tracker",
+    ]
+    return "\n".join(lines)
+
+
+def reminders_send(*, today: datetime.date) -> list[Notification]:
+    """Record every due step once and send each person one digest; reruns send nothing new.
+
+    The period rows are locked for the run, so two runs at once cannot both send a step."""
+    with transaction.atomic():
+        list(
+            ReportingPeriod.objects.select_for_update()
+            .filter(Q(state=PeriodState.OPEN) | Q(state=PeriodState.CLOSED))
+            .values_list("pk", flat=True)
+        )
+        entries = due_entries(today)
+        ReminderSent.objects.bulk_create(
+            ReminderSent(
+                period=entry.period,
+                agency=entry.agency,
+                step=entry.step,
+                recipients=[person.email for person in entry.recipients],
+                missing_items=len(entry.items),
             )
-    except IntegrityError:
-        return None  # another run sent it first
-    return reminder
+            for entry in entries
+        )
+        by_person: dict[int, list[Entry]] = defaultdict(list)
+        people: dict[int, User] = {}
+        for entry in entries:
+            for person in entry.recipients:
+                by_person[person.pk].append(entry)
+                people[person.pk] = person
+        notices = []
+        for pk, mine in by_person.items():
+            count = sum(len(entry.items) for entry in mine)
+            agencies = len({entry.agency.pk for entry in mine})
+            notices += notifications.record(
+                people=[people[pk]],
+                kind=Notification.Kind.DIGEST,
+                subject=f"{count} item(s) awaiting updates from {agencies} agency(ies)",
+                body=_digest_body(people[pk], mine),
+            )
+    notifications.deliver(notices)
+    return notices

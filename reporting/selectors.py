@@ -6,17 +6,30 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
+from django.db import models
 from django.db.models import BooleanField, ExpressionWrapper, Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.text import capfirst
 
 from agencies.models import User
+from interventions.baselines import plan_for_item, progress_toward_target
 from interventions.export import items_for_export
 from interventions.models import Indicator, ItemLink, PlanItem, PolicyLink, Responsibility
-from reporting.models import EvidenceFile, IndicatorValue, ProgressUpdate, ReportingPeriod
+from reporting.models import (
+    DeadlineExtension,
+    EvidenceFile,
+    IndicatorValue,
+    ProgressUpdate,
+    ReportingPeriod,
+)
 from reporting.status import (
+    budget_execution,
     is_late,
+    is_overdue,
+    items_needing_report,
     last_approved_before,
+    period_counts,
+    with_current_money,
     with_current_status,
     with_latest_actual,
 )
@@ -157,36 +170,63 @@ def item_for_page(user: User) -> QuerySet[PlanItem]:
         .order_by("-period__start", "agency__code")
     )
     return with_current_status(
-        PlanItem.objects.select_related("policy", "theme__parent", "parent").prefetch_related(
-            Prefetch(
-                "responsibilities",
-                queryset=Responsibility.objects.select_related(
-                    "agency", "via_group", "assignment__assigned_by"
-                ),
+        with_current_money(PlanItem.objects.select_related("policy", "theme__parent", "parent"))
+    ).prefetch_related(
+        Prefetch(
+            "responsibilities",
+            queryset=Responsibility.objects.select_related(
+                "agency", "via_group", "assignment__assigned_by"
             ),
-            Prefetch(
-                "indicators",
-                queryset=Indicator.objects.prefetch_related(
-                    Prefetch(
-                        "values",
-                        queryset=IndicatorValue.objects.filter(
-                            update__state=ProgressUpdate.State.APPROVED
-                        )
-                        .select_related("update__period")
-                        .order_by("update__period__start"),
-                        to_attr="approved_values",
+        ),
+        Prefetch(
+            "indicators",
+            queryset=Indicator.objects.prefetch_related(
+                Prefetch(
+                    "values",
+                    queryset=IndicatorValue.objects.filter(
+                        update__state=ProgressUpdate.State.APPROVED
                     )
-                ),
+                    .select_related("update__period")
+                    .order_by("update__period__start"),
+                    to_attr="approved_values",
+                )
             ),
-            Prefetch("links_out", queryset=ItemLink.objects.select_related("to_item__policy")),
-            Prefetch("links_in", queryset=ItemLink.objects.select_related("from_item__policy")),
-            Prefetch("policy_links_out", queryset=PolicyLink.objects.select_related("to_policy")),
-            Prefetch("updates", queryset=updates, to_attr="visible_updates"),
-            "priorities",
-            "context_notes",
-            "comments__author",
-        )
+        ),
+        Prefetch("links_out", queryset=ItemLink.objects.select_related("to_item__policy")),
+        Prefetch("links_in", queryset=ItemLink.objects.select_related("from_item__policy")),
+        Prefetch("policy_links_out", queryset=PolicyLink.objects.select_related("to_policy")),
+        Prefetch("updates", queryset=updates, to_attr="visible_updates"),
+        "priorities",
+        "context_notes",
+        "comments__author",
     )
+
+
+def item_plan_section(item: PlanItem) -> dict:
+    """The item page's plan: baseline and target in force beside the source's, each indicator's
+    latest approved actual and progress toward its target, the revision history, pending
+    requests, and budget execution. `item` comes from item_for_page (no further query for the
+    actuals or the money)."""
+    today = timezone.localdate()
+    plan = plan_for_item(item, list(item.indicators.all()), today)
+    plan["overdue"] = is_overdue(plan["values"]["due_date"], item.current_status, today)
+    for row in plan["indicators"]:
+        values = row["indicator"].approved_values
+        latest = values[-1] if values else None
+        row["latest"] = latest
+        row["progress"] = progress_toward_target(
+            actual=latest.number if latest else None,
+            target=row["values"]["target"],
+            baseline=row["values"]["baseline"],
+            direction=row["values"]["direction"],
+        )
+    plan["money"] = budget_execution(
+        allocation=plan["values"]["allocation"],
+        released=item.current_released,
+        spent=item.current_spent,
+        percent=item.current_percent,
+    )
+    return plan
 
 
 # Bookkeeping a reader of the trail does not need: the lock counter, derived dates, ordering.
@@ -374,3 +414,81 @@ def nap_crosswalk(as_of: datetime.date | None = None) -> list[dict]:
             }
         )
     return rows
+
+
+# --- the reporting cycle: the secretary's periods, each person's to-do list -----------------
+
+PERIODS_PER_POLICY = 6
+
+
+def periods_overview() -> list[dict]:
+    """Per policy, its latest periods with their counts summed over agencies (the words of
+    reporting.status.period_counts)."""
+    rows = []
+    periods = ReportingPeriod.objects.select_related("policy").order_by(
+        "policy__position", "-start"
+    )
+    shown: dict[int, int] = {}
+    for period in periods:
+        if shown.get(period.policy_id, 0) >= PERIODS_PER_POLICY:
+            continue
+        shown[period.policy_id] = shown.get(period.policy_id, 0) + 1
+        totals = dict.fromkeys(("not_reported", "submitted", "returned", "approved", "late"), 0)
+        for counts in period_counts(period).values():
+            for name in totals:
+                totals[name] += counts[name]
+        rows.append({"period": period, **totals})
+    return rows
+
+
+def submittable_periods_for(agency_id: int, today: datetime.date) -> list[ReportingPeriod]:
+    """Periods the agency may submit in today: open and started, or closed with an extension
+    for it still running."""
+    extended = DeadlineExtension.objects.filter(agency_id=agency_id, until__gte=today).values(
+        "period_id"
+    )
+    return list(
+        ReportingPeriod.objects.filter(start__lte=today)
+        .filter(
+            models.Q(state=ReportingPeriod.State.OPEN)
+            | models.Q(state=ReportingPeriod.State.CLOSED, pk__in=extended)
+        )
+        .select_related("policy")
+        .order_by("policy__position", "start")
+    )
+
+
+def todo_for(user: User, today: datetime.date | None = None) -> dict:
+    """What one person must do now: items to report and returned updates to fix (officers),
+    updates to review (reviewers, the secretary), periods to act on (the secretary)."""
+    today = today or timezone.localdate()
+    todo: dict = {"to_report": [], "to_fix": [], "to_review": [], "periods": []}
+    if user.role == User.Role.DESK_OFFICER and user.agency_id:
+        for period in submittable_periods_for(user.agency_id, today):
+            # Returned ones are listed as updates to fix, not as items to report.
+            returned = ProgressUpdate.objects.filter(
+                item=models.OuterRef("pk"),
+                period=period,
+                agency_id=user.agency_id,
+                state=ProgressUpdate.State.RETURNED,
+            )
+            items = items_needing_report(period, user.agency_id).exclude(models.Exists(returned))
+            for item in items.order_by("position"):
+                todo["to_report"].append({"item": item, "period": period})
+        todo["to_fix"] = list(
+            ProgressUpdate.objects.filter(
+                agency_id=user.agency_id, state=ProgressUpdate.State.RETURNED
+            )
+            .exclude(period__state=ReportingPeriod.State.LOCKED)
+            .select_related("item__policy", "period")
+            .order_by("period__deadline", "item__position")
+        )
+    if user.role in (User.Role.AGENCY_REVIEWER, User.Role.COMMITTEE_SECRETARY):
+        todo["to_review"] = list(review_queue(user))
+    if user.role in (User.Role.COMMITTEE_SECRETARY, User.Role.ADMINISTRATOR):
+        todo["periods"] = list(
+            ReportingPeriod.objects.filter(
+                state=ReportingPeriod.State.OPEN, deadline__lt=today
+            ).select_related("policy")
+        )
+    return todo

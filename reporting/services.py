@@ -19,7 +19,7 @@ from agencies.models import User
 from core.errors import ConflictError
 from core.quarters import Quarter
 from interventions.models import Cadence, Indicator, PlanItem, Policy
-from reporting import permissions, status, update_fields, uploads
+from reporting import notifications, periods, permissions, status, update_fields, uploads
 from reporting.models import (
     Comment,
     EvidenceFile,
@@ -163,12 +163,8 @@ def validation_errors(
 
 
 def _require_open(period: ReportingPeriod) -> None:
-    if period.start > timezone.localdate():
-        raise ConflictError(f"{period.label} has not started yet: report on the current period.")
-    if period.state == ReportingPeriod.State.LOCKED:
-        raise ConflictError(f"{period.label} is locked: it has been reported on.")
-    if period.state == ReportingPeriod.State.CLOSED:
-        raise ConflictError(f"{period.label} is closed for submissions.")
+    # Drafts save while the period has started and is not locked; see reporting.periods.
+    periods.require_draftable(period)
 
 
 def _write_indicator_values(update: ProgressUpdate, values: dict[int, Decimal | str]) -> None:
@@ -244,6 +240,7 @@ def update_edit(
 @transaction.atomic
 def update_submit(*, user: User, update: ProgressUpdate, version: int) -> ProgressUpdate:
     current = _editable(user, update, version, verb="submitted")
+    periods.require_submittable(current.period, current.agency_id)
     if (
         current.status == Status.COMPLETED
         and not current.evidence_link
@@ -257,6 +254,7 @@ def update_submit(*, user: User, update: ProgressUpdate, version: int) -> Progre
     current.first_submitted_at = current.first_submitted_at or current.submitted_at
     current.version += 1
     current.save()
+    notifications.update_submitted(current)
     return current
 
 
@@ -292,6 +290,7 @@ def update_approve(
     current.review_comment = comment
     current.version += 1
     current.save()
+    notifications.update_approved(current)
     return current
 
 
@@ -312,6 +311,7 @@ def update_return(
     current.version += 1
     current.save()
     Comment.objects.create(item=current.item, update=current, author=user, text=comment)
+    notifications.update_returned(current)
     return current
 
 
@@ -325,7 +325,10 @@ def update_save_and_submit(
     upload: UploadedFile | None = None,
 ) -> ProgressUpdate:
     """What "Submit for review" does with the form as it stands: save it (validated as a
-    whole), attach the file, then submit; all or nothing, so no edit is lost or half-kept."""
+    whole), attach the file, then submit; all or nothing, so no edit is lost or half-kept.
+    A period closed to this agency refuses before anything is checked or saved (the form
+    keeps the edits; "Save draft" still stores them)."""
+    periods.require_submittable(update.period, update.agency_id)
     saved = update_edit(user=user, update=update, data=data, version=version)
     if upload is not None:
         evidence_add(user=user, update=saved, upload=upload)
@@ -446,25 +449,13 @@ def periods_ensure(
                     "start": start,
                     "end": end,
                     "deadline": end + datetime.timedelta(days=settings.REPORTING_DEADLINE_DAYS),
+                    # Created ahead of time, it waits; the schedule opens it when it starts.
+                    "state": ReportingPeriod.State.UPCOMING
+                    if start > today
+                    else ReportingPeriod.State.OPEN,
                 },
             )
             if was_created:
                 created.append(period)
             day = end + datetime.timedelta(days=1)
     return created
-
-
-@transaction.atomic
-def period_set_state(
-    *, user: User, period: ReportingPeriod, state: str, reason: str = ""
-) -> ReportingPeriod:
-    if not permissions.can_manage_periods(user):
-        raise PermissionDenied("Only the committee secretary manages reporting periods.")
-    current = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
-    reopening = current.state == ReportingPeriod.State.LOCKED and state != current.state
-    if reopening and not reason.strip():
-        raise ValidationError({"reason": ["Reopening a locked period needs a reason."]})
-    current.state = state
-    current._change_reason = reason or None
-    current.save()
-    return current

@@ -7,21 +7,30 @@ again. The vocabulary, for one agency, one item and one period:
 - *submitted*: sent for review, awaiting the agency's reviewer;
 - *returned*: reported, sent back, awaiting resubmission (the officer is still reminded);
 - *approved*: accepted by the agency's reviewer; only approved updates move a figure;
-- *late*: first submitted after the period's deadline (whatever happened to it since).
+- *late*: first submitted after the period's deadline (whatever happened to it since), unless
+  within an extension the secretary gave the agency for that period.
 
 An item's *current status* is that of its *latest approved* update: the newest period first,
 then the latest review, then the highest id, so two readers never pick different updates.
-An item is *overdue* when past its due date (or its timeline's last year) and neither
-completed nor discontinued.
+An item is *overdue* when past the due date in force (the committee's latest revision, else
+the source's) and neither completed nor discontinued. An item with no due date in force is *no
+due date set*: a gap in the plan, counted on its own and never overdue (a policy window that
+closed, like Annex A's 2018-2022, is not a due date).
+
+Budget execution sets the money beside the progress: utilisation is spent ÷ released; an item
+is flagged when its spending runs ahead of its progress or money is released with no progress.
 """
 
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 
 from django.db.models import (
     Count,
+    DateTimeField,
     Exists,
+    ExpressionWrapper,
     F,
     OuterRef,
     Q,
@@ -30,10 +39,12 @@ from django.db.models import (
     TextChoices,
     Window,
 )
-from django.db.models.functions import RowNumber
+from django.db.models.functions import RowNumber, TruncDate
+from django.utils import timezone
 
+from interventions.baselines import with_due_in_force
 from interventions.models import Indicator, PlanItem, Responsibility
-from reporting.models import IndicatorValue, ProgressUpdate, ReportingPeriod
+from reporting.models import DeadlineExtension, IndicatorValue, ProgressUpdate, ReportingPeriod
 
 State = ProgressUpdate.State
 
@@ -70,14 +81,30 @@ def is_reported() -> Q:
 
 
 def is_late(period: ReportingPeriod | None = None) -> Q:
-    """Updates first submitted after their period's deadline (or after `period`'s)."""
+    """Updates first submitted after their period's deadline (or after `period`'s), and not
+    within an extension given to their agency for that period."""
     deadline = period.deadline if period is not None else F("period__deadline")
-    return Q(first_submitted_at__date__gt=deadline)
+    extended = DeadlineExtension.objects.filter(
+        period=OuterRef("period_id"),
+        agency=OuterRef("agency_id"),
+        # The wrapper tells TruncDate the outer column's type, which an OuterRef does not.
+        until__gte=TruncDate(
+            ExpressionWrapper(OuterRef("first_submitted_at"), output_field=DateTimeField())
+        ),
+    )
+    return Q(first_submitted_at__date__gt=deadline) & ~Exists(extended)
 
 
 def update_is_late(update: ProgressUpdate) -> bool:
     first = update.first_submitted_at
-    return first is not None and first.date() > update.period.deadline
+    if first is None:
+        return False
+    day = timezone.localdate(first)
+    if day <= update.period.deadline:
+        return False
+    return not DeadlineExtension.objects.filter(
+        period_id=update.period_id, agency_id=update.agency_id, until__gte=day
+    ).exists()
 
 
 def latest_approved(item_ref=None, as_of: datetime.date | None = None) -> QuerySet[ProgressUpdate]:
@@ -131,14 +158,26 @@ def with_current_status(
     items: QuerySet[PlanItem], as_of: datetime.date | None = None
 ) -> QuerySet[PlanItem]:
     """Annotate each item with its latest approved update's status, percent, rating and date,
-    and whether that update is sample data (pages mark such a status as sample)."""
+    whether that update is sample data (pages mark such a status as sample), and the due date
+    in force on `as_of` (today when not given)."""
     latest = latest_approved(as_of=as_of)
+    items = with_due_in_force(items, as_of or timezone.localdate())
     return items.annotate(
         current_status=Subquery(latest.values("status")[:1]),
         current_percent=Subquery(latest.values("percent_complete")[:1]),
         current_confidence=Subquery(latest.values("confidence")[:1]),
         last_approved_at=Subquery(latest.values("reviewed_at")[:1]),
         current_is_sample=Subquery(latest.values("is_sample")[:1]),
+    )
+
+
+def with_current_money(items: QuerySet[PlanItem]) -> QuerySet[PlanItem]:
+    """Annotate each item with the cumulative released and spent of its latest approved
+    update (the item page's budget execution)."""
+    latest = latest_approved()
+    return items.annotate(
+        current_released=Subquery(latest.values("budget_released")[:1]),
+        current_spent=Subquery(latest.values("budget_spent")[:1]),
     )
 
 
@@ -156,12 +195,65 @@ def with_latest_actual(indicators: QuerySet[Indicator]) -> QuerySet[Indicator]:
 
 
 def overdue_condition(today: datetime.date) -> Q:
-    """On items annotated by `with_current_status`: past the due date (or the timeline's last
-    year) and not completed or discontinued."""
-    past = Q(due_date__lt=today) | Q(due_date__isnull=True, end_year__lt=today.year)
+    """On items annotated by `with_current_status`: past the due date in force and not
+    completed or discontinued. No due date is never overdue (see `no_due_date_condition`)."""
     # Spelled out: NOT IN on the annotation would also drop items with no status (NULL).
     unfinished = Q(current_status__isnull=True) | ~Q(current_status__in=FINISHED_STATUSES)
-    return past & unfinished
+    # Not-null spelled out too, so that excluding overdue items keeps those with no due date.
+    return Q(due_in_force__isnull=False, due_in_force__lt=today) & unfinished
+
+
+def is_overdue(due: datetime.date | None, current_status: str | None, today: datetime.date) -> bool:
+    """`overdue_condition` for one item already in hand (the item page)."""
+    return due is not None and due < today and current_status not in FINISHED_STATUSES
+
+
+def no_due_date_condition() -> Q:
+    """On items annotated by `with_current_status`: no due date in force (a data gap)."""
+    return Q(due_in_force__isnull=True)
+
+
+# Spending more than this many points ahead of the reported percent complete is flagged.
+SPENDING_AHEAD_MARGIN = 20
+
+
+class BudgetFlag(TextChoices):
+    SPENDING_AHEAD = "spending_ahead", "Spending runs ahead of progress"
+    RELEASED_NO_PROGRESS = "released_no_progress", "Money released with no progress"
+
+
+def budget_execution(
+    *,
+    allocation: Decimal | float | None,
+    released: Decimal | float | None,
+    spent: Decimal | float | None,
+    percent: int | None,
+) -> dict:
+    """Utilisation (spent ÷ released, in percent) and the flags, for one item's cumulative
+    money and its reported percent complete.
+
+    Spending is measured against the allocation in force when there is one, else against the
+    money released: it runs ahead when that share exceeds the percent complete by more than
+    SPENDING_AHEAD_MARGIN points.
+    """
+    released = float(released) if released is not None else None
+    spent = float(spent) if spent is not None else None
+    allocation = float(allocation) if allocation is not None else None
+    utilisation = round(100 * spent / released, 1) if released and spent is not None else None
+    flags = []
+    base = allocation or released
+    if spent and base and 100 * spent / base > (percent or 0) + SPENDING_AHEAD_MARGIN:
+        flags.append(BudgetFlag.SPENDING_AHEAD)
+    if released and not percent:
+        flags.append(BudgetFlag.RELEASED_NO_PROGRESS)
+    return {
+        "allocation": allocation,
+        "released": released,
+        "spent": spent,
+        "utilisation": utilisation,
+        "flags": [flag.value for flag in flags],
+        "flag_labels": [flag.label for flag in flags],
+    }
 
 
 def reported_in_period(period_filter: Q, agency_ref=None) -> Exists:

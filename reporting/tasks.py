@@ -7,6 +7,7 @@ import datetime
 from celery import shared_task
 from django.utils import timezone
 
+from reporting.periods import periods_advance
 from reporting.reminders import reminders_send
 from reporting.services import periods_ensure
 
@@ -17,6 +18,13 @@ def ensure_periods() -> list[str]:
     return [str(period) for period in periods_ensure()]
 
 
+@shared_task(name="reporting.advance_periods")
+def advance_periods(today: str | None = None) -> list[str]:
+    """Open periods that have started; close open ones whose deadline has passed."""
+    day = datetime.date.fromisoformat(today) if today else None
+    return [f"{period} {period.state}" for period in periods_advance(today=day)]
+
+
 @shared_task(
     name="reporting.send_reminders",
     autoretry_for=(OSError,),
@@ -24,6 +32,7 @@ def ensure_periods() -> list[str]:
     max_retries=5,
 )
 def send_reminders(today: str | None = None) -> int:
-    """E-mail reminders and escalations that are due; returns how many were sent."""
+    """E-mail the due reminders and escalations, one digest per person; returns how many
+    digests were recorded."""
     day = datetime.date.fromisoformat(today) if today else timezone.localdate()
     return len(reminders_send(today=day))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reporting import evidence, views
+from reporting import cycle_views, views
 
 app_name = "reporting"
 
@@ -17,7 +17,28 @@ urlpatterns = [
     path("updates/<int:update_id>/review/", views.update_review, name="update_review"),
     path("reviews/", views.review_queue, name="review_queue"),
     path("reviews/approve/", views.reviews_approve, name="reviews_approve"),
-    path("evidence/<int:evidence_id>/", evidence.evidence_download, name="evidence_download"),
-    path("evidence/<int:evidence_id>/remove/", views.evidence_remove, name="evidence_remove"),
     path("compliance/", views.compliance, name="compliance"),
+    path("periods/", cycle_views.period_list, name="period_list"),
+    path("periods/<int:period_id>/", cycle_views.period_detail, name="period_detail"),
+    path(
+        "periods/<int:period_id>/extensions/",
+        cycle_views.period_extend,
+        name="period_extend",
+    ),
+    path(
+        "periods/<int:period_id>/<slug:action>/",
+        cycle_views.period_action,
+        name="period_action",
+    ),
+    path("notifications/", cycle_views.notification_list, name="notification_list"),
+    path(
+        "updates/<int:update_id>/evidence/<int:file_id>/",
+        cycle_views.evidence_download,
+        name="evidence_download",
+    ),
+    path(
+        "updates/<int:update_id>/evidence/<int:file_id>/remove/",
+        views.evidence_remove,
+        name="evidence_remove",
+    ),
 ]

@@ -15,6 +15,7 @@ from agencies.models import Agency
 from core.api.renderers import CSVRenderer
 from core.errors import ConflictError
 from core.pagination import PageFirstPaginator
+from interventions import services as plan_services
 from interventions.forms import OwnerAssignForm
 from interventions.models import PlanItem
 from interventions.services import can_assign_owner, item_owner_assign
@@ -78,7 +79,8 @@ def my_items(request):
                 "update": updates.get((item.pk, period.pk)) if period else None,
             }
         )
-    return render(request, "reporting/my_items.html", {"rows": rows, "agency": user.agency})
+    context = {"rows": rows, "agency": user.agency, "todo": selectors.todo_for(user)}
+    return render(request, "reporting/my_items.html", context)
 
 
 @login_required
@@ -187,7 +189,9 @@ def _submit_form(request, form: UpdateForm, update: ProgressUpdate, version: int
     except ValidationError as error:
         form.add_service_errors(error)
     except ConflictError as error:
-        form.add_error(None, str(error))
+        # Not a field to correct (a closed period, a newer version): said the way the
+        # separate submit says it; the form keeps the edits.
+        messages.error(request, f"Not submitted: {error}")
     return None
 
 
@@ -211,8 +215,8 @@ def update_submit(request, update_id: int):
 
 @login_required
 @require_POST
-def evidence_remove(request, evidence_id: int):
-    evidence = get_object_or_404(evidence_for(request.user), pk=evidence_id)
+def evidence_remove(request, update_id: int, file_id: int):
+    evidence = evidence_for(request.user, update_id, file_id)
     try:
         services.evidence_remove(user=request.user, evidence=evidence)
     except ConflictError as error:
@@ -393,6 +397,8 @@ def _item_page(request, item_id: int, owner_form: OwnerAssignForm | None = None,
         "can_assign_owner": can_assign_owner(request.user),
         "owner_form": owner_form or OwnerAssignForm(),
         "audit": selectors.audit_trail(item, request.user),
+        "plan": selectors.item_plan_section(item),
+        "can_propose": plan_services.can_propose(request.user, item),
     }
     return render(request, "reporting/item_detail.html", context, status=status)
 

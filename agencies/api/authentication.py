@@ -6,12 +6,24 @@ from rest_framework import authentication, exceptions
 
 from agencies.models import ApiToken
 from agencies.services import api_token_hash, api_token_mark_used
+from core.api.throttling import FailedAttemptThrottle
 
 
 class ApiTokenAuthentication(authentication.TokenAuthentication):
     """DRF's header parsing (and its OpenAPI security scheme), looking keys up by their hash."""
 
     keyword = "Token"
+
+    def authenticate(self, request):
+        # Guessing keys: an address with too many wrong tokens is refused before any lookup.
+        throttle = FailedAttemptThrottle()
+        if throttle.is_blocked(request):
+            raise exceptions.Throttled(throttle.wait())
+        try:
+            return super().authenticate(request)
+        except exceptions.AuthenticationFailed:
+            throttle.record_failure(request)
+            raise
 
     def authenticate_credentials(self, key):
         token = (

@@ -6,9 +6,10 @@ from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
 from agencies.models import ApiToken
+from core.api.throttling import FailOpenThrottleMixin
 
 
-class PerClientRateThrottle(SimpleRateThrottle):
+class PerClientRateThrottle(FailOpenThrottleMixin, SimpleRateThrottle):
     """Each token has its own budget (rate "token"); a signed-in browser has one (rate "user").
 
     Tokens are counted apart from their owner so that one runaway script does not lock its

@@ -59,6 +59,12 @@ def _freeze(report: QuarterlyReport) -> dict:
     return report.snapshot
 
 
+def _stage(report_id: int, stage: str) -> None:
+    """Say what the generation is doing now; the report page polls it. Written outside any
+    transaction (and not into the history) so readers see it at once."""
+    QuarterlyReport.objects.filter(pk=report_id).update(stage=stage)
+
+
 def _policy_of(report: QuarterlyReport) -> Policy | None:
     if report.scope == QuarterlyReport.ALL:
         return None
@@ -95,11 +101,17 @@ def report_generate(report_id: int) -> QuarterlyReport:
     if report is None:
         return QuarterlyReport.objects.get(pk=report_id)
     try:
+        _stage(report_id, "figures")
         snapshot = _freeze(report)
         stem = file_stem(report)
+        _stage(report_id, "pdf")
+        pdf = render_pdf(report, snapshot)
+        _stage(report_id, "xlsx")
+        xlsx = render_xlsx(report, snapshot)
+        _stage(report_id, "csv")
         files = {
-            "pdf": ContentFile(render_pdf(report, snapshot), name=f"{stem}.pdf"),
-            "xlsx": ContentFile(render_xlsx(report, snapshot), name=f"{stem}.xlsx"),
+            "pdf": ContentFile(pdf, name=f"{stem}.pdf"),
+            "xlsx": ContentFile(xlsx, name=f"{stem}.xlsx"),
             "csv": ContentFile(render_csv(snapshot), name=f"{stem}-annex.csv"),
         }
         with transaction.atomic():
@@ -115,7 +127,8 @@ def report_generate(report_id: int) -> QuarterlyReport:
             current.state = State.DONE
             current.finished_at = timezone.now()
             current.error = ""
-            current.save(update_fields=[*files, "state", "finished_at", "error"])
+            current.stage = ""
+            current.save(update_fields=[*files, "state", "finished_at", "error", "stage"])
             current.snapshot = snapshot
             transaction.on_commit(lambda: report_notify(current))
         return current

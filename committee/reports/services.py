@@ -6,12 +6,15 @@ The web pages, the API, the management command and the Celery tasks all call the
 from __future__ import annotations
 
 import datetime
+import functools
+import logging
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
+from kombu.exceptions import OperationalError as BrokerError
 
 from agencies.models import User
 from committee import permissions
@@ -20,10 +23,15 @@ from core.errors import ConflictError
 from core.quarters import Quarter
 from core.tasks import enqueue
 from interventions.models import Policy
+from reporting.models import ReportingPeriod
+from reporting.periods import lockable_periods, periods_lock_signed_off, periods_of_quarter
 
+log = logging.getLogger(__name__)
 State = QuarterlyReport.State
 # The scope the schedule reports on: NISP 2018 section J asks for this report.
 SCHEDULED_SCOPE = "NISP-2018"
+VERSION_CONSTRAINT = "reporting_quarterlyreport_unique_version"
+QUEUE_UNREACHABLE = "The job queue is unreachable; try again."
 
 
 def scope_policy(scope: str) -> Policy | None:
@@ -79,16 +87,35 @@ def _create(
                 requested_at=timezone.now(),
             )
     except IntegrityError as error:
+        if not _is_version_race(error):
+            raise  # a broken rule, not a race: a bug to see, never a "try again"
         # Two requests raced for the same version number; the database kept one.
         raise ConflictError("Another version of this report was just requested.") from error
     if enqueue:
-        transaction.on_commit(lambda: _enqueue(report.pk))
+        transaction.on_commit(functools.partial(_enqueue, report))
     return report
 
 
-def _enqueue(report_id: int) -> None:
-    # By name: the task module imports the generation, which these services must not.
-    enqueue("committee.generate_quarterly_report", report_id)
+def _is_version_race(error: IntegrityError) -> bool:
+    diag = getattr(error.__cause__, "diag", None)  # PostgreSQL names the constraint
+    if diag is not None:
+        return diag.constraint_name == VERSION_CONSTRAINT
+    return "reporting_quarterlyreport.version" in str(error)  # SQLite names the columns
+
+
+def _enqueue(report: QuarterlyReport) -> None:
+    """Send the report to a worker; if the broker cannot be reached, mark it failed at once
+    (after the commit, so the request that queued it is not undone) rather than leave a queued
+    report that nothing will run."""
+    try:
+        # By name: the task module imports the generation, which these services must not.
+        enqueue("committee.generate_quarterly_report", report.pk)
+    except (BrokerError, OSError) as error:
+        log.warning("Could not queue report %s: %s", report.pk, error)
+        QuarterlyReport.objects.filter(pk=report.pk, state=State.QUEUED).update(
+            state=State.FAILED, error=QUEUE_UNREACHABLE
+        )
+        report.state, report.error = State.FAILED, QUEUE_UNREACHABLE
 
 
 @transaction.atomic
@@ -133,8 +160,34 @@ def report_rerun(*, user: User, report: QuarterlyReport) -> QuarterlyReport:
         raise ConflictError(f"A {report.get_state_display().lower()} report is not run again.")
     report.state = State.QUEUED
     report.save(update_fields=["state"])
-    transaction.on_commit(lambda: _enqueue(report.pk))
+    transaction.on_commit(functools.partial(_enqueue, report))
     return report
+
+
+@transaction.atomic
+def reports_requeue_stale(*, now: datetime.datetime | None = None) -> list[QuarterlyReport]:
+    """Queue again every report queued or running past the task time limit (its worker died).
+
+    Idempotent: the stale clock restarts at the requeue (started_at), so a second pass finds
+    nothing until another time limit has passed; rows another pass holds are skipped.
+    """
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
+    stale = (
+        QuarterlyReport.objects.without_snapshot()
+        .select_for_update(skip_locked=True)
+        .filter(state__in=[State.QUEUED, State.RUNNING])
+        .filter(Q(started_at__lt=cutoff) | Q(started_at__isnull=True, requested_at__lt=cutoff))
+    )
+    requeued = []
+    for report in stale:
+        log.warning("Requeuing report %s, %s since before %s", report.pk, report.state, cutoff)
+        report.state = State.QUEUED
+        report.started_at = now
+        report.save(update_fields=["state", "started_at"])
+        transaction.on_commit(functools.partial(_enqueue, report))
+        requeued.append(report)
+    return requeued
 
 
 @transaction.atomic
@@ -160,7 +213,21 @@ def report_sign_off(*, user: User, report: QuarterlyReport) -> QuarterlyReport:
     report.signed_off_by = user
     report.signed_off_at = timezone.now()
     report.save(update_fields=["signed_off_by", "signed_off_at"])
+    # The quarter is reported on: its periods lock in the same transaction.
+    periods_lock_signed_off(user=user, periods=periods_sign_off_locks(report))
     return report
+
+
+def periods_sign_off_locks(report: QuarterlyReport):
+    """The periods a sign-off of this report locks (its scope's, inside its quarter, not yet
+    locked), as the report page states them before the secretary confirms."""
+    quarter = Quarter.parse(report.quarter)
+    if report.scope == QuarterlyReport.ALL:
+        return lockable_periods(periods_of_quarter(quarter, None))
+    policy = Policy.objects.filter(code=report.scope).first()
+    if policy is None:
+        return ReportingPeriod.objects.none()
+    return lockable_periods(periods_of_quarter(quarter, policy.pk))
 
 
 # --- the schedule --------------------------------------------------------------------------

@@ -48,7 +48,10 @@ def report_list(request):
             except ConflictError as error:
                 form.add_error(None, str(error))
             else:
-                messages.success(request, f"{report} queued; this page shows when it is done.")
+                if report.state == report.State.FAILED:
+                    messages.error(request, f"{report} could not be queued: {report.error}")
+                else:
+                    messages.success(request, f"{report} queued; this page follows its progress.")
                 return redirect("committee:report_detail", report_id=report.pk)
     reports = list(_reports().order_by("-requested_at", "-pk")[:200])
     rows = [{"report": r, "can_rerun": manager and services.can_rerun(r)} for r in reports]
@@ -57,25 +60,49 @@ def report_list(request):
     )
 
 
+STAGES = [("figures", "Figures"), ("pdf", "PDF"), ("xlsx", "Workbook (XLSX)"), ("csv", "CSV")]
+
+
+def _progress_context(request, report: QuarterlyReport) -> dict:
+    manager = permissions.can_manage_reports(request.user)
+    codes = [code for code, _ in STAGES]
+    done = codes[: codes.index(report.stage)] if report.stage in codes else []
+    return {
+        "report": report,
+        "manager": manager,
+        "can_rerun": manager and services.can_rerun(report),
+        "stages": STAGES,
+        "done_stages": done,
+    }
+
+
 @login_required
 def report_detail(request, report_id: int):
     _require_viewer(request.user)
     report = get_object_or_404(
         QuarterlyReport.objects.select_related("requested_by", "signed_off_by"), pk=report_id
     )
-    manager = permissions.can_manage_reports(request.user)
-    context = {
-        "report": report,
-        "manager": manager,
-        "can_rerun": manager and services.can_rerun(report),
-        "can_sign_off": manager
-        and report.state == QuarterlyReport.State.DONE
-        and not report.is_final,
-        "versions": _reports().filter(quarter=report.quarter, scope=report.scope),
-    }
+    context = _progress_context(request, report)
+    can_sign_off = (
+        context["manager"] and report.state == QuarterlyReport.State.DONE and not report.is_final
+    )
+    context.update(
+        can_sign_off=can_sign_off,
+        sign_off_locks=list(services.periods_sign_off_locks(report)) if can_sign_off else [],
+        versions=_reports().filter(quarter=report.quarter, scope=report.scope),
+    )
     if report.state == QuarterlyReport.State.DONE:
         context.update(document_context(report, report.snapshot))
     return render(request, "committee/report_detail.html", context)
+
+
+@login_required
+def report_progress(request, report_id: int):
+    """The progress block alone, polled by the report page while the report is generated."""
+    _require_viewer(request.user)
+    report = get_object_or_404(_reports(), pk=report_id)
+    context = {**_progress_context(request, report), "polled": True}
+    return render(request, "committee/includes/report_progress.html", context)
 
 
 @login_required
@@ -99,7 +126,20 @@ def _act(request, report_id: int, service, done: str):
 @login_required
 @require_POST
 def report_sign_off(request, report_id: int):
-    return _act(request, report_id, services.report_sign_off, "Sign-off recorded; final.")
+    if not permissions.can_manage_reports(request.user):
+        raise PermissionDenied("Only the committee secretary records the committee's sign-off.")
+    if request.POST.get("confirm") != "yes":
+        messages.error(
+            request,
+            "Not signed off: tick the box to confirm the committee signed off this version.",
+        )
+        return redirect("committee:report_detail", report_id=report_id)
+    return _act(
+        request,
+        report_id,
+        services.report_sign_off,
+        "Sign-off recorded; this version is final and its quarter's periods are locked.",
+    )
 
 
 @login_required

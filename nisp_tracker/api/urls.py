@@ -4,12 +4,13 @@ from django.urls import include, path
 from drf_spectacular.views import (
     SpectacularAPIView,
     SpectacularRedocView,
-    SpectacularSwaggerView,
+    SpectacularSwaggerSplitView,
 )
 from rest_framework.routers import DefaultRouter
 
 from agencies.api.urls import register as register_agencies
 from committee.api.urls import register as register_committee
+from core.csp import docs_view
 from interventions.api.urls import register as register_interventions
 from reporting.api.urls import register as register_reporting
 
@@ -20,6 +21,15 @@ for register in (register_agencies, register_interventions, register_reporting, 
 urlpatterns = [
     path("v1/", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
-    path("docs/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    # The split view serves Swagger UI's start-up script as a file: no inline script to allow.
+    path(
+        "docs/",
+        docs_view(SpectacularSwaggerSplitView.as_view(url_name="api-schema")),
+        name="api-docs",
+    ),
+    path(
+        "docs/redoc/",
+        docs_view(SpectacularRedocView.as_view(url_name="api-schema")),
+        name="api-redoc",
+    ),
 ]

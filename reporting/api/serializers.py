@@ -8,8 +8,15 @@ import dataclasses
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from agencies.models import Agency
 from core.api.fields import NumberOrTextField
-from reporting.models import IndicatorValue, ProgressUpdate, ReportingPeriod
+from reporting.models import (
+    DeadlineExtension,
+    EvidenceFile,
+    IndicatorValue,
+    ProgressUpdate,
+    ReportingPeriod,
+)
 from reporting.update_fields import REPORTED_FIELDS, UpdateData, empty_value, placeholder
 
 Status = ProgressUpdate.Status
@@ -152,3 +159,48 @@ class ReviewSerializer(serializers.Serializer):
     version = serializers.IntegerField(
         required=False, allow_null=True, default=None, help_text="Refused with 409 when stale."
     )
+
+
+# --- the reporting cycle -------------------------------------------------------------------
+
+
+class PeriodActionSerializer(serializers.Serializer):
+    reason = serializers.CharField(
+        allow_blank=True, required=False, default="", help_text="Why; required to reopen."
+    )
+    expected_state = serializers.ChoiceField(
+        choices=ReportingPeriod.State.choices,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="The state the client last read; if the period changed since, 409.",
+    )
+
+
+class ExtensionInputSerializer(serializers.Serializer):
+    agency = serializers.SlugRelatedField(
+        slug_field="code", queryset=Agency.objects.bodies(), help_text="The agency's code."
+    )
+    until = serializers.DateField(help_text="The agency's new last day for submissions.")
+    reason = serializers.CharField(allow_blank=True, help_text="Why it gets more time.")
+
+
+class ExtensionSerializer(serializers.ModelSerializer):
+    agency = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    granted_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = DeadlineExtension
+        fields = ["id", "period", "agency", "until", "reason", "granted_by", "granted_at"]
+        read_only_fields = fields
+
+
+class EvidenceUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="PDF, office document, image, CSV or text.")
+
+
+class EvidenceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = EvidenceFile
+        fields = ["id", "original_name", "content_type", "size", "uploaded_at"]
+        read_only_fields = fields

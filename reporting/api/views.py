@@ -5,15 +5,22 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from interventions.models import PlanItem
-from reporting import services
+from reporting import periods, services
 from reporting.api.filters import PeriodFilter
 from reporting.api.serializers import (
+    EvidenceSerializer,
+    EvidenceUploadSerializer,
+    ExtensionInputSerializer,
+    ExtensionSerializer,
+    PeriodActionSerializer,
     PeriodSerializer,
     ReviewSerializer,
     SubmitSerializer,
@@ -21,17 +28,54 @@ from reporting.api.serializers import (
     UpdateEditSerializer,
     UpdateSerializer,
 )
+from reporting.evidence import evidence_for, evidence_response
 from reporting.models import ProgressUpdate, ReportingPeriod
 
 
 class PeriodViewSet(viewsets.ReadOnlyModelViewSet):
-    """Reporting periods; updates are created against an open, started one."""
+    """Reporting periods; updates are created against an open, started one. The committee
+    secretary closes, locks and reopens them and extends a deadline for one agency."""
 
     serializer_class = PeriodSerializer
     filterset_class = PeriodFilter
     queryset = ReportingPeriod.objects.select_related("policy").order_by(
         "policy__position", "-start"
     )
+
+    def _transition(self, service) -> Response:
+        period = self.get_object()
+        form = PeriodActionSerializer(data=self.request.data)
+        form.is_valid(raise_exception=True)
+        changed = service(period=period, user=self.request.user, **form.validated_data)
+        return Response(PeriodSerializer(changed).data)
+
+    @extend_schema(request=PeriodActionSerializer, responses={200: PeriodSerializer})
+    @action(detail=True, methods=["post"])
+    def close(self, request, *args, **kwargs):
+        """Close an open period for submissions (drafts still save)."""
+        return self._transition(periods.period_close)
+
+    @extend_schema(request=PeriodActionSerializer, responses={200: PeriodSerializer})
+    @action(detail=True, methods=["post"])
+    def lock(self, request, *args, **kwargs):
+        """Lock an open or closed period: nothing in it changes any more."""
+        return self._transition(periods.period_lock)
+
+    @extend_schema(request=PeriodActionSerializer, responses={200: PeriodSerializer})
+    @action(detail=True, methods=["post"])
+    def reopen(self, request, *args, **kwargs):
+        """Open a closed or locked period again; `reason` is required and kept on record."""
+        return self._transition(periods.period_reopen)
+
+    @extend_schema(request=ExtensionInputSerializer, responses={201: ExtensionSerializer})
+    @action(detail=True, methods=["post"])
+    def extensions(self, request, *args, **kwargs):
+        """Give one agency a later deadline in this period (again: move it)."""
+        period = self.get_object()
+        form = ExtensionInputSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        extension = periods.period_extend(period=period, user=request.user, **form.validated_data)
+        return Response(ExtensionSerializer(extension).data, status=status.HTTP_201_CREATED)
 
 
 def visible_updates(user) -> QuerySet[ProgressUpdate]:
@@ -143,3 +187,28 @@ class UpdateViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     def return_(self, request, *args, **kwargs):
         """Send it back to the officer; `comment` says what needs to change."""
         return self._act(ReviewSerializer, services.update_return)
+
+    @extend_schema(request=EvidenceUploadSerializer, responses={201: EvidenceSerializer})
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
+    def evidence(self, request, *args, **kwargs):
+        """Attach a file (multipart, field `file`) to a draft or returned update; the web
+        form's limits apply (type and size)."""
+        update = self.get_object()
+        form = EvidenceUploadSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        evidence = services.evidence_add(
+            user=request.user, update=update, upload=form.validated_data["file"]
+        )
+        return Response(EvidenceSerializer(evidence).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        responses={
+            (200, "application/octet-stream"): OpenApiResponse(
+                OpenApiTypes.BINARY, description="The file, with the type stored at upload."
+            )
+        }
+    )
+    @action(detail=True, url_path=r"evidence/(?P<file_id>\d+)", url_name="evidence-file")
+    def evidence_file(self, request, pk=None, file_id=None):
+        """Download one evidence file: to whoever may read the update (404 otherwise)."""
+        return evidence_response(evidence_for(request.user, int(pk), int(file_id)))

@@ -5,15 +5,18 @@ follow reporting.permissions (403 for a visible record the caller may not change
 token may never write, even for a person who could; nobody anonymous gets anything.
 """
 
+import datetime
 import re
 from dataclasses import dataclass, field
 
 import pytest
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from rest_framework.test import APIClient
 
 from committee.models import QuarterlyReport
+from interventions import services as plan_services
 from interventions.models import PlanItem
 from reporting import services
 
@@ -32,6 +35,8 @@ class Endpoint:
     body: dict = field(default_factory=dict)
     # Whose read-only token tries it: the person who could do it with a full token.
     read_only_owner: str = "officer"
+    # Sent as multipart with a small PDF in `file` (the evidence upload).
+    upload: bool = False
 
 
 def only(allowed: dict[str, int], default: int = 403) -> dict[str, int]:
@@ -99,6 +104,57 @@ ENDPOINTS = {
         "post", "/api/v1/reports/", only({"secretary": 201}),
         body={"quarter": "2025Q3", "scope": "NISP-2018"}, read_only_owner="secretary",
     ),
+    # The plan's baselines: anyone signed in reads the revisions; a change request is seen by
+    # the committee and the item's agency (404 elsewhere), proposed by the agency's reviewer
+    # or the secretary, and decided by the secretary alone.
+    "item revisions": Endpoint("get", "/api/v1/items/{item}/revisions/", SIGNED_IN),
+    "change requests": Endpoint("get", "/api/v1/change-requests/", SIGNED_IN),
+    "change request": Endpoint(
+        "get", "/api/v1/change-requests/{change}/", {**SIGNED_IN, "other_officer": 404}
+    ),
+    "propose change": Endpoint(
+        "post", "/api/v1/change-requests/", only({"reviewer": 201, "secretary": 201}),
+        body={"item": "{item}", "due_date": "2027-12-31", "reason": "Agreed timeline"},
+        read_only_owner="reviewer",
+    ),
+    "approve change": Endpoint(
+        "post", "/api/v1/change-requests/{change}/approve/",
+        only({"secretary": 200, "other_officer": 404}),
+        body={"authority": "ACIS 2027Q1, decision 4"}, read_only_owner="secretary",
+    ),
+    "reject change": Endpoint(
+        "post", "/api/v1/change-requests/{change}/reject/",
+        only({"secretary": 200, "other_officer": 404}),
+        body={"note": "Not agreed."}, read_only_owner="secretary",
+    ),
+    "close period": Endpoint(
+        "post", "/api/v1/periods/{period}/close/", only({"secretary": 200}),
+        read_only_owner="secretary",
+    ),
+    "lock period": Endpoint(
+        "post", "/api/v1/periods/{period}/lock/", only({"secretary": 200}),
+        read_only_owner="secretary",
+    ),
+    "reopen open period": Endpoint(
+        "post", "/api/v1/periods/{period}/reopen/", only({"secretary": 409}),
+        body={"reason": "MoI asked to correct an item."}, read_only_owner="secretary",
+    ),
+    "extend deadline": Endpoint(
+        "post", "/api/v1/periods/{period}/extensions/", only({"secretary": 201}),
+        body={"agency": "MOI", "until": "{extension_until}", "reason": "Floods closed the office."},
+        read_only_owner="secretary",
+    ),
+    "upload evidence": Endpoint(
+        "post", "/api/v1/updates/{draft}/evidence/", only({"officer": 201, **DRAFT_HIDDEN}),
+        upload=True,
+    ),
+    "draft evidence": Endpoint(
+        "get", "/api/v1/updates/{draft}/evidence/{draft_file}/",
+        {**DRAFT_VISIBLE, **DRAFT_HIDDEN},
+    ),
+    "submitted evidence": Endpoint(
+        "get", "/api/v1/updates/{submitted}/evidence/{submitted_file}/", SIGNED_IN
+    ),
     "return": Endpoint(
         "post", "/api/v1/updates/{submitted}/return/",
         only({"reviewer": 200, "secretary": 200}),
@@ -117,6 +173,12 @@ def world(people, moi_item, period):
     data = services.UpdateData(**NEW_UPDATE)
     draft = services.update_create(user=officer, item=others[0], period=period, data=data)
     submitted = services.update_create(user=officer, item=others[1], period=period, data=data)
+    files = {
+        name: services.evidence_add(
+            user=officer, update=update, upload=SimpleUploadedFile(f"{name}.pdf", b"%PDF-1.4")
+        )
+        for name, update in (("draft_file", draft), ("submitted_file", submitted))
+    }
     services.update_submit(user=officer, update=submitted, version=1)
     report = QuarterlyReport.objects.create(
         quarter="2025Q2",
@@ -126,9 +188,14 @@ def world(people, moi_item, period):
         state="done",
         pdf=ContentFile(b"%PDF-1.7 a report", name="report.pdf"),
     )
+    change = plan_services.change_request_propose(
+        user=people["reviewer"], item=moi_item, values={"due_date": datetime.date(2027, 6, 30)},
+        reason="Agreed timeline",
+    )  # fmt: skip
     return {"item": moi_item.pk, "period": period.pk, "draft": draft.pk,
             "submitted": submitted.pk, "theme": moi_item.theme_id, "report": report.pk,
-            "fmt": "pdf"}  # fmt: skip
+            "fmt": "pdf", "change": change.pk, **{name: f.pk for name, f in files.items()},
+            "extension_until": str(period.deadline + datetime.timedelta(days=30))}  # fmt: skip
 
 
 def client_for(role: str, endpoint: Endpoint, people, api_as) -> APIClient:
@@ -163,7 +230,10 @@ def test_permission_matrix(name, role, world, people, api_as):
     client = client_for(role, endpoint, people, api_as)
     url = endpoint.url.format(**world)
     body = {k: v.format(**world) if isinstance(v, str) else v for k, v in endpoint.body.items()}
-    if endpoint.method == "get":
+    if endpoint.upload:
+        body["file"] = SimpleUploadedFile("minutes.pdf", b"%PDF-1.4 minutes")
+        response = client.post(url, body, format="multipart")
+    elif endpoint.method == "get":
         response = client.get(url)
     else:
         response = getattr(client, endpoint.method)(url, body, format="json")

@@ -1,13 +1,18 @@
 """The shared charts: what the SVG draws is what its table says, for screen readers and print."""
 
+import datetime
+
 import pytest
+import time_machine
 from django.template import Context, Template
 
+from agencies.models import User
 from committee.figures import STATUS_LABELS, committee_figures
 from core.quarters import Quarter
+from interventions import services as plan_services
 from interventions.models import PlanItem, Policy
 from tests.committee.chart_reader import read_charts, svg_counts, table_counts
-from tests.factories import ProgressUpdateFactory, quarter_period
+from tests.factories import ProgressUpdateFactory, quarter_period, user_with_role
 
 pytestmark = pytest.mark.django_db
 
@@ -20,9 +25,19 @@ def figures(plan):
     nisp = Policy.objects.get(code="NISP-2018")
     q2, q3 = quarter_period("NISP-2018", "2026Q2"), quarter_period("NISP-2018", "2026Q3")
     statuses = ["on_track", "delayed", "completed", "at_risk", "in_progress", "on_track"]
-    for item, status in zip(PlanItem.objects.filter(policy=nisp)[:6], statuses, strict=True):
+    items = PlanItem.objects.filter(policy=nisp)[:6]
+    for item, status in zip(items, statuses, strict=True):
         ProgressUpdateFactory(item=item, period=q2, status="not_started")
         ProgressUpdateFactory(item=item, period=q3, status=status)
+    # A window is not a due date (issue 18): the delayed item is overdue only once the
+    # committee has set a due date that has passed by the quarter's end.
+    secretary = user_with_role(User.Role.COMMITTEE_SECRETARY)
+    with time_machine.travel(datetime.datetime(2026, 5, 4, 10, tzinfo=datetime.UTC), tick=False):
+        request = plan_services.change_request_propose(
+            user=secretary, item=items[1], values={"due_date": datetime.date(2026, 6, 30)},
+            reason="Committee timeline",
+        )  # fmt: skip
+        plan_services.change_request_approve(user=secretary, request=request, authority="ACIS")
     return committee_figures(quarter=Q3, policy=nisp)
 
 

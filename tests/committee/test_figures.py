@@ -1,6 +1,9 @@
 """The committee's figures for a quarter, checked against counts taken straight from the data."""
 
+import datetime
+
 import pytest
+from django.utils import timezone
 
 from committee.figures import committee_figures
 from core.quarters import Quarter
@@ -126,8 +129,9 @@ def test_query_count_does_not_grow_with_updates(seeded, nisp, django_assert_max_
     for item in PlanItem.objects.filter(policy=nisp).order_by("position")[3:60]:
         ProgressUpdateFactory(item=item, period=quarter_period("NISP-2018", "2026Q3"))
     # Rows, two latest-approved reads, overdue, reported, agencies, themes, priorities (2),
-    # indicators (2) and the trend's read of earlier updates (1).
-    with django_assert_max_num_queries(12):
+    # indicators (2), the trend's read of earlier updates (1), and the plan in force on the
+    # quarter's last day: the items' revisions (1) and the indicators' (1).
+    with django_assert_max_num_queries(14):
         committee_figures(quarter=Q3, policy=nisp)
 
 
@@ -151,8 +155,10 @@ def test_timeline_sets_each_term_window_against_the_policy_period(seeded, nisp):
     # Short-term windows come before the unknown ones.
     assert next(iter(windows)) == ("short", 2018, 2019)
     assert windows[("short", 2018, 2019)]["items"] == 1
-    # The first item is delayed at the end of Q3 2026, long past its window: overdue.
-    assert windows[("short", 2018, 2019)]["overdue"] == 1
+    # The first item is delayed at the end of Q3 2026, long past its window; but a window is
+    # not a due date (issue 18): with none set it is a data gap, never overdue.
+    assert windows[("short", 2018, 2019)]["overdue"] == 0
+    assert windows[("short", 2018, 2019)]["no_due_date"] == 1
     assert (
         sum(w["items"] for w in timeline["windows"]) == PlanItem.objects.filter(policy=nisp).count()
     )
@@ -163,3 +169,15 @@ def test_timeline_of_all_policies_has_each_policy_once(seeded):
     assert [t["policy"] for t in timeline] == list(
         Policy.objects.order_by("position", "code").values_list("code", flat=True)
     )
+
+
+def test_an_update_first_submitted_after_the_deadline_is_late_in_the_figures(nisp):
+    item = PlanItem.objects.filter(policy=nisp).order_by("position").first()
+    q3 = quarter_period("NISP-2018", "2026Q3")
+    after = timezone.make_aware(
+        datetime.datetime.combine(q3.deadline + datetime.timedelta(days=3), datetime.time(9))
+    )
+    ProgressUpdateFactory(item=item, period=q3, submitted_at=after)
+    figures = committee_figures(quarter=Q3, policy=nisp)
+    assert figures["totals"]["late"] == 1
+    assert scorecard_row(figures, lead_agency(item))["late"] == 1

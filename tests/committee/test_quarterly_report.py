@@ -338,7 +338,13 @@ def test_secretary_records_sign_off_from_the_report_page(committee, nisp, client
         "Record the committee"
         in client.get(reverse("committee:report_detail", args=[report.pk])).content.decode()
     )
-    response = client.post(reverse("committee:report_sign_off", args=[report.pk]), follow=True)
+    unconfirmed = client.post(reverse("committee:report_sign_off", args=[report.pk]), follow=True)
+    assert "tick the box to confirm" in unconfirmed.content.decode()
+    report.refresh_from_db()
+    assert report.signed_off_at is None
+    response = client.post(
+        reverse("committee:report_sign_off", args=[report.pk]), {"confirm": "yes"}, follow=True
+    )
     report.refresh_from_db()
     assert report.signed_off_by == committee["secretary"]
     assert "Signed off" in response.content.decode()

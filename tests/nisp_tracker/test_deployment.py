@@ -1,6 +1,15 @@
+import fnmatch
+import os
+import re
+import shlex
+import subprocess
+import sys
 from pathlib import Path
 
+import pytest
 import yaml
+
+from tests.nisp_tracker.test_settings import run_manage
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -20,3 +29,130 @@ def test_env_example_commits_no_real_secret():
     example = (ROOT / ".env.example").read_text()
     assert "SECRET_KEY=change-me" in example
     assert ".env" in (ROOT / ".gitignore").read_text().splitlines()
+
+
+def dockerignore_excludes(path: str) -> bool:
+    """Whether the build context leaves `path` out, by Docker's rules: patterns are rooted at the
+    context, a pattern matching a directory excludes all under it, the last match wins."""
+    excluded = False
+    for line in (ROOT / ".dockerignore").read_text().splitlines():
+        pattern = line.strip()
+        if not pattern or pattern.startswith("#"):
+            continue
+        negated = pattern.startswith("!")
+        pattern = pattern.lstrip("!").rstrip("/")
+        parts = Path(path).parts
+        prefixes = ["/".join(parts[: i + 1]) for i in range(len(parts))]
+        if pattern.startswith("**/"):
+            prefixes += ["/".join(parts[i:]) for i in range(len(parts))]
+            pattern = pattern[3:]
+        if any(fnmatch.fnmatchcase(prefix, pattern) for prefix in prefixes):
+            excluded = not negated
+    return excluded
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        ".env",
+        ".env.production",
+        ".venv/bin/python",
+        "var/nisp_tracker.sqlite3",
+        "var/media/evidence/report.pdf",
+        "media/evidence/report.pdf",
+        ".git/config",
+    ],
+)
+def test_the_image_leaves_out_secrets_and_local_state(path):
+    assert dockerignore_excludes(path), path
+
+
+@pytest.mark.parametrize(
+    "path", ["manage.py", "core/apps.py", "static/css/app.css", ".env.example"]
+)
+def test_the_image_keeps_the_code(path):
+    assert not dockerignore_excludes(path), path
+
+
+def test_only_the_tls_proxy_is_published_and_the_web_trusts_it():
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    services = compose["services"]
+    for name, service in services.items():
+        for mapping in service.get("ports", []):
+            published_on_every_interface = not str(mapping).startswith("127.0.0.1:")
+            assert name == "proxy" or not published_on_every_interface, (name, mapping)
+    assert "ports" not in services["web"]
+    assert {"80:80", "443:443"} <= set(services["proxy"]["ports"])
+    caddyfile = (ROOT / "deploy" / "Caddyfile").read_text()
+    assert "web 8000" in caddyfile
+    assert any("deploy/Caddyfile" in volume for volume in services["proxy"]["volumes"])
+    assert compose["x-app"]["environment"]["BEHIND_PROXY"] == "1"
+
+
+def dockerfile_collectstatic_env() -> dict[str, str]:
+    """The variables the Dockerfile sets on its collectstatic step."""
+    for line in (ROOT / "Dockerfile").read_text().splitlines():
+        if "collectstatic" in line:
+            words = shlex.split(line.removeprefix("RUN ").rstrip("\\ "))
+            return dict(word.split("=", 1) for word in words[: words.index("python")])
+    raise AssertionError("The Dockerfile runs no collectstatic")
+
+
+def test_the_image_collects_static_files_under_production_settings():
+    assert dockerfile_collectstatic_env()["DEBUG"] == "0"
+
+
+@pytest.fixture(scope="module")
+def collected_static(tmp_path_factory):
+    """collectstatic run as the Dockerfile runs it (DEBUG=0), into a folder of the test's own."""
+    static_root = tmp_path_factory.mktemp("static")
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS"}
+    }
+    env.update(dockerfile_collectstatic_env(), STATIC_ROOT=str(static_root))
+    result = subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return static_root
+
+
+@pytest.mark.django_db
+def test_pages_are_served_through_the_manifest_of_the_production_build(
+    collected_static, settings, client
+):
+    settings.DEBUG = False
+    settings.STATIC_ROOT = collected_static
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+    assert (collected_static / "staticfiles.json").is_file()
+
+    page = client.get("/accounts/login/")
+
+    assert page.status_code == 200
+    stylesheet = re.search(r'href="(/static/css/app\.[0-9a-f]{12}\.css)"', page.content.decode())
+    assert stylesheet, "the login page does not link the hashed stylesheet"
+    served = client.get(stylesheet[1])
+    assert served.status_code == 200
+    assert b"".join(served.streaming_content if served.streaming else [served.content])
+
+
+def test_a_forwarded_proto_header_is_not_believed_unless_behind_the_proxy(settings, rf):
+    spoofed = rf.get("/", HTTP_X_FORWARDED_PROTO="https")
+    assert settings.SECURE_PROXY_SSL_HEADER is None  # BEHIND_PROXY unset
+    assert not spoofed.is_secure()
+
+    show = "from django.conf import settings as s; print(s.SECURE_PROXY_SSL_HEADER)"
+    behind = run_manage("shell", "-c", show, DEBUG="1", BEHIND_PROXY="1")
+    shown = behind.stdout.strip().splitlines()[-1]
+    assert shown == "('HTTP_X_FORWARDED_PROTO', 'https')", behind.stderr

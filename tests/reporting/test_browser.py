@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from agencies.models import User
 from interventions.models import Indicator, PlanItem, Policy
-from reporting import services
+from reporting import periods, services
 from reporting.models import EvidenceFile, IndicatorValue, ProgressUpdate, ReportingPeriod
 from reporting.update_fields import UpdateData
 from tests.factories import user_with_role
@@ -147,10 +147,10 @@ def approved_last_quarter(item, period: ReportingPeriod) -> ProgressUpdate:
     )  # fmt: skip
     update = services.update_submit(user=officer, update=update, version=update.version)
     update = services.update_approve(user=User.objects.get(username="reviewer.moi"), update=update)
-    services.period_set_state(
-        user=user_with_role(User.Role.COMMITTEE_SECRETARY, username="secretary"),
+    periods.period_close(
         period=previous,
-        state=ReportingPeriod.State.CLOSED,
+        user=user_with_role(User.Role.COMMITTEE_SECRETARY, username="secretary"),
+        reason="The quarter's deadline has passed.",
     )
     return update
 
@@ -291,7 +291,9 @@ def test_officer_reports_and_reviewer_approves(
     assert status.locator(".badge").get_attribute("class") == "badge status-on_track"
     assert status.locator(".badge").inner_text() == "On track"
     assert "40% complete" in status.inner_text()
-    actuals = page.locator("tr", has_text=indicator.description).locator("td").nth(2)
+    # The plan section's indicator table: description, unit, baseline, target, direction,
+    # approved actuals, progress toward target.
+    actuals = page.locator("tr", has_text=indicator.description).locator("td").nth(5)
     assert actuals.inner_text().strip() == f"{period.label}: 37"
     updates_row = page.locator("tr", has=page.get_by_role("link", name="committee-minutes.pdf"))
     assert "Approved" in updates_row.inner_text()

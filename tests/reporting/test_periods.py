@@ -1,11 +1,10 @@
 import datetime
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 
 from reporting.models import ReportingPeriod
-from reporting.services import period_set_state, periods_ensure
+from reporting.services import periods_ensure
 
 pytestmark = pytest.mark.django_db
 
@@ -39,15 +38,11 @@ def test_command_reports_what_it_created(plan, capsys):
     assert "already in place" in capsys.readouterr().out
 
 
-def test_reopening_a_locked_period_needs_the_secretary_and_a_reason(people, period):
-    period.state = "locked"
-    period.save()
-    with pytest.raises(PermissionDenied):
-        period_set_state(user=people["officer"], period=period, state="open", reason="x")
-    with pytest.raises(ValidationError):
-        period_set_state(user=people["secretary"], period=period, state="open", reason="")
-    reopened = period_set_state(
-        user=people["secretary"], period=period, state="open", reason="MoI asked to correct 9c."
-    )
-    assert reopened.state == "open"
-    assert reopened.history.first().history_change_reason == "MoI asked to correct 9c."
+def test_make_runs_schedule_runs_the_interval_jobs_in_process(plan, capsys):
+    call_command("run_schedule", once=True)
+    out = capsys.readouterr().out
+    assert "ensure-periods: SUCCESS" in out
+    assert "advance-periods: SUCCESS" in out
+    assert "send-reminders" not in out, "daily jobs wait for their hour"
+    assert ReportingPeriod.objects.filter(policy__code="NISP-2018", state="open").exists()
+    assert ReportingPeriod.objects.filter(policy__code="NISP-2018", state="upcoming").exists()

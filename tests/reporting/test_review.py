@@ -18,8 +18,8 @@ from django.urls import reverse
 from agencies.services import api_token_create
 from core.errors import ConflictError
 from core.quarters import Quarter
-from reporting import services
-from reporting.models import EvidenceFile, ProgressUpdate, ReportingPeriod
+from reporting import periods, services
+from reporting.models import EvidenceFile, Notification, ProgressUpdate, ReportingPeriod
 from reporting.update_fields import UpdateData
 from tests.api.conftest import client_with_token
 from tests.progress import update_form
@@ -316,19 +316,37 @@ def test_evidence_downloads_as_an_attachment_only_for_those_who_see_the_update(
         user=people["officer"], update=draft_update,
         upload=SimpleUploadedFile("minutes.pdf", PDF),
     )  # fmt: skip
-    url = reverse("reporting:evidence_download", args=[evidence.pk])
+    url = reverse("reporting:evidence_download", args=[evidence.update_id, evidence.pk])
     client.force_login(people["officer"])
     response = client.get(url)
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"].startswith("attachment;")
     assert response["X-Content-Type-Options"] == "nosniff"
+    # Opened anyway, it runs nothing (the site-wide CSP does not replace this one).
+    assert response["Content-Security-Policy"] == "default-src 'none'; sandbox"
+    assert response["Cache-Control"] == "private, no-store"
     assert b"".join(response.streaming_content) == PDF
     # A draft's evidence does not exist outside the agency.
     client.force_login(people["outsider"])
     assert client.get(url).status_code == 404
     client.logout()
     assert client.get(url).status_code == 302
+
+
+def test_evidence_is_removed_from_the_form_only_by_its_agency(client, people, draft_update):
+    evidence = services.evidence_add(
+        user=people["officer"], update=draft_update,
+        upload=SimpleUploadedFile("minutes.pdf", PDF),
+    )  # fmt: skip
+    url = reverse("reporting:evidence_remove", args=[draft_update.pk, evidence.pk])
+    client.force_login(people["outsider"])
+    assert client.post(url).status_code == 404
+    assert draft_update.evidence.exists()
+    client.force_login(people["officer"])
+    response = client.post(url)
+    assert response.status_code == 302
+    assert not draft_update.evidence.exists()
 
 
 # --- no lost edits --------------------------------------------------------------------------
@@ -367,6 +385,42 @@ def test_submit_with_invalid_edits_submits_nothing_and_keeps_what_was_typed(
     assert "Typed but not valid." in response.content.decode()
     draft_update.refresh_from_db()
     assert (draft_update.state, draft_update.narrative) == ("draft", data().narrative)
+
+
+def test_submit_with_edits_tells_the_reviewer_as_a_plain_submit_does(
+    client, people, draft_update, mailoutbox, django_capture_on_commit_callbacks
+):
+    client.force_login(people["officer"])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            edit_url(draft_update),
+            {**update_form(draft_update.period, version=draft_update.version), "action": "submit"},
+        )
+    assert list(Notification.objects.values_list("kind", "email")) == [
+        ("submitted", people["reviewer"].email)
+    ]
+    assert [m.to for m in mailoutbox] == [[people["reviewer"].email]]
+
+
+def test_submit_with_edits_in_a_closed_period_says_why_and_keeps_what_was_typed(
+    client, people, draft_update
+):
+    periods.period_close(
+        period=draft_update.period, user=people["secretary"], reason="The deadline passed."
+    )
+    client.force_login(people["officer"])
+    response = client.post(
+        edit_url(draft_update),
+        {**update_form(draft_update.period, narrative="Typed after the deadline.",
+                       version=draft_update.version), "action": "submit"},
+    )  # fmt: skip
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert f"Not submitted: {draft_update.period.label} is closed for submissions" in page
+    assert "Typed after the deadline." in page
+    draft_update.refresh_from_db()
+    assert (draft_update.state, draft_update.narrative) == ("draft", data().narrative)
+    assert not Notification.objects.exists()
 
 
 def test_completed_without_evidence_is_not_submitted_and_not_saved(client, people, draft_update):
@@ -459,7 +513,7 @@ def test_review_page_shows_everything_and_what_changed(
     for shown in ("Quorum.", "Meet again.", "minutes.pdf", "PKR 1,000.00", "Approve"):
         assert shown in page
     evidence = update.evidence.get()
-    assert reverse("reporting:evidence_download", args=[evidence.pk]) in page
+    assert reverse("reporting:evidence_download", args=[evidence.update_id, evidence.pk]) in page
     # Approve from the page.
     update.refresh_from_db()
     response = client.post(
@@ -541,6 +595,22 @@ def test_bulk_approval_approves_the_ticked_updates_with_one_comment(client, peop
         )  # fmt: skip
 
 
+def test_bulk_approval_tells_each_author_as_a_single_approval_does(
+    client, people, two_submitted, mailoutbox, django_capture_on_commit_callbacks
+):
+    client.force_login(people["reviewer"])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("reporting:reviews_approve"),
+            {"updates": [u.pk for u in two_submitted], "comment": "Checked."},
+        )
+    approvals = Notification.objects.filter(kind="approved")
+    assert sorted(approvals.values_list("update_id", flat=True)) == sorted(
+        u.pk for u in two_submitted
+    )
+    assert len([m for m in mailoutbox if "approved" in m.subject]) == 2
+
+
 def test_bulk_approval_approves_nothing_if_one_is_not_the_reviewers(
     client, people, two_submitted, kp_item, period
 ):
@@ -561,6 +631,10 @@ def test_bulk_approval_service_is_all_or_nothing(people, two_submitted):
         services.updates_approve(user=people["reviewer"], updates=[first, second], comment="Ok.")
     first.refresh_from_db()
     assert first.state == "submitted"
+    # Only the one approval that went through is on record: none for the rolled-back one.
+    assert list(Notification.objects.filter(kind="approved").values_list("update", flat=True)) == [
+        second.pk
+    ]
 
 
 # --- the audit trail ------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from demo.accounts import MissingAgencyError, demo_accounts_ensure
 from demo.sample_data import DEMO_PERIODS, demo_samples_ensure
+from demo.sample_plan import sample_plan_ensure
 
 DEFAULT_DEMO_PASSWORD = "nisp-demo-2026"
 
@@ -49,4 +50,9 @@ class Command(BaseCommand):
             f"Sample progress (marked is_sample, last {DEMO_PERIODS} periods of each policy): "
             f"{counts.updates} updates and {counts.indicator_values} indicator values created; "
             "remove them with `python manage.py remove_sample_data`."
+        )
+        plan = sample_plan_ensure()
+        self.stdout.write(
+            f"Sample plan (marked is_sample, approved by the demo secretary): {plan.due_dates} "
+            f"due dates and {plan.targets} indicator targets."
         )

@@ -10,16 +10,11 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reporting', '0007_backfill_first_submitted_at'),
+        ('reporting', '0009_backfill_evidence_content_type'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
-        migrations.AddField(
-            model_name='evidencefile',
-            name='content_type',
-            field=models.CharField(blank=True, max_length=100),
-        ),
         migrations.AddField(
             model_name='historicalprogressupdate',
             name='change_rationale',
@@ -101,7 +96,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
                 ('file', models.TextField(max_length=100, validators=[django.core.validators.FileExtensionValidator(['pdf', 'docx', 'xlsx', 'odt', 'ods', 'png', 'jpg', 'jpeg', 'csv', 'txt'])])),
                 ('original_name', models.CharField(max_length=255)),
-                ('content_type', models.CharField(blank=True, max_length=100)),
+                ('content_type', models.CharField(default='application/octet-stream', max_length=100)),
                 ('size', models.PositiveIntegerField()),
                 ('uploaded_at', models.DateTimeField(blank=True, editable=False)),
                 ('history_id', models.AutoField(primary_key=True, serialize=False)),

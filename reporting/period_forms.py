@@ -1,0 +1,33 @@
+"""The secretary's period actions: parse the form, leave every rule to reporting.periods."""
+
+from __future__ import annotations
+
+from django import forms
+
+from agencies.models import Agency
+from reporting.models import ReportingPeriod
+
+
+class PeriodActionForm(forms.Form):
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    # The state the secretary saw: a period someone else changed meanwhile is a conflict.
+    expected_state = forms.ChoiceField(
+        choices=ReportingPeriod.State.choices, required=False, widget=forms.HiddenInput
+    )
+
+
+class ExtensionForm(forms.Form):
+    agency = forms.ModelChoiceField(queryset=Agency.objects.none(), required=False)
+    until = forms.DateField(
+        required=False, widget=forms.DateInput(attrs={"type": "date"}), label="New last day"
+    )
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    def __init__(self, *args, period: ReportingPeriod, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = (
+            Agency.objects.bodies()
+            .filter(responsibilities__item__policy_id=period.policy_id)
+            .distinct()
+            .order_by("code")
+        )
