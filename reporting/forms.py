@@ -144,9 +144,9 @@ class UpdateForm(ReportedFieldsForm):
 
     def add_service_errors(self, error) -> None:
         """Show a service's ValidationError next to the fields it names."""
-        self.add_error_dict(error.message_dict)
+        self.add_error_dict(error.error_dict if hasattr(error, "error_dict") else {None: [error]})
 
-    def add_error_dict(self, errors: dict[str, list[str]]) -> None:
+    def add_error_dict(self, errors: dict) -> None:
         """Add errors by field, skipping fields that already show a (parse) error."""
         for field, messages in errors.items():
             field = SERVICE_FIELD_NAMES.get(field, field)
@@ -190,6 +190,22 @@ class BulkApproveForm(forms.Form):
     def __init__(self, *args, queue, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["updates"].queryset = queue
+
+    def clean(self):
+        """Each ticked update's version as the reviewer saw it (a hidden `version-<id>` per
+        row), so the service refuses one that changed since the queue was opened."""
+        cleaned = super().clean()
+        versions = {}
+        for update in cleaned.get("updates", []):
+            raw = self.data.get(f"version-{update.pk}", "")
+            if not raw.isdigit():
+                raise forms.ValidationError(
+                    "The queue was sent without each update's version; reload it and try again.",
+                    code="version_required",
+                )
+            versions[update.pk] = int(raw)
+        cleaned["versions"] = versions
+        return cleaned
 
 
 class CommentForm(forms.Form):

@@ -6,7 +6,7 @@ The web forms, the API and the Celery tasks call these functions and nothing els
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 
 from django.conf import settings
@@ -36,8 +36,11 @@ State = ProgressUpdate.State
 # Ratings at which the committee needs to know why.
 CONFIDENCE_NEEDING_RATIONALE = {Confidence.AMBER, Confidence.AMBER_RED, Confidence.RED}
 
+# Field name -> its errors, each a ValidationError with a code (the API's typed field errors).
+Errors = dict[str, list[ValidationError]]
 
-def _model_checks(data: UpdateData, errors: dict[str, list[str]], unchecked) -> None:
+
+def _model_checks(data: UpdateData, errors: Errors, unchecked) -> None:
     """The model's own limits (lengths, 0-100 %, no negative money) for every caller, the web
     form and the API serializer included: they inherit the same validators."""
     for name in update_fields.REPORTED_FIELDS:
@@ -49,11 +52,11 @@ def _model_checks(data: UpdateData, errors: dict[str, list[str]], unchecked) -> 
         try:
             update_fields.model_field(name).run_validators(value)
         except ValidationError as error:
-            errors.setdefault(name, []).extend(error.messages)
+            errors.setdefault(name, []).extend(error.error_list)  # the validators' codes
 
 
 def _decreases(
-    data: UpdateData, previous: ProgressUpdate | None, errors: dict[str, list[str]], unchecked
+    data: UpdateData, previous: ProgressUpdate | None, errors: Errors, unchecked
 ) -> None:
     """Figures are cumulative: going down from the last approved update needs a reason."""
     if previous is None or "change_rationale" in unchecked or data.change_rationale.strip():
@@ -61,19 +64,25 @@ def _decreases(
     when = previous.period.label
     if "percent_complete" not in unchecked and data.percent_complete < previous.percent_complete:
         errors.setdefault("percent_complete", []).append(
-            f"Percent complete went down from {previous.percent_complete}% (approved for "
-            f"{when}): say why under “Reason for a decrease”."
+            ValidationError(
+                f"Percent complete went down from {previous.percent_complete}% (approved for "
+                f"{when}): say why under “Reason for a decrease”.",
+                code="rationale_required_for_decrease",
+            )
         )
     for name, label in (("budget_released", "Released"), ("budget_spent", "Spent")):
         before, now = getattr(previous, name), getattr(data, name)
         if name not in unchecked and before is not None and now is not None and now < before:
             errors.setdefault(name, []).append(
-                f"{label} is cumulative and went down from {before:,} (approved for {when}): "
-                "say why under “Reason for a decrease”."
+                ValidationError(
+                    f"{label} is cumulative and went down from {before:,} (approved for "
+                    f"{when}): say why under “Reason for a decrease”.",
+                    code="rationale_required_for_decrease",
+                )
             )
 
 
-def _indicator_checks(item: PlanItem, data: UpdateData, errors: dict[str, list[str]]) -> None:
+def _indicator_checks(item: PlanItem, data: UpdateData, errors: Errors) -> None:
     indicators = {i.pk: i for i in item.indicators.all()}
     text_validators = IndicatorValue._meta.get_field("text").validators
     for indicator_id, value in data.indicator_values.items():
@@ -82,11 +91,16 @@ def _indicator_checks(item: PlanItem, data: UpdateData, errors: dict[str, list[s
             continue  # not reported this period
         if indicator is None:
             errors.setdefault("indicator_values", []).append(
-                f"Indicator {indicator_id} does not belong to this item."
+                ValidationError(
+                    f"Indicator {indicator_id} does not belong to this item.",
+                    code="unknown_indicator",
+                )
             )
         elif indicator.measure == Indicator.Measure.NUMBER and not isinstance(value, Decimal):
             errors.setdefault("indicator_values", []).append(
-                f"“{indicator.description}” takes a number."
+                ValidationError(
+                    f"“{indicator.description}” takes a number.", code="number_required"
+                )
             )
         elif isinstance(value, str):
             for validator in text_validators:
@@ -94,7 +108,10 @@ def _indicator_checks(item: PlanItem, data: UpdateData, errors: dict[str, list[s
                     validator(value)
                 except ValidationError as error:
                     errors.setdefault("indicator_values", []).extend(
-                        f"“{indicator.description}”: {message}" for message in error.messages
+                        ValidationError(
+                            f"“{indicator.description}”: {message}", code=error.code or "invalid"
+                        )
+                        for message in error.messages
                     )
 
 
@@ -110,7 +127,7 @@ def validate_update(
     errors (the web form and the API show each next to its field). `unchecked` names fields
     the caller could not even parse: the rules that read them are skipped, the rest still
     run, so the officer sees every error at once."""
-    errors: dict[str, list[str]] = {}
+    errors: Errors = {}
 
     def checks(*names: str) -> bool:
         return not unchecked.intersection(names)
@@ -120,29 +137,44 @@ def validate_update(
     if checks("confidence", "confidence_rationale") and not data.confidence_rationale.strip():
         if data.confidence in CONFIDENCE_NEEDING_RATIONALE:
             errors.setdefault("confidence_rationale", []).append(
-                "Explain the rating: a rationale is required for amber, amber/red and red."
+                ValidationError(
+                    "Explain the rating: a rationale is required for amber, amber/red and red.",
+                    code="rationale_required",
+                )
             )
         elif previous and previous.confidence != data.confidence:
             errors.setdefault("confidence_rationale", []).append(
-                "Explain the change: the last approved rating was "
-                f"{previous.get_confidence_display()}."
+                ValidationError(
+                    "Explain the change: the last approved rating was "
+                    f"{previous.get_confidence_display()}.",
+                    code="rationale_required_for_change",
+                )
             )
     if checks("status", "percent_complete"):
         if data.status == Status.COMPLETED and data.percent_complete != 100:
             errors.setdefault("percent_complete", []).append(
-                "Completed means 100%: set 100, or choose the status that fits."
+                ValidationError(
+                    "Completed means 100%: set 100, or choose the status that fits.",
+                    code="percent_must_be_100_when_completed",
+                )
             )
         if data.status == Status.NOT_STARTED and data.percent_complete != 0:
             errors.setdefault("percent_complete", []).append(
-                "Not started means 0%: set 0, or choose the status that fits."
+                ValidationError(
+                    "Not started means 0%: set 0, or choose the status that fits.",
+                    code="percent_must_be_0_when_not_started",
+                )
             )
     _decreases(data, previous, errors, unchecked)
     spent, released = data.budget_spent, data.budget_released
     if checks("budget_spent", "budget_released") and spent is not None and spent > (released or 0):
         errors.setdefault("budget_spent", []).append(
-            "Spent cannot exceed released: no budget is recorded as released."
-            if released is None
-            else f"Spent cannot exceed released ({released:,})."
+            ValidationError(
+                "Spent cannot exceed released: no budget is recorded as released."
+                if released is None
+                else f"Spent cannot exceed released ({released:,}).",
+                code="spent_exceeds_released",
+            )
         )
     if checks("indicator_values"):
         _indicator_checks(item, data, errors)
@@ -152,13 +184,13 @@ def validate_update(
 
 def validation_errors(
     item: PlanItem, agency_id: int, period: ReportingPeriod, data: UpdateData, unchecked
-) -> dict[str, list[str]]:
-    """validate_update's errors as a dict (empty when none), for callers that already hold
-    parse errors of their own and show both together."""
+) -> Errors:
+    """validate_update's errors by field (empty when none), each keeping its code, for callers
+    that already hold parse errors of their own and show both together."""
     try:
         validate_update(item, agency_id, period, data, unchecked=frozenset(unchecked))
     except ValidationError as error:
-        return error.message_dict
+        return error.error_dict
     return {}
 
 
@@ -187,12 +219,19 @@ def update_create(
     if not permissions.can_draft(user, item):
         raise PermissionDenied("Only desk officers of a responsible agency report on this item.")
     if period.policy_id != item.policy_id:
-        raise ValidationError({"period": ["This period belongs to another policy."]})
+        raise ValidationError(
+            {
+                "period": ValidationError(
+                    "This period belongs to another policy.", code="wrong_policy"
+                )
+            }
+        )
     period = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
     _require_open(period)
     if ProgressUpdate.objects.filter(item=item, period=period, agency=user.agency).exists():
         raise ConflictError(
-            f"{user.agency.code} already has an update for {period.label}: edit that one."
+            f"{user.agency.code} already has an update for {period.label}: edit that one.",
+            code="duplicate_update",
         )
     validate_update(item, user.agency_id, period, data)
     update = ProgressUpdate(item=item, period=period, agency=user.agency, author=user)
@@ -208,7 +247,8 @@ def _locked_for_change(update: ProgressUpdate, version: int) -> ProgressUpdate:
         raise ConflictError(
             "Someone else saved this update after you opened it "
             f"(you had version {version}, it is now {current.version}). "
-            "Reload to see their changes; yours were not saved."
+            "Reload to see their changes; yours were not saved.",
+            code="stale_version",
         )
     return current
 
@@ -220,7 +260,10 @@ def _editable(user: User, update: ProgressUpdate, version: int, *, verb: str) ->
     current = _locked_for_change(update, version)
     _require_open(current.period)
     if not current.is_editable:
-        raise ConflictError(f"A {current.get_state_display().lower()} update cannot be {verb}.")
+        raise ConflictError(
+            f"A {current.get_state_display().lower()} update cannot be {verb}.",
+            code="update_not_editable",
+        )
     return current
 
 
@@ -229,6 +272,8 @@ def update_edit(
     *, user: User, update: ProgressUpdate, data: UpdateData, version: int
 ) -> ProgressUpdate:
     current = _editable(user, update, version, verb="edited")
+    if update_fields.is_unchanged(current, data):
+        return current  # nothing to record: no new version, no needless 409 for others
     validate_update(current.item, current.agency_id, current.period, data)
     update_fields.apply(current, data)
     current.version += 1
@@ -247,7 +292,12 @@ def update_submit(*, user: User, update: ProgressUpdate, version: int) -> Progre
         and not current.evidence.exists()
     ):
         raise ValidationError(
-            {"evidence": ["Marking an item completed needs evidence: attach a file or a link."]}
+            {
+                "evidence": ValidationError(
+                    "Marking an item completed needs evidence: attach a file or a link.",
+                    code="evidence_required",
+                )
+            }
         )
     current.state = State.SUBMITTED
     current.submitted_at = timezone.now()
@@ -262,23 +312,31 @@ def _check_comment(comment: str, key: str = "comment") -> None:
     try:
         ProgressUpdate._meta.get_field("review_comment").run_validators(comment)
     except ValidationError as error:
-        raise ValidationError({key: error.messages}) from error
+        raise ValidationError({key: error.error_list}) from error
 
 
-def _review(update: ProgressUpdate, version: int | None) -> ProgressUpdate:
+def _review(update: ProgressUpdate, version: int) -> ProgressUpdate:
     current = ProgressUpdate.objects.select_for_update().select_related("period").get(pk=update.pk)
-    if version is not None and current.version != version:
-        raise ConflictError("This update changed since you opened it; reload before reviewing.")
+    if current.version != version:
+        raise ConflictError(
+            "This update changed since you opened it; reload before reviewing.",
+            code="stale_version",
+        )
     if current.period.state == ReportingPeriod.State.LOCKED:
-        raise ConflictError(f"{current.period.label} is locked: it has been reported on.")
+        raise ConflictError(
+            f"{current.period.label} is locked: it has been reported on.", code="period_locked"
+        )
     if current.state != State.SUBMITTED:
-        raise ConflictError(f"Only submitted updates are reviewed; this one is {current.state}.")
+        raise ConflictError(
+            f"Only submitted updates are reviewed; this one is {current.state}.",
+            code="not_submitted",
+        )
     return current
 
 
 @transaction.atomic
 def update_approve(
-    *, user: User, update: ProgressUpdate, comment: str = "", version: int | None = None
+    *, user: User, update: ProgressUpdate, version: int, comment: str = ""
 ) -> ProgressUpdate:
     if not permissions.can_approve(user, update):
         raise PermissionDenied("Only the agency's reviewer approves its updates.")
@@ -296,12 +354,18 @@ def update_approve(
 
 @transaction.atomic
 def update_return(
-    *, user: User, update: ProgressUpdate, comment: str, version: int | None = None
+    *, user: User, update: ProgressUpdate, comment: str, version: int
 ) -> ProgressUpdate:
     if not permissions.can_return(user, update):
         raise PermissionDenied("Only the agency's reviewer or the committee secretary returns it.")
     if not comment.strip():
-        raise ValidationError({"comment": ["Say what needs to change before returning it."]})
+        raise ValidationError(
+            {
+                "comment": ValidationError(
+                    "Say what needs to change before returning it.", code="comment_required"
+                )
+            }
+        )
     _check_comment(comment)
     current = _review(update, version)
     current.state = State.RETURNED
@@ -337,16 +401,34 @@ def update_save_and_submit(
 
 @transaction.atomic
 def updates_approve(
-    *, user: User, updates: list[ProgressUpdate], comment: str = ""
+    *,
+    user: User,
+    updates: list[ProgressUpdate],
+    versions: Mapping[int, int],
+    comment: str = "",
 ) -> list[ProgressUpdate]:
-    """Approve several submitted updates with one comment (a reviewer's backlog); if any
-    cannot be approved, none is, and the error names it."""
+    """Approve several submitted updates with one comment (a reviewer's backlog); `versions`
+    maps each update's id to the version the reviewer saw, so one changed since (stale) is
+    refused like a single approval is. If any cannot be approved, none is, and the error names
+    it (keeping its code)."""
     approved = []
     for update in updates:
         try:
-            approved.append(update_approve(user=user, update=update, comment=comment))
-        except (ConflictError, PermissionDenied) as error:
-            raise type(error)(f"{update}: {error} Nothing was approved.") from error
+            if update.pk not in versions:
+                raise ConflictError(
+                    "No version was sent for it; reload the queue.", code="version_required"
+                )
+            approved.append(
+                update_approve(
+                    user=user, update=update, version=versions[update.pk], comment=comment
+                )
+            )
+        except ConflictError as error:
+            raise ConflictError(
+                f"{update}: {error} Nothing was approved.", code=error.code
+            ) from error
+        except PermissionDenied as error:
+            raise PermissionDenied(f"{update}: {error} Nothing was approved.") from error
     return approved
 
 
@@ -355,7 +437,10 @@ def _evidence_change(update: ProgressUpdate, user: User) -> ProgressUpdate:
         raise PermissionDenied("Only the agency's desk officers attach or remove evidence.")
     current = ProgressUpdate.objects.select_for_update().select_related("period").get(pk=update.pk)
     if not current.is_editable:
-        raise ConflictError("Evidence changes while the update is a draft or returned.")
+        raise ConflictError(
+            "Evidence changes while the update is a draft or returned.",
+            code="update_not_editable",
+        )
     _require_open(current.period)
     return current
 
@@ -366,7 +451,12 @@ def evidence_add(*, user: User, update: ProgressUpdate, upload: UploadedFile) ->
     limit = settings.EVIDENCE_MAX_BYTES
     if upload.size > limit:
         raise ValidationError(
-            {"file": [f"The file is {upload.size:,} bytes; the limit is {limit:,} bytes."]}
+            {
+                "file": ValidationError(
+                    f"The file is {upload.size:,} bytes; the limit is {limit:,} bytes.",
+                    code="file_too_large",
+                )
+            }
         )
     content_type = uploads.sniff(upload)
     evidence = EvidenceFile(
@@ -400,11 +490,11 @@ def comment_add(
     if not permissions.can_comment(user):
         raise PermissionDenied("Committee members, the secretary and reviewers comment.")
     if not text.strip():
-        raise ValidationError({"text": ["Write a comment."]})
+        raise ValidationError({"text": ValidationError("Write a comment.", code="required")})
     try:
         Comment._meta.get_field("text").run_validators(text.strip())
     except ValidationError as error:
-        raise ValidationError({"text": error.messages}) from error
+        raise ValidationError({"text": error.error_list}) from error
     return Comment.objects.create(item=item, update=update, author=user, text=text.strip())
 
 

@@ -59,20 +59,26 @@ def sniff(upload: UploadedFile) -> str:
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     allowed = ", ".join(sorted({*SNIFFED_TYPES, *TEXT_TYPES}))
     if extension not in SNIFFED_TYPES and extension not in TEXT_TYPES:
-        raise ValidationError({"file": [f"“{name}” is not a type taken as evidence ({allowed})."]})
+        raise ValidationError(
+            {"file": ValidationError(
+                f"“{name}” is not a type taken as evidence ({allowed}).",
+                code="file_type_not_allowed")}
+        )  # fmt: skip
     head = _head(upload)
     found = filetype.guess(head)
     if extension in TEXT_TYPES:
         if found is None and _is_plain_text(head):
             return TEXT_TYPES[extension]
         raise ValidationError(
-            {"file": [f"“{name}” is not plain text: a .{extension} file must be UTF-8 text, "
-                      "not a program, a web page or an image."]}
+            {"file": ValidationError(
+                f"“{name}” is not plain text: a .{extension} file must be UTF-8 text, "
+                "not a program, a web page or an image.", code="not_plain_text")}
         )  # fmt: skip
     if found is None or found.mime != SNIFFED_TYPES[extension]:
         what = f"a .{found.extension} file" if found else "not a recognisable document"
         raise ValidationError(
-            {"file": [f"“{name}” is {what}, not the .{extension} its name claims; "
-                      "attach the document itself."]}
+            {"file": ValidationError(
+                f"“{name}” is {what}, not the .{extension} its name claims; "
+                "attach the document itself.", code="content_does_not_match_name")}
         )  # fmt: skip
     return found.mime

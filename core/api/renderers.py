@@ -1,4 +1,4 @@
-"""The item list as a download: `?format=csv` and `?format=xlsx` (same filters as JSON)."""
+"""Downloads: the item list as CSV or XLSX (same filters as JSON), each its own operation."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import csv
 import io
 
 from openpyxl import Workbook
-from rest_framework import renderers
+from rest_framework import negotiation, renderers
 
 
 class TableRenderer(renderers.BaseRenderer):
@@ -45,3 +45,14 @@ class XLSXRenderer(TableRenderer):
         out = io.BytesIO()
         workbook.save(out)
         return out.getvalue()
+
+
+class DownloadNegotiation(negotiation.DefaultContentNegotiation):
+    """A download operation has one media type: answer with it whatever `Accept` says (a
+    generated client may ask for */* or application/json), and never honour `?format=`."""
+
+    def select_renderer(self, request, renderers_given, format_suffix=None):
+        if request.method == "OPTIONS":  # the endpoint's description, not a file
+            return renderers.JSONRenderer(), "application/json"
+        renderer = renderers_given[0]
+        return renderer, renderer.media_type

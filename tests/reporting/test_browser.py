@@ -146,7 +146,9 @@ def approved_last_quarter(item, period: ReportingPeriod) -> ProgressUpdate:
                         narrative="One report was prepared by the JID."),
     )  # fmt: skip
     update = services.update_submit(user=officer, update=update, version=update.version)
-    update = services.update_approve(user=User.objects.get(username="reviewer.moi"), update=update)
+    update = services.update_approve(
+        user=User.objects.get(username="reviewer.moi"), update=update, version=update.version
+    )
     periods.period_close(
         period=previous,
         user=user_with_role(User.Role.COMMITTEE_SECRETARY, username="secretary"),

@@ -76,7 +76,7 @@ def approved(people, item, period, **overrides) -> ProgressUpdate:
         user=people["officer"], item=item, period=period, data=data(**overrides)
     )
     update = services.update_submit(user=people["officer"], update=update, version=update.version)
-    return services.update_approve(user=people["reviewer"], update=update)
+    return services.update_approve(user=people["reviewer"], update=update, version=update.version)
 
 
 @pytest.fixture
@@ -153,11 +153,14 @@ def test_api_shows_every_error_at_once(api_as, people, moi_item, period):
 
 
 @pytest.mark.parametrize(
-    ("status", "percent", "message"),
-    [("completed", "50", "Completed means 100%"), ("not_started", "80", "Not started means 0%")],
+    ("status", "percent", "message", "code"),
+    [
+        ("completed", "50", "Completed means 100%", "percent_must_be_100_when_completed"),
+        ("not_started", "80", "Not started means 0%", "percent_must_be_0_when_not_started"),
+    ],
 )
 def test_status_and_percent_must_agree(
-    client, api_as, people, moi_item, period, status, percent, message
+    client, api_as, people, moi_item, period, status, percent, message, code
 ):
     errors = web_errors(
         client, people, moi_item, period,
@@ -169,8 +172,10 @@ def test_status_and_percent_must_agree(
         api_as, people, moi_item, period,
         status=status, percent_complete=int(percent), confidence="red", budget_spent="5",
     )  # fmt: skip
-    assert any(message in e for e in errors["percent_complete"])
-    assert {"confidence_rationale", "budget_spent"} <= set(errors)
+    assert [e["code"] for e in errors["percent_complete"]] == [code]
+    assert message in errors["percent_complete"][0]["message"]
+    assert errors["confidence_rationale"][0]["code"] == "rationale_required"
+    assert errors["budget_spent"][0]["code"] == "spent_exceeds_released"
 
 
 def test_completed_at_100_and_not_started_at_0_are_accepted(people, moi_item, period):
@@ -184,7 +189,12 @@ def test_spending_with_nothing_released_is_refused(client, api_as, people, moi_i
     errors = web_errors(client, people, moi_item, period, budget_spent="250")
     assert "no budget is recorded as released" in errors["budget_spent"][0]
     errors = api_errors(api_as, people, moi_item, period, budget_spent="250")
-    assert "no budget is recorded as released" in errors["budget_spent"][0]
+    assert errors["budget_spent"] == [
+        {
+            "code": "spent_exceeds_released",
+            "message": "Spent cannot exceed released: no budget is recorded as released.",
+        }
+    ]
 
 
 def test_figures_going_down_need_a_reason(client, api_as, people, moi_item, period, last_approved):
@@ -195,7 +205,8 @@ def test_figures_going_down_need_a_reason(client, api_as, people, moi_item, peri
     )
     assert "went down from 60%" in errors["percent_complete"][0]
     errors = api_errors(api_as, people, moi_item, period, **lower)
-    assert {"percent_complete", "budget_released", "budget_spent"} <= set(errors)
+    for field in ("percent_complete", "budget_released", "budget_spent"):
+        assert [e["code"] for e in errors[field]] == ["rationale_required_for_decrease"]
     # With the reason given, the same figures are saved.
     response = client.post(
         create_url(moi_item),
@@ -217,7 +228,8 @@ def test_numeric_indicator_takes_a_number_in_the_api_with_other_errors(
         api_as, people, indicator.item, period,
         indicator_values=[{"indicator": indicator.pk, "value": "N/A"}], budget_spent="9",
     )  # fmt: skip
-    assert "takes a number" in errors["indicator_values"][0]
+    assert errors["indicator_values"][0]["code"] == "number_required"
+    assert "takes a number" in errors["indicator_values"][0]["message"]
     assert "budget_spent" in errors
 
 
@@ -232,7 +244,8 @@ def test_text_limits_hold_on_the_web_in_the_api_and_in_the_service(
     assert "Keep this to 10,000 characters (it has 10001)." in errors["narrative"]
     assert "budget_spent" in errors
     errors = api_errors(api_as, people, moi_item, period, narrative=too_long)
-    assert any("10,000 characters" in e for e in errors["narrative"])
+    assert any("10,000 characters" in e["message"] for e in errors["narrative"])
+    assert {e["code"] for e in errors["narrative"]} == {"max_length"}
     with pytest.raises(ValidationError) as raised:
         services.update_create(
             user=people["officer"], item=moi_item, period=period,
@@ -458,8 +471,9 @@ def test_a_returned_update_opens_with_the_reviewers_comment_at_the_top(
 ):
     submitted = services.update_submit(user=people["officer"], update=draft_update, version=1)
     services.update_return(
-        user=people["reviewer"], update=submitted, comment="Attach the committee minutes."
-    )
+        user=people["reviewer"], update=submitted, comment="Attach the committee minutes.",
+        version=submitted.version,
+    )  # fmt: skip
     client.force_login(people["officer"])
     page = client.get(edit_url(draft_update)).content.decode()
     main = page[page.index("<main") :]
@@ -581,11 +595,65 @@ def test_queue_is_a_table_with_late_from_the_rule_and_filters(
     assert list(response.context["updates"]) == []
 
 
+def ticked(updates) -> dict:
+    """The queue form as the page sends it: the ticked ids and each row's hidden version."""
+    return {"updates": [u.pk for u in updates], **{f"version-{u.pk}": u.version for u in updates}}
+
+
+def test_the_queue_sends_each_rows_version_with_it(client, people, two_submitted):
+    client.force_login(people["reviewer"])
+    page = client.get(reverse("reporting:review_queue")).content.decode()
+    for update in two_submitted:
+        assert f'name="version-{update.pk}" value="{update.version}"' in page
+
+
+def test_bulk_approval_refuses_an_update_changed_since_the_queue_was_opened(
+    client, people, two_submitted
+):
+    seen = ticked(two_submitted)  # the versions on the page the reviewer opened
+    changed = two_submitted[1]
+    services.update_return(
+        user=people["reviewer"], update=changed, comment="Add the minutes.",
+        version=changed.version,
+    )  # fmt: skip
+    changed.refresh_from_db()
+    services.update_submit(user=people["officer"], update=changed, version=changed.version)
+    client.force_login(people["reviewer"])
+    response = client.post(reverse("reporting:reviews_approve"), {**seen, "comment": "Ok."})
+    assert response.status_code == 302
+    assert ProgressUpdate.objects.filter(state="approved").count() == 0
+    shown = [str(m) for m in response.wsgi_request._messages]
+    assert any("changed since you opened it" in m and "Nothing approved" in m for m in shown)
+
+
+def test_bulk_approval_service_refuses_a_stale_version_with_its_code(people, two_submitted):
+    first, second = two_submitted
+    with pytest.raises(ConflictError, match="Nothing was approved") as raised:
+        services.updates_approve(
+            user=people["reviewer"], updates=[first, second],
+            versions={first.pk: first.version, second.pk: second.version - 1},
+        )  # fmt: skip
+    assert raised.value.code == "stale_version"
+    assert ProgressUpdate.objects.filter(state="approved").count() == 0
+
+
+def test_bulk_approval_without_the_versions_approves_nothing(client, people, two_submitted):
+    client.force_login(people["reviewer"])
+    response = client.post(
+        reverse("reporting:reviews_approve"),
+        {"updates": [u.pk for u in two_submitted], "comment": "Ok."},
+    )
+    assert response.status_code == 302
+    assert ProgressUpdate.objects.filter(state="approved").count() == 0
+    shown = [str(m) for m in response.wsgi_request._messages]
+    assert any("without each update's version" in m for m in shown)
+
+
 def test_bulk_approval_approves_the_ticked_updates_with_one_comment(client, people, two_submitted):
     client.force_login(people["reviewer"])
     response = client.post(
         reverse("reporting:reviews_approve"),
-        {"updates": [u.pk for u in two_submitted], "comment": "Checked against the minutes."},
+        {**ticked(two_submitted), "comment": "Checked against the minutes."},
     )
     assert response.status_code == 302
     for update in two_submitted:
@@ -602,7 +670,7 @@ def test_bulk_approval_tells_each_author_as_a_single_approval_does(
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
             reverse("reporting:reviews_approve"),
-            {"updates": [u.pk for u in two_submitted], "comment": "Checked."},
+            {**ticked(two_submitted), "comment": "Checked."},
         )
     approvals = Notification.objects.filter(kind="approved")
     assert sorted(approvals.values_list("update_id", flat=True)) == sorted(
@@ -618,7 +686,7 @@ def test_bulk_approval_approves_nothing_if_one_is_not_the_reviewers(
     client.force_login(people["reviewer"])
     response = client.post(
         reverse("reporting:reviews_approve"),
-        {"updates": [two_submitted[0].pk, theirs.pk], "comment": "Fine."},
+        {**ticked([two_submitted[0], theirs]), "comment": "Fine."},
     )
     assert response.status_code == 302
     assert ProgressUpdate.objects.filter(state="approved").count() == 0
@@ -626,9 +694,12 @@ def test_bulk_approval_approves_nothing_if_one_is_not_the_reviewers(
 
 def test_bulk_approval_service_is_all_or_nothing(people, two_submitted):
     first, second = two_submitted
-    services.update_approve(user=people["reviewer"], update=second)
+    services.update_approve(user=people["reviewer"], update=second, version=second.version)
     with pytest.raises(ConflictError, match="Nothing was approved"):
-        services.updates_approve(user=people["reviewer"], updates=[first, second], comment="Ok.")
+        services.updates_approve(
+            user=people["reviewer"], updates=[first, second],
+            versions={first.pk: first.version, second.pk: second.version}, comment="Ok.",
+        )  # fmt: skip
     first.refresh_from_db()
     assert first.state == "submitted"
     # Only the one approval that went through is on record: none for the rolled-back one.
