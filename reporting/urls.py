@@ -16,6 +16,7 @@ urlpatterns = [
     path("updates/<int:update_id>/submit/", views.update_submit, name="update_submit"),
     path("updates/<int:update_id>/review/", views.update_review, name="update_review"),
     path("reviews/", views.review_queue, name="review_queue"),
+    path("reviews/approve/", views.reviews_approve, name="reviews_approve"),
     path("compliance/", views.compliance, name="compliance"),
     path("periods/", cycle_views.period_list, name="period_list"),
     path("periods/<int:period_id>/", cycle_views.period_detail, name="period_detail"),
@@ -34,5 +35,10 @@ urlpatterns = [
         "updates/<int:update_id>/evidence/<int:file_id>/",
         cycle_views.evidence_download,
         name="evidence_download",
+    ),
+    path(
+        "updates/<int:update_id>/evidence/<int:file_id>/remove/",
+        views.evidence_remove,
+        name="evidence_remove",
     ),
 ]

@@ -8,11 +8,12 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
+from core.api.exceptions import error_details
 from core.api.http import absolute_url, last_modified
 from interventions.models import PlanItem
 from reporting import periods, services
@@ -118,7 +119,9 @@ class ItemUpdateViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def create(self, request, *args, **kwargs):
         item = self.item()
         form = UpdateCreateSerializer(data=request.data)
-        form.is_valid(raise_exception=True)
+        if not form.is_valid():
+            period = None if "period" in form.errors else form.parsed("period")
+            _raise_all(form, item, request.user.agency_id, period)
         update = services.update_create(
             user=request.user,
             item=item,
@@ -130,6 +133,19 @@ class ItemUpdateViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             status=status.HTTP_201_CREATED,
             headers={"Location": absolute_url(request, "update-detail", update.pk)},
         )
+
+
+def _raise_all(form, item, agency_id, period, current=None):
+    """An invalid body's parse errors together with the service's rules on what did parse:
+    every error at once, each under its field."""
+    errors = dict(form.errors)
+    if period is not None and agency_id is not None:
+        data, failed = form.parsed_data(current)
+        for field, rule_errors in services.validation_errors(
+            item, agency_id, period, data, failed
+        ).items():
+            errors.setdefault(field, error_details(rule_errors))
+    raise serializers.ValidationError(errors)
 
 
 def _shown(user, update: ProgressUpdate) -> dict:
@@ -159,7 +175,8 @@ class UpdateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     def partial_update(self, request, *args, **kwargs):
         update = self.get_object()
         form = UpdateEditSerializer(data=request.data)
-        form.is_valid(raise_exception=True)
+        if not form.is_valid():
+            _raise_all(form, update.item, update.agency_id, update.period, current=update)
         services.update_edit(
             user=request.user,
             update=update,
