@@ -207,7 +207,9 @@ class ExtensionInputSerializer(serializers.Serializer):
 
 class ExtensionSerializer(serializers.ModelSerializer):
     agency = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    granted_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    granted_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, help_text="Username of the secretary who granted it."
+    )
 
     class Meta:
         model = DeadlineExtension
