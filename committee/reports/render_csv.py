@@ -14,7 +14,7 @@ from committee.reports.render_xlsx import annex_header, annex_rows
 def render_csv(snapshot: dict) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(annex_header())
+    writer.writerow(annex_header())  # in the active language (the report's)
     writer.writerows(annex_rows(snapshot))
     # A byte-order mark so spreadsheet programs read the Urdu and typographic text as UTF-8.
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
