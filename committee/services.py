@@ -331,15 +331,18 @@ def actions_escalate_overdue(*, today: datetime.date | None = None) -> list[Acti
             role__in=[User.Role.DESK_OFFICER, User.Role.AGENCY_REVIEWER],
         )
         link = notifications.site_link("committee:action_detail", action.pk)
-        notifications.notify(
-            people=[*owners, *secretaries],
-            kind=Notification.Kind.DIGEST,
-            subject=f"Committee action overdue for {action.owner.code}",
-            body=(
+
+        def compose(action=action, link=link) -> tuple[str, str]:
+            # Worded per recipient by notifications.record (English until translated).
+            return (
+                f"Committee action overdue for {action.owner.code}",
                 f"The Advisory Committee's action for {action.owner.code} was due on "
                 f"{action.due_date:%d %B %Y} and is still {action.get_status_display().lower()}:"
-                f"\n\n{action.text}\n\nUpdate it or ask the secretary to change it: {link}\n"
-            ),
+                f"\n\n{action.text}\n\nUpdate it or ask the secretary to change it: {link}\n",
+            )
+
+        notifications.notify(
+            people=[*owners, *secretaries], kind=Notification.Kind.DIGEST, compose=compose
         )
         action.escalated_at = now
         action._history_user = None
