@@ -35,9 +35,7 @@ class RevisionSerializer(serializers.ModelSerializer):
         slug_field="username", read_only=True, help_text="Username of who proposed it."
     )
     approved_by = serializers.SlugRelatedField(
-        slug_field="username",
-        read_only=True,
-        help_text="Username of the approving secretary.",
+        slug_field="username", read_only=True, help_text="Username of who approved it."
     )
     allocation = serializers.FloatField(allow_null=True)
     baseline = serializers.FloatField(allow_null=True)
@@ -78,7 +76,7 @@ class ChangeRequestSerializer(serializers.ModelSerializer):
         slug_field="username",
         read_only=True,
         allow_null=True,
-        help_text="Username of the secretary who decided it.",
+        help_text="Username of the secretary who decided it; null while pending.",
     )
     allocation = serializers.FloatField(allow_null=True)
     baseline = serializers.FloatField(allow_null=True)
@@ -144,15 +142,8 @@ class ChangeRequestViewSet(
         )
 
     def _shown(self, change: ChangeRequest, code: int = status.HTTP_200_OK) -> Response:
-        headers = (
-            {"Location": absolute_url(self.request, "change-request-detail", change.pk)}
-            if code == status.HTTP_201_CREATED
-            else None
-        )
         return Response(
-            ChangeRequestSerializer(self.get_queryset().get(pk=change.pk)).data,
-            status=code,
-            headers=headers,
+            ChangeRequestSerializer(self.get_queryset().get(pk=change.pk)).data, status=code
         )
 
     @extend_schema(request=ProposeSerializer, responses={201: ChangeRequestSerializer})
@@ -168,7 +159,9 @@ class ChangeRequestViewSet(
             reason=data["reason"],
             authority=data.get("authority", ""),
         )
-        return self._shown(change, status.HTTP_201_CREATED)
+        response = self._shown(change, status.HTTP_201_CREATED)
+        response["Location"] = absolute_url(request, "change-request-detail", change.pk)
+        return response
 
     @extend_schema(request=DecisionSerializer, responses={200: ChangeRequestSerializer})
     @action(detail=True, methods=["post"])
