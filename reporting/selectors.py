@@ -63,6 +63,17 @@ def items_for_list() -> QuerySet[PlanItem]:
     ).order_by("policy__position", "position")
 
 
+def items_for_table() -> QuerySet[PlanItem]:
+    """The item list for downloads: items_for_list plus the current money, the theme's
+    ancestors and each indicator's latest approved actual (reporting.item_table's columns)."""
+    indicators = with_latest_actual(Indicator.objects.order_by("position"))
+    return with_current_money(
+        items_for_list()
+        .select_related("theme__parent__parent")
+        .prefetch_related(Prefetch("indicators", queryset=indicators))
+    )
+
+
 def items_for_api() -> QuerySet[PlanItem]:
     """Items in the API's shape: the export's joins (plus the theme's ancestors, for its path),
     the current status, and each indicator's latest approved actual. Pass the evaluated page

@@ -28,9 +28,9 @@ from interventions.api.serializers import (
 from interventions.export import item_as_dict, theme_path, with_links
 from interventions.models import Indicator, PlanItem, Responsibility
 from reporting.filters import ItemFilter
-from reporting.item_table import ITEM_TABLE_COLUMNS, item_table_rows
+from reporting.item_table import ITEM_TABLE_COLUMNS, item_table_rows, table_filename
 from reporting.models import ProgressUpdate
-from reporting.selectors import items_for_api, items_for_list
+from reporting.selectors import items_for_api, items_for_table
 
 
 class LatestActualSerializer(serializers.Serializer):
@@ -166,8 +166,9 @@ class PlanItemViewSet(viewsets.ReadOnlyModelViewSet):
     def list(self, request, *args, **kwargs):
         renderer = request.accepted_renderer
         if isinstance(renderer, TableRenderer):
-            items = self.filter_queryset(items_for_list())
-            filename = f"nisp-tracker-items.{renderer.format}"
+            # An invalid filter raises here (400 in the one error shape), never a full download.
+            items = self.filter_queryset(items_for_table())
+            filename = table_filename(request.query_params, renderer.format)
             return Response(
                 {"columns": ITEM_TABLE_COLUMNS, "rows": item_table_rows(items)},
                 headers={"Content-Disposition": f'attachment; filename="{filename}"'},
