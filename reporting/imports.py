@@ -24,7 +24,8 @@ from agencies.models import User
 from core.errors import ConflictError
 from core.tasks import enqueue
 from reporting import services
-from reporting.models import ImportRecord
+from reporting.models import ImportRecord, ReportingPeriod
+from reporting.selectors import reportable_periods
 from reporting.workbook_import import EDIT, NEW, Plan, RowPlan, WorkbookRefused, read, row_count
 
 State = ImportRecord.State
@@ -41,6 +42,29 @@ def progress_of(record: ImportRecord) -> tuple[int, int]:
     if record.is_running:
         return cache.get(progress_key(record.pk)) or (record.processed_rows, record.total_rows)
     return record.processed_rows, record.total_rows
+
+
+def records_visible_to(user: User):
+    """The one read-scope for imports: the user's agency's own (others get 404)."""
+    if not getattr(user, "agency_id", None):
+        return ImportRecord.objects.none()
+    return ImportRecord.objects.filter(agency_id=user.agency_id).select_related(
+        "period__policy", "agency", "uploaded_by"
+    )
+
+
+def periods_for(user: User):
+    """The periods whose workbook the officer may download: reportable now, with items of
+    the officer's agency."""
+    if not getattr(user, "agency_id", None):
+        return ReportingPeriod.objects.none()
+    return (
+        reportable_periods()
+        .filter(policy__items__responsibilities__agency_id=user.agency_id)
+        .select_related("policy")
+        .distinct()
+        .order_by("policy__position", "-start")
+    )
 
 
 def can_import(user: User) -> bool:

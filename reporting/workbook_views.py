@@ -16,8 +16,8 @@ from django.views.decorators.http import require_POST
 
 from core.api.renderers import XLSXRenderer
 from core.errors import ConflictError
-from reporting import imports, selectors, workbook
-from reporting.models import ImportRecord, ReportingPeriod
+from reporting import imports, workbook
+from reporting.models import ImportRecord
 
 
 class UploadForm(forms.Form):
@@ -34,25 +34,8 @@ class ConfirmForm(forms.Form):
     )
 
 
-def _periods(user):
-    if not user.agency_id:
-        return ReportingPeriod.objects.none()
-    return (
-        selectors.reportable_periods()
-        .filter(policy__items__responsibilities__agency_id=user.agency_id)
-        .select_related("policy")
-        .distinct()
-        .order_by("policy__position", "-start")
-    )
-
-
-def _records(user):
-    """The one read-scope for imports: the officer's agency's own."""
-    if not user.agency_id:
-        return ImportRecord.objects.none()
-    return ImportRecord.objects.filter(agency_id=user.agency_id).select_related(
-        "period__policy", "agency", "uploaded_by"
-    )
+_periods = imports.periods_for
+_records = imports.records_visible_to
 
 
 @login_required
