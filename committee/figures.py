@@ -21,7 +21,9 @@ from django.db.models import BooleanField, Case, ExpressionWrapper, F, QuerySet,
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
-from agencies.models import Agency
+from agencies import geography
+from agencies.models import Agency, Province
+from committee import exceptions, followup
 from core.quarters import Quarter
 from interventions import baselines
 from interventions.models import (
@@ -34,7 +36,7 @@ from interventions.models import (
 )
 from interventions.models import PlanItem as Item
 from reporting import status
-from reporting.models import IndicatorValue, ProgressUpdate
+from reporting.models import EvidenceFile, IndicatorValue, ProgressUpdate
 from reporting.status import overdue_condition, with_current_status
 from reporting.update_fields import REPORTED_FIELDS
 
@@ -55,15 +57,26 @@ SUMMARY_TEXT = 400
 
 
 def committee_figures(
-    *, quarter: Quarter, policy: Policy | None = None, today: datetime.date | None = None
+    *,
+    quarter: Quarter,
+    policy: Policy | None = None,
+    today: datetime.date | None = None,
+    level: str = "",
+    province: str = "",
 ) -> dict:
-    """Every figure the dashboard and the quarterly report show, for one quarter and scope."""
+    """Every figure the dashboard and the quarterly report show, for one quarter and scope
+    (narrowed, when asked, to the items of bodies working at a level or in a province)."""
     today = today or timezone.localdate()
     as_of = min(today, quarter.end)
     items = Item.objects.all() if policy is None else Item.objects.filter(policy=policy)
+    if level or province:
+        bodies = geography.agencies_for(level=level, province=province)
+        items = items.filter(responsibilities__agency__in=bodies).distinct()
     rows = _item_rows(items, quarter, as_of)
     themes = _pillars(policy)
     agencies = _agency_rows(items, rows)
+    _places(items, rows)
+    _priority_of(items, rows)
     for row in rows.values():
         row["pillar"] = themes.get(row.pop("theme_id"), {"key": "", "name": "No theme"})
     ordered = sorted(rows.values(), key=lambda row: (row["policy_position"], row["position"]))
@@ -72,7 +85,12 @@ def committee_figures(
         "quarter": _quarter(quarter),
         "previous_quarter": _quarter(quarter.previous()),
         "as_of": as_of.isoformat(),
-        "scope": {"policy": policy.code if policy else None, "title": _scope_title(policy)},
+        "scope": {
+            "policy": policy.code if policy else None,
+            "title": _scope_title(policy),
+            "level": level,
+            "province": province,
+        },
         "statuses": [{"key": key, "label": STATUS_LABELS[key]} for key in STATUS_KEYS],
         "totals": _summary(ordered),
         "by_policy": _grouped(ordered, lambda row: (row["policy"], row["policy_title"])),
@@ -85,6 +103,10 @@ def committee_figures(
         "priorities": _priorities(policy, items, rows),
         "trend": _trend(items, quarter, rows),
         "attention": _attention(ordered),
+        "exceptions": exceptions.ranked_exceptions(ordered),
+        "by_level": _by_place(ordered, "levels", geography.Level.choices),
+        "by_province": _by_place(ordered, "provinces", Province.choices),
+        "follow_up": followup.follow_up(quarter=quarter, items=items, today=as_of),
         "not_reported": [_ref(row) for row in ordered if not row["reported"]],
         "silent_agencies": [
             {"code": a["code"], "name": a["name"], "missing": a["owned"] - a["reported"]}
@@ -121,6 +143,7 @@ def _item_rows(items: QuerySet[Item], quarter: Quarter, as_of: datetime.date) ->
     current = status.latest_approved_by_item(
         items,
         quarter.end,
+        "pk",
         "agency__code",
         *REPORTED_FIELDS,
         "reviewed_at",
@@ -149,6 +172,19 @@ def _item_rows(items: QuerySet[Item], quarter: Quarter, as_of: datetime.date) ->
     for item_id, agency_code, state, late in submitted:
         reported[item_id].add(agency_code)
         reports[item_id][agency_code] = (state, late)
+    before = quarter.previous()
+    reported_before = set(
+        ProgressUpdate.objects.filter(
+            item__in=items, period__start__lte=before.end, period__end__gte=before.start
+        )
+        .filter(status.is_reported())
+        .values_list("item_id", flat=True)
+    )
+    with_files = set(
+        EvidenceFile.objects.filter(
+            update_id__in=[update["pk"] for update in current.values()]
+        ).values_list("update_id", flat=True)
+    )
     term_labels = dict(Item.Term.choices)
     rows = {}
     # Whether the owner is a data gap rides on the items' own query: no query of its own.
@@ -213,6 +249,8 @@ def _item_rows(items: QuerySet[Item], quarter: Quarter, as_of: datetime.date) ->
             "is_sample": update.get("is_sample", False),
             "overdue": item["pk"] in overdue,
             "reported": item["pk"] in reported,
+            "reported_previous": item["pk"] in reported_before,
+            "has_evidence": bool(update.get("evidence_link")) or update.get("pk") in with_files,
             "reported_agencies": sorted(reported.get(item["pk"], ())),
             "reports": reports.get(item["pk"], {}),
             "agencies": [],
@@ -274,6 +312,42 @@ def _agency_rows(items: QuerySet[Item], rows: dict[int, dict]) -> list[dict]:
             }
         )
     return scorecard
+
+
+def _places(items: QuerySet[Item], rows: dict[int, dict]) -> None:
+    """Each row's levels and provinces: those of every body responsible, group wordings
+    counted for each member (agencies.geography)."""
+    places = geography.places()
+    for row in rows.values():
+        row["levels"], row["provinces"] = set(), set()
+    for item_id, agency_id in Responsibility.objects.filter(
+        item__in=items, agency__isnull=False
+    ).values_list("item_id", "agency_id"):
+        levels, provinces = places[agency_id]
+        rows[item_id]["levels"] |= levels
+        rows[item_id]["provinces"] |= provinces
+    for row in rows.values():
+        row["levels"] = sorted(row["levels"])
+        row["provinces"] = sorted(row["provinces"])
+
+
+def _priority_of(items: QuerySet[Item], rows: dict[int, dict]) -> None:
+    """Each row's priorities, as "NISP-2018 3" (the exceptions rank priority items first)."""
+    for row in rows.values():
+        row["priority"] = []
+    links = Item.priorities.through.objects.filter(planitem__in=items).order_by("priority__rank")
+    for item_id, code, number in links.values_list(
+        "planitem_id", "priority__policy__code", "priority__rank"
+    ):
+        rows[item_id]["priority"].append(f"{code} {number}")
+
+
+def _by_place(rows: list[dict], field: str, choices) -> list[dict]:
+    """The summary per level or province; an item counts for each of its places."""
+    return [
+        {"key": key, "name": label, **_summary([row for row in rows if key in row[field]])}
+        for key, label in choices
+    ]
 
 
 def _pillars(policy: Policy | None) -> dict[int, dict]:
@@ -662,6 +736,8 @@ def _annex_row(row: dict) -> dict:
         "last_period": row["last_period"],
         "reported": row["reported"],
         "overdue": row["overdue"],
+        "levels": row["levels"],
+        "provinces": row["provinces"],
         "budget_kind": row["budget_kind"],
         "budget_amount": row["budget_amount"],
         "budget_released": row["budget_released"],

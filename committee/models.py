@@ -5,7 +5,16 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
+
+from agencies.models import User
+
+COMMITTEE_ROLES = (
+    User.Role.COMMITTEE_MEMBER,
+    User.Role.COMMITTEE_SECRETARY,
+    User.Role.ADMINISTRATOR,
+)
 
 
 def report_file_path(instance: QuarterlyReport, filename: str) -> str:
@@ -111,3 +120,205 @@ class QuarterlyReport(models.Model):
     @property
     def is_final(self) -> bool:
         return self.signed_off_at is not None
+
+
+class Meeting(models.Model):
+    """A sitting of the Advisory Committee: one per quarter, or ad hoc."""
+
+    class Kind(models.TextChoices):
+        QUARTERLY = "quarterly", "Quarterly review"
+        AD_HOC = "ad_hoc", "Ad hoc"
+
+    title = models.CharField(max_length=200)
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.QUARTERLY)
+    quarter = models.CharField(
+        max_length=6, blank=True, help_text="The quarter under review, e.g. 2026Q4."
+    )
+    date = models.DateField()
+    attendees = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="meetings_attended"
+    )
+    guests = models.TextField(blank=True, help_text="Guests not on the tracker, one a line.")
+    minutes = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="meetings_created"
+    )
+    created_at = models.DateTimeField()
+    history = HistoricalRecords(m2m_fields=[attendees])
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(quarter="") | Q(quarter__regex=r"^\d{4}Q[1-4]$"),
+                name="committee_meeting_quarter_label",
+                violation_error_message="A quarter is written like 2026Q4.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.date:%d %b %Y})"
+
+
+class AgendaItem(models.Model):
+    """One point on a meeting's agenda: a ranked exception, an earlier action item to follow
+    up, or a point the secretary added."""
+
+    class Kind(models.TextChoices):
+        EXCEPTION = "exception", "Exception"
+        FOLLOW_UP = "follow_up", "Action item follow-up"
+        OTHER = "other", "Other business"
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda")
+    position = models.PositiveIntegerField()
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    title = models.CharField(max_length=300)
+    reason = models.TextField(blank=True, help_text="Why it is on the agenda.")
+    severity = models.CharField(max_length=8, blank=True)
+    item = models.ForeignKey(
+        "interventions.PlanItem",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="agenda_items",
+    )
+    action = models.ForeignKey(
+        "committee.ActionItem",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="follow_ups",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["meeting", "position", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.position}. {self.title}"
+
+
+class Decision(models.Model):
+    """What the committee decided on an agenda item."""
+
+    agenda_item = models.ForeignKey(AgendaItem, on_delete=models.PROTECT, related_name="decisions")
+    text = models.TextField()
+    items = models.ManyToManyField(
+        "interventions.PlanItem", blank=True, related_name="committee_decisions"
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="decisions_recorded"
+    )
+    recorded_at = models.DateTimeField()
+    history = HistoricalRecords(m2m_fields=[items])
+
+    class Meta:
+        ordering = ["recorded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+
+class ActionItemQuerySet(models.QuerySet):
+    def unfinished(self) -> ActionItemQuerySet:
+        return self.filter(status__in=ActionItem.UNFINISHED)
+
+    def overdue(self, today) -> ActionItemQuerySet:
+        """Past the due date and neither done nor dropped."""
+        return self.unfinished().filter(due_date__lt=today)
+
+    def visible_to(self, user) -> ActionItemQuerySet:
+        """The committee and administrators read every action; an agency's people, theirs."""
+        if user.is_superuser or user.role in COMMITTEE_ROLES:
+            return self
+        if user.agency_id:
+            return self.filter(owner_id=user.agency_id)
+        return self.none()
+
+
+class ActionItem(models.Model):
+    """Something an agency must do because the committee decided it, tracked to closure."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        IN_PROGRESS = "in_progress", "In progress"
+        DONE = "done", "Done"
+        DROPPED = "dropped", "Dropped"
+
+    UNFINISHED = (Status.OPEN, Status.IN_PROGRESS)
+
+    decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="actions")
+    text = models.TextField()
+    owner = models.ForeignKey(
+        "agencies.Agency", on_delete=models.PROTECT, related_name="action_items"
+    )
+    due_date = models.DateField()
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
+    progress_note = models.TextField(blank=True)
+    evidence = models.TextField(
+        blank=True, help_text="What shows it was done: a document, a link, a reference."
+    )
+    drop_reason = models.TextField(blank=True)
+    created_at = models.DateTimeField()
+    completed_at = models.DateTimeField(null=True, blank=True)
+    # The secretary's confirmation that a done (or dropped) action is closed.
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="actions_closed",
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+    escalated_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    objects = ActionItemQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_date", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="done") | ~Q(evidence=""),
+                name="committee_actionitem_done_has_evidence",
+                violation_error_message="An action is done only with evidence of it.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="dropped") | ~Q(drop_reason=""),
+                name="committee_actionitem_dropped_has_reason",
+                violation_error_message="An action is dropped only with a reason.",
+            ),
+        ]
+        indexes = [
+            # The action list and the owner's /my/ list filter by owner and status, by due date.
+            models.Index(fields=["owner", "status", "due_date"], name="action_owner_status_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_at is not None
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.status in self.UNFINISHED and self.due_date < timezone.localdate()
+
+
+class MeetingComment(models.Model):
+    """A committee member's comment on a meeting (its agenda, its minutes)."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="meeting_comments"
+    )
+    text = models.TextField()
+    created_at = models.DateTimeField()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.text[:80]

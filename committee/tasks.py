@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from committee.reports.generation import report_generate
 from committee.reports.services import reports_requeue_stale, reports_schedule_due
+from committee.services import actions_escalate_overdue
 
 # Failures worth retrying: the database or the broker briefly unreachable. A report or policy
 # that does not exist is not retried; the report records the error either way.
@@ -42,3 +43,12 @@ def schedule_quarterly_reports(today: str | None = None) -> int | None:
 def requeue_stale_reports() -> list[int]:
     """Take over reports whose worker died: queued or running past the task time limit."""
     return [report.pk for report in reports_requeue_stale()]
+
+
+@shared_task(
+    name="committee.escalate_overdue_actions", autoretry_for=TRANSIENT_ERRORS, max_retries=3
+)
+def escalate_overdue_actions(today: str | None = None) -> list[int]:
+    """Tell owners and the secretary of action items past their due date (once each)."""
+    day = datetime.date.fromisoformat(today) if today else None
+    return [action.pk for action in actions_escalate_overdue(today=day)]

@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "core.api.middleware.ApiConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -154,6 +155,8 @@ STORAGES = {
 REPORTING_DEADLINE_DAYS = env_int("REPORTING_DEADLINE_DAYS", 15)
 # Reminders: days before the deadline to remind officers; days after it to escalate.
 REMINDER_DAYS_BEFORE = env_int("REMINDER_DAYS_BEFORE", 7)
+# How many ranked exceptions the dashboard, the report's Part 1 and an agenda show first.
+EXCEPTIONS_TOP = env_int("EXCEPTIONS_TOP", 15)
 ESCALATE_TO_REVIEWER_DAYS_AFTER = env_int("ESCALATE_TO_REVIEWER_DAYS_AFTER", 1)
 ESCALATE_TO_SECRETARY_DAYS_AFTER = env_int("ESCALATE_TO_SECRETARY_DAYS_AFTER", 7)
 # Escalations about a closed period stop this many days after its deadline.
@@ -234,6 +237,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "committee.schedule_quarterly_reports",
         "schedule": crontab(hour=6, minute=0),
     },
+    # Daily; tells owners and the secretary of committee action items past their due date.
+    "escalate-overdue-actions": {
+        "task": "committee.escalate_overdue_actions",
+        "schedule": crontab(hour=9, minute=30),
+    },
     # Takes over reports whose worker died: running past the task time limit.
     "requeue-stale-reports": {"task": "committee.requeue_stale_reports", "schedule": 120.0},
 }
@@ -284,7 +292,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "core.api.pagination.ApiPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["core.api.filters.StrictFilterBackend"],
     "EXCEPTION_HANDLER": "core.api.exceptions.api_exception_handler",
     # Amounts are JSON numbers, as in the open-data export.
     "COERCE_DECIMAL_TO_STRING": False,
@@ -299,7 +307,10 @@ SPECTACULAR_SETTINGS = {
     # 3.1 states "this object or null" exactly; 3.0's allOf + nullable is read either way.
     "OAS_VERSION": "3.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
-    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    # The schema and docs are public, so that clients can be generated before holding a key;
+    # they describe the endpoints, never data.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
     # Swagger UI and Redoc come from the drf-spectacular-sidecar package, never a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

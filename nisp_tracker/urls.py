@@ -13,3 +13,9 @@ urlpatterns = [
     path("", include("committee.urls")),
     path("", include("interventions.urls")),
 ]
+
+# JSON errors under /api/, Django's pages elsewhere.
+handler400 = "core.api.views.bad_request"
+handler403 = "core.api.views.permission_denied"
+handler404 = "core.api.views.page_not_found"
+handler500 = "core.api.views.server_error"

@@ -7,10 +7,32 @@ from django.db.models import Q
 from django.utils import timezone
 
 from interventions.filters import PlanItemFilter
+from interventions.sorting import natural_ref
 from reporting import status
 from reporting.models import ProgressUpdate
 
 STATUS_CHOICES = [("none", "No approved update"), *ProgressUpdate.Status.choices]
+
+
+def status_in(values) -> Q:
+    """Items whose current status is one of `values` ("none": no approved update yet)."""
+    matches = Q(current_status__in=[value for value in values if value != "none"])
+    return matches | Q(current_status__isnull=True) if "none" in values else matches
+
+
+class ItemOrderingFilter(django_filters.OrderingFilter):
+    """Refs in natural order (2 before 10), statuses by severity (the worst first; items with
+    no approved update last either way)."""
+
+    expressions = {"ref": natural_ref, "current_status": status.status_severity}
+
+    def get_ordering_value(self, param):
+        descending = param.startswith("-")
+        name = self.param_map[param.lstrip("-")]
+        if name not in self.expressions:
+            return super().get_ordering_value(param)
+        expression = self.expressions[name]()
+        return expression.desc(nulls_last=True) if descending else expression.asc(nulls_last=True)
 
 
 class ItemFilter(PlanItemFilter):
@@ -19,7 +41,7 @@ class ItemFilter(PlanItemFilter):
     )
     overdue = django_filters.BooleanFilter(method="is_overdue", label="Overdue")
     no_update = django_filters.BooleanFilter(method="without_update", label="No update this period")
-    ordering = django_filters.OrderingFilter(
+    ordering = ItemOrderingFilter(
         fields=(("position", "position"), ("ref", "ref"), ("current_status", "status"),
                 ("last_approved_at", "updated"), ("policy__code", "policy")),
     )  # fmt: skip
@@ -28,9 +50,7 @@ class ItemFilter(PlanItemFilter):
         fields = [*PlanItemFilter.Meta.fields, "status"]
 
     def with_status(self, queryset, name, value):
-        if value == "none":
-            return queryset.filter(current_status__isnull=True)
-        return queryset.filter(current_status=value)
+        return queryset.filter(status_in([value]))
 
     def is_overdue(self, queryset, name, value):
         condition = status.overdue_condition(timezone.localdate())

@@ -59,11 +59,15 @@ def require_draftable(period: ReportingPeriod, today: datetime.date | None = Non
     """Drafts and evidence may change: the period has started and is not locked."""
     today = today or timezone.localdate()
     if period.start > today or period.state == PeriodState.UPCOMING:
-        raise ConflictError(f"{period.label} has not started yet: report on the current period.")
+        raise ConflictError(
+            f"{period.label} has not started yet: report on the current period.",
+            code="period_not_open",
+        )
     if period.state == PeriodState.LOCKED:
         raise ConflictError(
             f"{period.label} is locked: the committee has reported on it, so nothing in it "
-            "changes. Ask the committee secretary to reopen it if something must be corrected."
+            "changes. Ask the committee secretary to reopen it if something must be corrected.",
+            code="period_locked",
         )
 
 
@@ -77,7 +81,8 @@ def require_submittable(
         raise ConflictError(
             f"{period.label} is closed for submissions (deadline {period.deadline:%d %B %Y}). "
             "Your draft is kept; ask the committee secretary for an extension for your agency "
-            "to submit it."
+            "to submit it.",
+            code="period_not_open",
         )
 
 
@@ -110,12 +115,14 @@ def _transition(
         who = (last.by.get_full_name() or last.by.username) if last and last.by else "the schedule"
         raise ConflictError(
             f"{current} changed while you were looking at it: {who} made it "
-            f"{current.get_state_display().lower()}. Nothing was changed; reload to see it."
+            f"{current.get_state_display().lower()}. Nothing was changed; reload to see it.",
+            code="stale_state",
         )
     sources, target = TRANSITIONS[action]
     if current.state not in sources:
         raise ConflictError(
-            REFUSALS[action].format(label=current, state=current.get_state_display().lower())
+            REFUSALS[action].format(label=current, state=current.get_state_display().lower()),
+            code="invalid_transition",
         )
     PeriodEvent.objects.create(
         period=current,

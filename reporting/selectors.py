@@ -6,7 +6,8 @@ from __future__ import annotations
 import datetime
 
 from django.db import models
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, Max, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from agencies.models import User
@@ -74,13 +75,39 @@ def items_for_table() -> QuerySet[PlanItem]:
     )
 
 
+def _latest(records: QuerySet, field: str, item: str = "item_id") -> Coalesce:
+    latest = records.filter(**{item: OuterRef("pk")}).order_by().values(item)
+    return Coalesce(Subquery(latest.annotate(at=Max(field)).values("at")), F("updated_at"))
+
+
+def with_changed_at(items: QuerySet[PlanItem]) -> QuerySet[PlanItem]:
+    """`changed_at`: when the item last changed as a reader of the API sees it, i.e. the latest
+    of its own edit, an edit of its indicators or responsibilities, and a change to one of its
+    updates past draft (drafts are seen inside their agency only). `updated_since` filters on
+    it and the API shows it as the item's `updated_at`, so a client syncs from the latest one
+    it holds."""
+    if "changed_at" in items.query.annotations:
+        return items
+    updates = ProgressUpdate.objects.exclude(state=ProgressUpdate.State.DRAFT)
+    return items.annotate(
+        changed_at=Greatest(
+            F("updated_at"),
+            _latest(updates, "updated_at"),
+            _latest(Indicator.history.all(), "history_date"),
+            _latest(Responsibility.history.all(), "history_date"),
+        )
+    )
+
+
 def items_for_api() -> QuerySet[PlanItem]:
     """Items in the API's shape: the export's joins (plus the theme's ancestors, for its path),
     the current status, and each indicator's latest approved actual. Pass the evaluated page
     through `interventions.export.with_links` for the links."""
     indicators = with_latest_actual(Indicator.objects.all())
-    return with_current_status(
-        items_for_export(indicators=indicators).select_related("theme__parent__parent")
+    return with_changed_at(
+        with_current_status(
+            items_for_export(indicators=indicators).select_related("theme__parent__parent")
+        )
     ).order_by("policy__position", "position")
 
 

@@ -51,7 +51,10 @@ def validate_update(item: PlanItem, agency_id: int, period: ReportingPeriod, dat
     errors: dict[str, list[str]] = {}
     if data.confidence in CONFIDENCE_NEEDING_RATIONALE and not data.confidence_rationale.strip():
         errors.setdefault("confidence_rationale", []).append(
-            "Explain the rating: a rationale is required for amber, amber/red and red."
+            ValidationError(
+                "Explain the rating: a rationale is required for amber, amber/red and red.",
+                code="rationale_required",
+            )
         )
     previous = _previous_approved(item, agency_id, period)
     if (
@@ -60,20 +63,30 @@ def validate_update(item: PlanItem, agency_id: int, period: ReportingPeriod, dat
         and not data.confidence_rationale.strip()
     ):
         errors.setdefault("confidence_rationale", []).append(
-            f"Explain the change: the last approved rating was {previous.get_confidence_display()}."
+            ValidationError(
+                "Explain the change: the last approved rating was "
+                f"{previous.get_confidence_display()}.",
+                code="rationale_required_for_change",
+            )
         )
     if not 0 <= data.percent_complete <= 100:
-        errors.setdefault("percent_complete", []).append("Enter a percentage from 0 to 100.")
+        errors.setdefault("percent_complete", []).append(
+            ValidationError("Enter a percentage from 0 to 100.", code="out_of_range")
+        )
     if (
         data.budget_spent is not None
         and data.budget_released is not None
         and data.budget_spent > data.budget_released
     ):
-        errors.setdefault("budget_spent", []).append("Spent cannot exceed released.")
+        errors.setdefault("budget_spent", []).append(
+            ValidationError("Spent cannot exceed released.", code="spent_exceeds_released")
+        )
     for money in ("budget_released", "budget_spent"):
         value = getattr(data, money)
         if value is not None and value < 0:
-            errors.setdefault(money, []).append("Enter an amount of zero or more.")
+            errors.setdefault(money, []).append(
+                ValidationError("Enter an amount of zero or more.", code="negative_amount")
+            )
     indicators = {i.pk: i for i in item.indicators.all()}
     for indicator_id, value in data.indicator_values.items():
         indicator = indicators.get(indicator_id)
@@ -81,11 +94,16 @@ def validate_update(item: PlanItem, agency_id: int, period: ReportingPeriod, dat
             continue  # not reported this period
         if indicator is None:
             errors.setdefault("indicator_values", []).append(
-                f"Indicator {indicator_id} does not belong to this item."
+                ValidationError(
+                    f"Indicator {indicator_id} does not belong to this item.",
+                    code="unknown_indicator",
+                )
             )
         elif indicator.measure == Indicator.Measure.NUMBER and not isinstance(value, Decimal):
             errors.setdefault("indicator_values", []).append(
-                f"“{indicator.description}” takes a number."
+                ValidationError(
+                    f"“{indicator.description}” takes a number.", code="number_required"
+                )
             )
     if errors:
         raise ValidationError(errors)
@@ -116,12 +134,19 @@ def update_create(
     if not permissions.can_draft(user, item):
         raise PermissionDenied("Only desk officers of a responsible agency report on this item.")
     if period.policy_id != item.policy_id:
-        raise ValidationError({"period": ["This period belongs to another policy."]})
+        raise ValidationError(
+            {
+                "period": ValidationError(
+                    "This period belongs to another policy.", code="wrong_policy"
+                )
+            }
+        )
     period = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
     _require_open(period)
     if ProgressUpdate.objects.filter(item=item, period=period, agency=user.agency).exists():
         raise ConflictError(
-            f"{user.agency.code} already has an update for {period.label}: edit that one."
+            f"{user.agency.code} already has an update for {period.label}: edit that one.",
+            code="duplicate_update",
         )
     validate_update(item, user.agency_id, period, data)
     update = ProgressUpdate(item=item, period=period, agency=user.agency, author=user)
@@ -137,7 +162,8 @@ def _locked_for_change(update: ProgressUpdate, version: int) -> ProgressUpdate:
         raise ConflictError(
             "Someone else saved this update after you opened it "
             f"(you had version {version}, it is now {current.version}). "
-            "Reload to see their changes; yours were not saved."
+            "Reload to see their changes; yours were not saved.",
+            code="stale_version",
         )
     return current
 
@@ -149,7 +175,10 @@ def _editable(user: User, update: ProgressUpdate, version: int, *, verb: str) ->
     current = _locked_for_change(update, version)
     _require_open(current.period)
     if not current.is_editable:
-        raise ConflictError(f"A {current.get_state_display().lower()} update cannot be {verb}.")
+        raise ConflictError(
+            f"A {current.get_state_display().lower()} update cannot be {verb}.",
+            code="update_not_editable",
+        )
     return current
 
 
@@ -158,6 +187,8 @@ def update_edit(
     *, user: User, update: ProgressUpdate, data: UpdateData, version: int
 ) -> ProgressUpdate:
     current = _editable(user, update, version, verb="edited")
+    if update_fields.is_unchanged(current, data):
+        return current  # nothing to record: no new version, no needless 409 for others
     validate_update(current.item, current.agency_id, current.period, data)
     update_fields.apply(current, data)
     current.version += 1
@@ -176,7 +207,12 @@ def update_submit(*, user: User, update: ProgressUpdate, version: int) -> Progre
         and not current.evidence.exists()
     ):
         raise ValidationError(
-            {"evidence": ["Marking an item completed needs evidence: attach a file or a link."]}
+            {
+                "evidence": ValidationError(
+                    "Marking an item completed needs evidence: attach a file or a link.",
+                    code="evidence_required",
+                )
+            }
         )
     current.state = State.SUBMITTED
     current.submitted_at = timezone.now()
@@ -187,20 +223,28 @@ def update_submit(*, user: User, update: ProgressUpdate, version: int) -> Progre
     return current
 
 
-def _review(update: ProgressUpdate, version: int | None) -> ProgressUpdate:
+def _review(update: ProgressUpdate, version: int) -> ProgressUpdate:
     current = ProgressUpdate.objects.select_for_update().select_related("period").get(pk=update.pk)
-    if version is not None and current.version != version:
-        raise ConflictError("This update changed since you opened it; reload before reviewing.")
+    if current.version != version:
+        raise ConflictError(
+            "This update changed since you opened it; reload before reviewing.",
+            code="stale_version",
+        )
     if current.period.state == ReportingPeriod.State.LOCKED:
-        raise ConflictError(f"{current.period.label} is locked: it has been reported on.")
+        raise ConflictError(
+            f"{current.period.label} is locked: it has been reported on.", code="period_locked"
+        )
     if current.state != State.SUBMITTED:
-        raise ConflictError(f"Only submitted updates are reviewed; this one is {current.state}.")
+        raise ConflictError(
+            f"Only submitted updates are reviewed; this one is {current.state}.",
+            code="not_submitted",
+        )
     return current
 
 
 @transaction.atomic
 def update_approve(
-    *, user: User, update: ProgressUpdate, comment: str = "", version: int | None = None
+    *, user: User, update: ProgressUpdate, version: int, comment: str = ""
 ) -> ProgressUpdate:
     if not permissions.can_approve(user, update):
         raise PermissionDenied("Only the agency's reviewer approves its updates.")
@@ -217,12 +261,18 @@ def update_approve(
 
 @transaction.atomic
 def update_return(
-    *, user: User, update: ProgressUpdate, comment: str, version: int | None = None
+    *, user: User, update: ProgressUpdate, comment: str, version: int
 ) -> ProgressUpdate:
     if not permissions.can_return(user, update):
         raise PermissionDenied("Only the agency's reviewer or the committee secretary returns it.")
     if not comment.strip():
-        raise ValidationError({"comment": ["Say what needs to change before returning it."]})
+        raise ValidationError(
+            {
+                "comment": ValidationError(
+                    "Say what needs to change before returning it.", code="comment_required"
+                )
+            }
+        )
     current = _review(update, version)
     current.state = State.RETURNED
     current.reviewed_by = user
@@ -240,12 +290,20 @@ def evidence_add(*, user: User, update: ProgressUpdate, upload: UploadedFile) ->
     if not permissions.can_edit(user, update):
         raise PermissionDenied("Only the agency's desk officers attach evidence.")
     if not update.is_editable:
-        raise ConflictError("Evidence is attached while the update is a draft or returned.")
+        raise ConflictError(
+            "Evidence is attached while the update is a draft or returned.",
+            code="update_not_editable",
+        )
     _require_open(update.period)
     limit = settings.EVIDENCE_MAX_BYTES
     if upload.size > limit:
         raise ValidationError(
-            {"file": [f"The file is {upload.size:,} bytes; the limit is {limit:,} bytes."]}
+            {
+                "file": ValidationError(
+                    f"The file is {upload.size:,} bytes; the limit is {limit:,} bytes.",
+                    code="file_too_large",
+                )
+            }
         )
     evidence = EvidenceFile(
         update=update,
@@ -266,7 +324,7 @@ def comment_add(
     if not permissions.can_comment(user):
         raise PermissionDenied("Committee members, the secretary and reviewers comment.")
     if not text.strip():
-        raise ValidationError({"text": ["Write a comment."]})
+        raise ValidationError({"text": ValidationError("Write a comment.", code="required")})
     return Comment.objects.create(item=item, update=update, author=user, text=text.strip())
 
 

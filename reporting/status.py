@@ -27,6 +27,7 @@ import datetime
 from decimal import Decimal
 
 from django.db.models import (
+    Case,
     Count,
     DateTimeField,
     Exists,
@@ -37,6 +38,8 @@ from django.db.models import (
     QuerySet,
     Subquery,
     TextChoices,
+    Value,
+    When,
     Window,
 )
 from django.db.models.functions import RowNumber, TruncDate
@@ -63,6 +66,23 @@ REPORTED_STATES = (State.SUBMITTED, State.RETURNED, State.APPROVED)
 # What an officer must still act on: nothing reported yet, or sent back.
 NEEDS_REPORT = (Reported.NOT_REPORTED, Reported.RETURNED)
 FINISHED_STATUSES = (ProgressUpdate.Status.COMPLETED, ProgressUpdate.Status.DISCONTINUED)
+
+# Statuses from the most to the least severe: what a list sorted by status shows first.
+STATUS_SEVERITY = (
+    ProgressUpdate.Status.DELAYED,
+    ProgressUpdate.Status.AT_RISK,
+    ProgressUpdate.Status.NOT_STARTED,
+    ProgressUpdate.Status.IN_PROGRESS,
+    ProgressUpdate.Status.ON_TRACK,
+    ProgressUpdate.Status.COMPLETED,
+    ProgressUpdate.Status.DISCONTINUED,
+)
+
+
+def status_severity(field: str = "current_status") -> Case:
+    """A status's rank in STATUS_SEVERITY (0 the most severe); null when there is none."""
+    return Case(*(When(**{field: s}, then=Value(rank)) for rank, s in enumerate(STATUS_SEVERITY)))
+
 
 # The one ordering of "latest approved": newest period, latest review, highest id.
 LATEST_APPROVED_ORDER = ("-period__start", "-reviewed_at", "-pk")

@@ -84,6 +84,20 @@ def apply(update: ProgressUpdate, data: UpdateData) -> None:
         setattr(update, name, getattr(data, name))
 
 
+def is_unchanged(update: ProgressUpdate, data: UpdateData) -> bool:
+    """Whether saving `data` would leave the update as it is (a no-op edit keeps its version)."""
+    if any(getattr(update, name) != getattr(data, name) for name in REPORTED_FIELDS):
+        return False
+    current = {
+        value.indicator_id: value.text if value.number is None else value.number
+        for value in update.indicator_values.all()
+    }
+    return all(
+        current.get(indicator_id, "") == ("" if value is None else value)
+        for indicator_id, value in data.indicator_values.items()
+    )
+
+
 def values_of(update: ProgressUpdate) -> dict[str, Any]:
     """The reported fields of an update as they stand (the form's initial values)."""
     return {name: getattr(update, name) for name in REPORTED_FIELDS}

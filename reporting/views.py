@@ -19,7 +19,7 @@ from interventions import services as plan_services
 from interventions.forms import OwnerAssignForm
 from interventions.models import PlanItem
 from interventions.services import can_assign_owner, item_owner_assign
-from reporting import permissions, selectors, services, status
+from reporting import my_sections, permissions, selectors, services, status
 from reporting.filters import ItemFilter
 from reporting.forms import CommentForm, ReviewForm, UpdateForm
 from reporting.item_table import ITEM_TABLE_COLUMNS, item_table_rows, table_filename
@@ -69,7 +69,13 @@ def my_items(request):
                 "update": updates.get((item.pk, period.pk)) if period else None,
             }
         )
-    context = {"rows": rows, "agency": user.agency, "todo": selectors.todo_for(user)}
+    context = {
+        "rows": rows,
+        "agency": user.agency,
+        "todo": selectors.todo_for(user),
+        # Other apps' parts of the page (the committee's action items), see my_sections.
+        "sections": my_sections.render_sections(request),
+    }
     return render(request, "reporting/my_items.html", context)
 
 

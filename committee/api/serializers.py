@@ -18,10 +18,16 @@ FILE_FORMATS = tuple(FILE_TYPES)
 
 class ReportSerializer(serializers.ModelSerializer):
     requested_by = serializers.SlugRelatedField(
-        slug_field="username", read_only=True, allow_null=True, help_text="Null when beat asked."
+        slug_field="username",
+        read_only=True,
+        allow_null=True,
+        help_text="Username of who asked for it; null when the schedule did.",
     )
     signed_off_by = serializers.SlugRelatedField(
-        slug_field="username", read_only=True, allow_null=True
+        slug_field="username",
+        read_only=True,
+        allow_null=True,
+        help_text="Username of the secretary who recorded the sign-off; null until then.",
     )
     files = serializers.SerializerMethodField(
         help_text="Download URLs (API) of the PDF, XLSX and CSV once the report is done."
@@ -42,7 +48,7 @@ class ReportSerializer(serializers.ModelSerializer):
         files = {}
         for fmt in FILE_FORMATS:
             if getattr(report, fmt):
-                url = reverse("report-file", kwargs={"pk": report.pk, "fmt": fmt})
+                url = reverse(f"report-file-{fmt}", kwargs={"pk": report.pk})
                 files[fmt] = request.build_absolute_uri(url) if request else url
         return files
 

@@ -26,7 +26,18 @@ def status_rows(by_status: dict[str, int], labels: dict[str, str]) -> list[dict]
 def document_context(report: QuarterlyReport, snapshot: dict) -> dict:
     labels = {status["key"]: status["label"] for status in snapshot["statuses"]}
     attention = snapshot["attention"]
+    follow_up = snapshot.get("follow_up") or {}
     return {
+        # Older snapshots have no follow-up or places: the template leaves those parts out.
+        "follow_up_groups": [
+            (follow_up.get("overdue"), "Overdue"),
+            (follow_up.get("open"), "Open"),
+            (follow_up.get("closed"), "Closed"),
+        ],
+        "place_tables": [
+            {"title": "By level", "column": "Level", "rows": snapshot.get("by_level", [])},
+            {"title": "By province", "column": "Province", "rows": snapshot.get("by_province", [])},
+        ],
         "report": report,
         "figures": snapshot,
         "status_labels": labels,

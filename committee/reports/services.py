@@ -90,7 +90,9 @@ def _create(
         if not _is_version_race(error):
             raise  # a broken rule, not a race: a bug to see, never a "try again"
         # Two requests raced for the same version number; the database kept one.
-        raise ConflictError("Another version of this report was just requested.") from error
+        raise ConflictError(
+            "Another version of this report was just requested.", code="duplicate_request"
+        ) from error
     if enqueue:
         transaction.on_commit(functools.partial(_enqueue, report))
     return report
@@ -157,7 +159,10 @@ def report_rerun(*, user: User, report: QuarterlyReport) -> QuarterlyReport:
         raise PermissionDenied("Only the committee secretary reruns quarterly reports.")
     report = QuarterlyReport.objects.without_snapshot().select_for_update().get(pk=report.pk)
     if not can_rerun(report):
-        raise ConflictError(f"A {report.get_state_display().lower()} report is not run again.")
+        raise ConflictError(
+            f"A {report.get_state_display().lower()} report is not run again.",
+            code="report_not_rerunnable",
+        )
     report.state = State.QUEUED
     report.save(update_fields=["state"])
     transaction.on_commit(functools.partial(_enqueue, report))
@@ -197,9 +202,9 @@ def report_sign_off(*, user: User, report: QuarterlyReport) -> QuarterlyReport:
         raise PermissionDenied("Only the committee secretary records the committee's sign-off.")
     report = QuarterlyReport.objects.without_snapshot().select_for_update().get(pk=report.pk)
     if report.state != State.DONE:
-        raise ConflictError("Only a generated report can be signed off.")
+        raise ConflictError("Only a generated report can be signed off.", code="report_not_done")
     if report.is_final:
-        raise ConflictError("This version is already signed off.")
+        raise ConflictError("This version is already signed off.", code="already_signed_off")
     other = (
         QuarterlyReport.objects.filter(
             quarter=report.quarter, scope=report.scope, signed_off_at__isnull=False
@@ -209,7 +214,9 @@ def report_sign_off(*, user: User, report: QuarterlyReport) -> QuarterlyReport:
         .first()
     )
     if other:
-        raise ConflictError(f"Version {other} of this report is already signed off.")
+        raise ConflictError(
+            f"Version {other} of this report is already signed off.", code="already_signed_off"
+        )
     report.signed_off_by = user
     report.signed_off_at = timezone.now()
     report.save(update_fields=["signed_off_by", "signed_off_at"])

@@ -1,11 +1,11 @@
-"""The item list as a download: `?format=csv` and `?format=xlsx` (same filters as JSON).
+"""Downloads: the item list as CSV or XLSX (same filters as JSON), each its own operation.
 
 Both write through core.tables, the one table writer (formula-safe cells, BOM, styled header).
 """
 
 from __future__ import annotations
 
-from rest_framework import renderers
+from rest_framework import negotiation, renderers
 
 from core import tables
 
@@ -34,3 +34,14 @@ class XLSXRenderer(TableRenderer):
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
         return tables.write_xlsx([(data.get("title", "Items"), data["columns"], data["rows"])])
+
+
+class DownloadNegotiation(negotiation.DefaultContentNegotiation):
+    """A download operation has one media type: answer with it whatever `Accept` says (a
+    generated client may ask for */* or application/json), and never honour `?format=`."""
+
+    def select_renderer(self, request, renderers_given, format_suffix=None):
+        if request.method == "OPTIONS":  # the endpoint's description, not a file
+            return renderers.JSONRenderer(), "application/json"
+        renderer = renderers_given[0]
+        return renderer, renderer.media_type

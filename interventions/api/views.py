@@ -24,6 +24,7 @@ class ThemeViewSet(viewsets.ReadOnlyModelViewSet):
     sub-themes)."""
 
     serializer_class = ThemeSerializer
+    lookup_value_regex = r"\d+"
     queryset = Theme.objects.select_related("policy").order_by("policy__position", "position")
     filterset_class = ThemeFilter
 

@@ -1,7 +1,8 @@
 import django_filters
 
-from interventions.models import Policy
-from reporting.models import ReportingPeriod
+from agencies.models import Agency
+from interventions.models import PlanItem, Policy
+from reporting.models import ProgressUpdate, ReportingPeriod
 
 
 class PeriodFilter(django_filters.FilterSet):
@@ -12,3 +13,35 @@ class PeriodFilter(django_filters.FilterSet):
     class Meta:
         model = ReportingPeriod
         fields = ["policy", "state"]
+
+
+class UpdateFilter(django_filters.FilterSet):
+    """The updates list: a reviewer's queue (`?agency=MOI&state=submitted`) or a mirror's
+    incremental sync (`?updated_since=`)."""
+
+    agency = django_filters.ModelChoiceFilter(
+        queryset=Agency.objects.all(),
+        to_field_name="code",
+        field_name="agency",
+        label="Agency code",
+    )
+    policy = django_filters.ModelChoiceFilter(
+        queryset=Policy.objects.all(),
+        to_field_name="code",
+        field_name="period__policy",
+        label="Policy code",
+    )
+    period = django_filters.ModelChoiceFilter(
+        queryset=ReportingPeriod.objects.all(), label="Reporting period id"
+    )
+    item = django_filters.ModelChoiceFilter(queryset=PlanItem.objects.all(), label="Plan item id")
+    state = django_filters.MultipleChoiceFilter(choices=ProgressUpdate.State.choices)
+    updated_since = django_filters.IsoDateTimeFilter(
+        field_name="updated_at",
+        lookup_expr="gte",
+        label="Changed at or after this time (ISO 8601): edited, submitted or reviewed.",
+    )
+
+    class Meta:
+        model = ProgressUpdate
+        fields = ["agency", "policy", "period", "item", "state", "updated_since"]

@@ -1,5 +1,6 @@
 """Plan items with their progress in the API: the open-data shape of the plan, the current
-status and each indicator's latest approved actual; the list is also a CSV or XLSX download.
+status and each indicator's latest approved actual; the list is also a CSV or XLSX download
+(`items/csv/`, `items/xlsx/`: operations of their own, so a generated client reads bytes).
 
 An item is `interventions.export.item_as_dict` plus its id and progress. The declared fields
 describe that shape for the OpenAPI schema; `to_representation` builds it from item_as_dict, and
@@ -9,15 +10,15 @@ the schema test checks real responses against the schema, so the two cannot drif
 from __future__ import annotations
 
 import django_filters
-from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import renderers, serializers, viewsets
+from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from core.api.fields import NumberOrTextField
-from core.api.renderers import CSVRenderer, TableRenderer, XLSXRenderer
+from core.api.renderers import CSVRenderer, DownloadNegotiation, TableRenderer, XLSXRenderer
 from interventions.api.serializers import (
     BudgetSerializer,
     LinkSerializer,
@@ -26,11 +27,11 @@ from interventions.api.serializers import (
     TimelineSerializer,
 )
 from interventions.export import item_as_dict, theme_path, with_links
-from interventions.models import Indicator, PlanItem, Responsibility
-from reporting.filters import ItemFilter
+from interventions.models import Indicator, PlanItem
+from reporting.filters import STATUS_CHOICES, ItemFilter, status_in
 from reporting.item_table import ITEM_TABLE_COLUMNS, item_table_rows, table_filename
 from reporting.models import ProgressUpdate
-from reporting.selectors import items_for_api, items_for_table
+from reporting.selectors import items_for_api, items_for_table, with_changed_at
 
 
 class LatestActualSerializer(serializers.Serializer):
@@ -89,6 +90,10 @@ class PlanItemSerializer(serializers.Serializer):
     is_synthetic = serializers.BooleanField(
         help_text="A generated benchmark item (make_scale_data), never part of a real plan."
     )
+    updated_at = serializers.DateTimeField(
+        help_text="When the item last changed as the API shows it (its text, indicators, "
+        "responsibilities, or an update past draft): the `updated_since` to sync from."
+    )
 
     def to_representation(self, item: PlanItem) -> dict:
         """`item` comes from interventions.selectors.items_for_api, passed through with_links."""
@@ -105,6 +110,7 @@ class PlanItemSerializer(serializers.Serializer):
         )
         data["current_is_sample"] = bool(item.current_is_sample)
         data["is_synthetic"] = item.is_synthetic
+        data["updated_at"] = serializers.DateTimeField().to_representation(item.changed_at)
         return data
 
 
@@ -120,62 +126,78 @@ def _latest_actual(indicator: Indicator) -> dict | None:
 
 
 class ItemApiFilter(ItemFilter):
+    status = django_filters.MultipleChoiceFilter(
+        choices=STATUS_CHOICES,
+        method="with_statuses",
+        label="Current status (`none`: no approved update yet); repeat for several.",
+    )
     updated_since = django_filters.IsoDateTimeFilter(
         method="changed_since",
-        label="Changed since (ISO 8601): the item, its indicators or responsibilities were "
-        "edited, or one of its updates was submitted or reviewed, at or after this time.",
+        label="Changed at or after this time (ISO 8601): items whose `updated_at` is this or "
+        "later (the item, its indicators or responsibilities were edited, or one of its "
+        "updates past draft changed).",
     )
 
+    def with_statuses(self, queryset, name, values):
+        return queryset.filter(status_in(values)) if values else queryset
+
     def changed_since(self, queryset, name, value):
-        # Drafts do not count: nobody outside the agency sees them change.
-        updated = ProgressUpdate.objects.filter(item=OuterRef("pk"), updated_at__gte=value).exclude(
-            state=ProgressUpdate.State.DRAFT
-        )
-        indicators = Indicator.history.filter(item_id=OuterRef("pk"), history_date__gte=value)
-        responsibilities = Responsibility.history.filter(
-            item_id=OuterRef("pk"), history_date__gte=value
-        )
-        return queryset.filter(
-            Q(updated_at__gte=value)
-            | Exists(updated)
-            | Exists(indicators)
-            | Exists(responsibilities)
-        )
+        return with_changed_at(queryset).filter(changed_at__gte=value)
 
 
 class PlanItemViewSet(viewsets.ReadOnlyModelViewSet):
     """Plan items in the open-data shape with their progress; the list is filterable and also
-    downloadable as CSV or XLSX with the same filters."""
+    downloadable as CSV (`csv/`) or XLSX (`xlsx/`) with the same filters."""
 
     serializer_class = PlanItemSerializer
     filterset_class = ItemApiFilter
+    lookup_value_regex = r"\d+"
     queryset = items_for_api()
 
-    def get_renderers(self):
-        if self.action == "list":
-            return [renderers.JSONRenderer(), CSVRenderer(), XLSXRenderer()]
-        return super().get_renderers()
-
-    @extend_schema(
-        responses={
-            (200, "application/json"): PlanItemSerializer(many=True),
-            (200, CSVRenderer.media_type): OpenApiTypes.BINARY,
-            (200, XLSXRenderer.media_type): OpenApiTypes.BINARY,
-        }
-    )
+    @extend_schema(responses={200: PlanItemSerializer(many=True)})
     def list(self, request, *args, **kwargs):
-        renderer = request.accepted_renderer
-        if isinstance(renderer, TableRenderer):
-            # An invalid filter raises here (400 in the one error shape), never a full download.
-            items = self.filter_queryset(items_for_table())
-            filename = table_filename(request.query_params, renderer.format)
-            return Response(
-                {"columns": ITEM_TABLE_COLUMNS, "rows": item_table_rows(items)},
-                headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-            )
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         serializer = self.get_serializer(with_links(page), many=True)
         return self.get_paginated_response(serializer.data)
+
+    def _download(self, request) -> Response:
+        # An invalid filter raises here (400 in the one error shape), never a full download.
+        items = self.filter_queryset(items_for_table())
+        filename = table_filename(request.query_params, request.accepted_renderer.format)
+        return Response(
+            {"columns": ITEM_TABLE_COLUMNS, "rows": item_table_rows(items)},
+            headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        )
+
+    @extend_schema(
+        summary="The filtered item list as CSV",
+        filters=True,
+        responses={(200, CSVRenderer.media_type): OpenApiTypes.BINARY},
+    )
+    @action(
+        detail=False,
+        url_path="csv",
+        renderer_classes=[CSVRenderer],
+        content_negotiation_class=DownloadNegotiation,
+        pagination_class=None,
+    )
+    def csv(self, request, *args, **kwargs):
+        return self._download(request)
+
+    @extend_schema(
+        summary="The filtered item list as XLSX",
+        filters=True,
+        responses={(200, XLSXRenderer.media_type): OpenApiTypes.BINARY},
+    )
+    @action(
+        detail=False,
+        url_path="xlsx",
+        renderer_classes=[XLSXRenderer],
+        content_negotiation_class=DownloadNegotiation,
+        pagination_class=None,
+    )
+    def xlsx(self, request, *args, **kwargs):
+        return self._download(request)
 
     def retrieve(self, request, *args, **kwargs):
         (item,) = with_links([self.get_object()])

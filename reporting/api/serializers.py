@@ -8,6 +8,7 @@ from rest_framework import serializers
 
 from agencies.models import Agency
 from core.api.fields import NumberOrTextField
+from interventions.models import Indicator
 from reporting.models import (
     DeadlineExtension,
     EvidenceFile,
@@ -19,6 +20,7 @@ from reporting.update_fields import REPORTED_FIELDS, UpdateData
 
 Status = ProgressUpdate.Status
 Confidence = ProgressUpdate.Confidence
+_MONEY = "PKR, cumulative to date: a decimal with at most 2 places, as a JSON number."
 
 
 class PeriodSerializer(serializers.ModelSerializer):
@@ -30,11 +32,19 @@ class PeriodSerializer(serializers.ModelSerializer):
 
 
 class IndicatorValueSerializer(serializers.ModelSerializer):
-    value = serializers.SerializerMethodField()
+    measure = serializers.ChoiceField(
+        source="indicator.measure",
+        choices=Indicator.Measure.choices,
+        read_only=True,
+        help_text="Says what `value` is: a number for `number`, text otherwise.",
+    )
+    value = serializers.SerializerMethodField(
+        help_text="A JSON number when `measure` is `number`, a description otherwise."
+    )
 
     class Meta:
         model = IndicatorValue
-        fields = ["indicator", "value"]
+        fields = ["indicator", "measure", "value"]
 
     @extend_schema_field(NumberOrTextField)
     def get_value(self, value: IndicatorValue) -> float | str:
@@ -44,8 +54,13 @@ class IndicatorValueSerializer(serializers.ModelSerializer):
 class UpdateSerializer(serializers.ModelSerializer):
     period_label = serializers.CharField(source="period.label", read_only=True)
     agency = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    author = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    author = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, help_text="Username of the officer who drafted it."
+    )
     indicator_values = IndicatorValueSerializer(many=True, read_only=True)
+    evidence_link = serializers.CharField(
+        read_only=True, help_text="A link to the evidence, or an empty string when none."
+    )
 
     class Meta:
         model = ProgressUpdate
@@ -53,6 +68,13 @@ class UpdateSerializer(serializers.ModelSerializer):
                   *REPORTED_FIELDS, "indicator_values", "submitted_at", "reviewed_at",
                   "review_comment", "is_sample", "created_at", "updated_at"]  # fmt: skip
         read_only_fields = fields
+        extra_kwargs = {
+            "item": {"help_text": "The plan item's id."},
+            "period": {"help_text": "The reporting period's id."},
+            "version": {"help_text": "Send it back with every change; each change bumps it."},
+            "budget_released": {"help_text": _MONEY},
+            "budget_spent": {"help_text": _MONEY},
+        }
 
 
 class IndicatorValueInputSerializer(serializers.Serializer):
@@ -73,9 +95,28 @@ class UpdateInputSerializer(serializers.ModelSerializer):
         fields = [*REPORTED_FIELDS, "indicator_values"]
         extra_kwargs = {
             "narrative": {"help_text": "Progress this period."},
-            "budget_released": {"help_text": "PKR, cumulative to date."},
-            "budget_spent": {"help_text": "PKR, cumulative to date."},
+            "confidence": {
+                "help_text": "Amber, amber/red and red need a `confidence_rationale` "
+                "(error code rationale_required)."
+            },
+            "confidence_rationale": {
+                "help_text": "Required for amber or worse, and whenever the rating differs from "
+                "the agency's last approved one (rationale_required_for_change)."
+            },
+            "budget_released": {"help_text": _MONEY},
+            "budget_spent": {"help_text": f"{_MONEY} At most `budget_released`."},
+            "status": {
+                "help_text": "`completed` needs evidence (a file or `evidence_link`) to be "
+                "submitted."
+            },
         }
+
+    evidence_link = serializers.URLField(
+        required=False,
+        allow_blank=True,
+        max_length=ProgressUpdate._meta.get_field("evidence_link").max_length,
+        help_text="An http(s) link to the evidence, or an empty string for none.",
+    )
 
     def to_data(self, current: ProgressUpdate | None = None) -> UpdateData:
         """The service's input; on a partial edit, unspecified fields keep their values."""
@@ -122,15 +163,22 @@ class UpdateEditSerializer(UpdateInputSerializer):
         return fields
 
 
+VERSION_HELP = "The update's version as last read; refused with 409 stale_version when stale."
+
+
 class SubmitSerializer(serializers.Serializer):
-    version = serializers.IntegerField()
+    version = serializers.IntegerField(help_text=VERSION_HELP)
 
 
 class ReviewSerializer(serializers.Serializer):
-    comment = serializers.CharField(allow_blank=True, required=False, default="")
-    version = serializers.IntegerField(
-        required=False, allow_null=True, default=None, help_text="Refused with 409 when stale."
+    comment = serializers.CharField(
+        allow_blank=True,
+        required=False,
+        default="",
+        help_text="The reviewer's remark. Required (non-blank) to return an update "
+        "(error code comment_required); optional to approve.",
     )
+    version = serializers.IntegerField(help_text=VERSION_HELP)
 
 
 # --- the reporting cycle -------------------------------------------------------------------

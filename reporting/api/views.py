@@ -12,9 +12,10 @@ from rest_framework.decorators import action
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
+from core.api.http import absolute_url, last_modified
 from interventions.models import PlanItem
 from reporting import periods, services
-from reporting.api.filters import PeriodFilter
+from reporting.api.filters import PeriodFilter, UpdateFilter
 from reporting.api.serializers import (
     EvidenceSerializer,
     EvidenceUploadSerializer,
@@ -37,6 +38,7 @@ class PeriodViewSet(viewsets.ReadOnlyModelViewSet):
     secretary closes, locks and reopens them and extends a deadline for one agency."""
 
     serializer_class = PeriodSerializer
+    lookup_value_regex = r"\d+"
     filterset_class = PeriodFilter
     queryset = ReportingPeriod.objects.select_related("policy").order_by(
         "policy__position", "-start"
@@ -83,7 +85,7 @@ def visible_updates(user) -> QuerySet[ProgressUpdate]:
     return (
         ProgressUpdate.objects.visible_to(user)
         .select_related("period", "agency", "author")
-        .prefetch_related("indicator_values")
+        .prefetch_related("indicator_values__indicator")
         .order_by("-period__start", "agency__code", "pk")
     )
 
@@ -117,7 +119,11 @@ class ItemUpdateViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             period=form.validated_data["period"],
             data=form.to_data(),
         )
-        return Response(_shown(request.user, update), status=status.HTTP_201_CREATED)
+        return Response(
+            _shown(request.user, update),
+            status=status.HTTP_201_CREATED,
+            headers={"Location": absolute_url(request, "update-detail", update.pk)},
+        )
 
 
 def _shown(user, update: ProgressUpdate) -> dict:
@@ -125,15 +131,23 @@ def _shown(user, update: ProgressUpdate) -> dict:
     return UpdateSerializer(visible_updates(user).get(pk=update.pk)).data
 
 
-class UpdateViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """One update: read it, edit it while a draft or returned (PATCH with its `version`),
-    submit it, and approve or return it."""
+class UpdateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Updates visible to you (drafts only inside their agency), filterable for review queues
+    and incremental sync; one update: read it, edit it while a draft or returned (PATCH with its
+    `version`), submit it, and approve or return it (each with its `version`)."""
 
     serializer_class = UpdateSerializer
+    filterset_class = UpdateFilter
+    lookup_value_regex = r"\d+"
     http_method_names = ["get", "patch", "post", "head", "options"]
 
     def get_queryset(self):
         return visible_updates(self.request.user)
+
+    def retrieve(self, request, *args, **kwargs):
+        update = self.get_object()
+        # With the ETag (core.api.middleware), If-Modified-Since works too.
+        return Response(self.get_serializer(update).data, headers=last_modified(update.updated_at))
 
     @extend_schema(request=UpdateEditSerializer, responses={200: UpdateSerializer})
     def partial_update(self, request, *args, **kwargs):

@@ -16,4 +16,4 @@ def approve(item, period, people, **data):
         user=people["officer"], item=item, period=period, data=services.UpdateData(**fields)
     )
     update = services.update_submit(user=people["officer"], update=update, version=update.version)
-    return services.update_approve(user=people["reviewer"], update=update)
+    return services.update_approve(user=people["reviewer"], update=update, version=update.version)

@@ -53,4 +53,4 @@ def test_a_token_client_syncs_filters_and_reports(people, moi_item, period):
         format="json",
     )
     assert stale.status_code == 409
-    assert stale.json()["code"] == "conflict"
+    assert stale.json()["code"] == "stale_version"

@@ -26,6 +26,8 @@ pytestmark = pytest.mark.django_db
 ROLES = ["anonymous", "officer", "other_officer", "reviewer", "committee", "secretary",
          "read_only_token"]  # fmt: skip
 SIGNED_IN = {role: 200 for role in ROLES if role != "anonymous"}
+# What a client needs before it holds a key: the schema and its docs.
+PUBLIC = {role: 200 for role in ROLES}
 
 
 @dataclass
@@ -64,13 +66,14 @@ ENDPOINTS = {
     "periods": Endpoint("get", "/api/v1/periods/?policy=NISP-2018&state=open", SIGNED_IN),
     "period": Endpoint("get", "/api/v1/periods/{period}/", SIGNED_IN),
     "items": Endpoint("get", "/api/v1/items/", SIGNED_IN),
-    "items csv": Endpoint("get", "/api/v1/items/?format=csv", SIGNED_IN),
-    "items xlsx": Endpoint("get", "/api/v1/items/?format=xlsx", SIGNED_IN),
+    "items csv": Endpoint("get", "/api/v1/items/csv/", SIGNED_IN),
+    "items xlsx": Endpoint("get", "/api/v1/items/xlsx/", SIGNED_IN),
     "item": Endpoint("get", "/api/v1/items/{item}/", SIGNED_IN),
     "crosswalk": Endpoint("get", "/api/v1/crosswalk/?policy=NAP-2014&ref=4", SIGNED_IN),
     "item history": Endpoint("get", "/api/v1/items/{item}/updates/", SIGNED_IN),
-    "schema": Endpoint("get", "/api/schema/", SIGNED_IN),
-    "docs": Endpoint("get", "/api/docs/", SIGNED_IN),
+    "schema": Endpoint("get", "/api/schema/", PUBLIC),
+    "docs": Endpoint("get", "/api/docs/", PUBLIC),
+    "updates": Endpoint("get", "/api/v1/updates/", SIGNED_IN),
     "create update": Endpoint(
         "post", "/api/v1/items/{item}/updates/", only({"officer": 201}),
         body={"period": "{period}", **NEW_UPDATE},
@@ -91,16 +94,19 @@ ENDPOINTS = {
     ),
     "approve": Endpoint(
         "post", "/api/v1/updates/{submitted}/approve/", only({"reviewer": 200}),
-        read_only_owner="reviewer",
+        body={"version": 2}, read_only_owner="reviewer",
     ),
     "reports": Endpoint("get", "/api/v1/reports/", COMMITTEE_READS, read_only_owner="committee"),
     "report": Endpoint(
         "get", "/api/v1/reports/{report}/", COMMITTEE_READS, read_only_owner="committee"
     ),
-    "report file": Endpoint(
-        "get", "/api/v1/reports/{report}/files/{fmt}/", COMMITTEE_READS,
-        read_only_owner="committee",
-    ),
+    **{
+        f"report {fmt}": Endpoint(
+            "get", f"/api/v1/reports/{{report}}/files/{fmt}/", COMMITTEE_READS,
+            read_only_owner="committee",
+        )
+        for fmt in ("pdf", "xlsx", "csv")
+    },
     "request report": Endpoint(
         "post", "/api/v1/reports/", only({"secretary": 201}),
         body={"quarter": "2025Q3", "scope": "NISP-2018"}, read_only_owner="secretary",
@@ -159,7 +165,7 @@ ENDPOINTS = {
     "return": Endpoint(
         "post", "/api/v1/updates/{submitted}/return/",
         only({"reviewer": 200, "secretary": 200}),
-        body={"comment": "Attach the minutes."}, read_only_owner="reviewer",
+        body={"comment": "Attach the minutes.", "version": 2}, read_only_owner="reviewer",
     ),
     # Agency workbooks: desk officers upload their own agency's; an import is seen by its agency
     # alone and applied by its uploader. A PDF is refused as a file (400): permission passed.
@@ -201,6 +207,8 @@ def world(people, moi_item, period):
         requested_at=timezone.now(),
         state="done",
         pdf=ContentFile(b"%PDF-1.7 a report", name="report.pdf"),
+        xlsx=ContentFile(b"PK a workbook", name="report.xlsx"),
+        csv=ContentFile(b"figure,value", name="report.csv"),
     )
     refused = ImportRecord.objects.create(
         agency=officer.agency, uploaded_by=officer, original_name="moi.xlsx", size=1,
@@ -256,7 +264,7 @@ def test_permission_matrix(name, role, world, people, api_as):
         response = client.get(url)
     else:
         response = getattr(client, endpoint.method)(url, body, format="json")
-    expected = 401 if role == "anonymous" else endpoint.expected[role]
+    expected = endpoint.expected.get(role, 401)
     assert response.status_code == expected, (name, role, response.content[:300])
     if expected >= 400 and url.startswith("/api/v1/"):
         assert set(response.json()) == {"code", "detail", "errors"}

@@ -89,7 +89,7 @@ def test_bad_requests_are_400_with_field_errors_and_create_nothing(
     response = api_as(people["secretary"]).post("/api/v1/reports/", body, format="json")
     assert response.status_code == 400
     assert response.json()["code"] == "invalid"
-    assert message in " ".join(response.json()["errors"][field])
+    assert message in " ".join(e["message"] for e in response.json()["errors"][field])
     assert not QuarterlyReport.objects.exists()
 
 

@@ -49,7 +49,9 @@ def test_officer_posts_a_draft_with_an_indicator_value(officer, people, moi_item
     update = ProgressUpdate.objects.get(pk=shown["id"])
     assert update.author == people["officer"]
     assert IndicatorValue.objects.get(update=update).value == "2 of 4"
-    assert shown["indicator_values"] == [{"indicator": indicator.pk, "value": "2 of 4"}]
+    assert shown["indicator_values"] == [
+        {"indicator": indicator.pk, "measure": "text", "value": "2 of 4"}
+    ]
 
 
 def test_bad_input_is_400_with_field_errors_and_saves_nothing(officer, moi_item, period):
@@ -89,14 +91,18 @@ def test_a_number_indicator_refuses_text(officer, people, period, plan):
         format="json",
     )
     assert response.status_code == 400
-    assert "takes a number" in response.json()["errors"]["indicator_values"][0]
+    (error,) = response.json()["errors"]["indicator_values"]
+    assert error["code"] == "number_required"
+    assert "takes a number" in error["message"]
     ok = officer.post(
         create_url(indicator.item),
         body(period, indicator_values=[{"indicator": indicator.pk, "value": 12.5}]),
         format="json",
     )
     assert ok.status_code == 201
-    assert ok.json()["indicator_values"] == [{"indicator": indicator.pk, "value": 12.5}]
+    assert ok.json()["indicator_values"] == [
+        {"indicator": indicator.pk, "measure": "number", "value": 12.5}
+    ]
 
 
 def test_outsider_officer_is_refused_with_403(api_as, people, moi_item, period):
@@ -110,6 +116,7 @@ def test_a_locked_period_is_a_409(officer, moi_item, period):
     ReportingPeriod.objects.filter(pk=period.pk).update(state="locked")
     response = officer.post(create_url(moi_item), body(period), format="json")
     assert response.status_code == 409
+    assert response.json()["code"] == "period_locked"
     assert "locked" in response.json()["detail"]
     assert not ProgressUpdate.objects.exists()
 
@@ -154,7 +161,7 @@ def test_submit_then_approve_makes_it_the_items_status(api_as, people, officer, 
     assert submitted.status_code == 200
     assert submitted.json()["state"] == "submitted"
     reviewer = api_as(people["reviewer"])
-    approved = reviewer.post(f"/api/v1/updates/{draft.pk}/approve/", {}, format="json")
+    approved = reviewer.post(f"/api/v1/updates/{draft.pk}/approve/", {"version": 2}, format="json")
     assert approved.status_code == 200
     assert approved.json()["state"] == "approved"
     item = reviewer.get(f"/api/v1/items/{moi_item.pk}/").json()
@@ -172,11 +179,17 @@ def test_a_submitted_update_cannot_be_patched(officer, draft):
 def test_returning_needs_a_comment(api_as, people, officer, draft):
     officer.post(f"/api/v1/updates/{draft.pk}/submit/", {"version": 1}, format="json")
     reviewer = api_as(people["reviewer"])
-    refused = reviewer.post(f"/api/v1/updates/{draft.pk}/return/", {}, format="json")
+    refused = reviewer.post(f"/api/v1/updates/{draft.pk}/return/", {"version": 2}, format="json")
     assert refused.status_code == 400
-    assert set(refused.json()["errors"]) == {"comment"}
+    assert refused.json()["errors"] == {
+        "comment": [
+            {"code": "comment_required", "message": "Say what needs to change before returning it."}
+        ]
+    }
     returned = reviewer.post(
-        f"/api/v1/updates/{draft.pk}/return/", {"comment": "Attach the minutes."}, format="json"
+        f"/api/v1/updates/{draft.pk}/return/",
+        {"comment": "Attach the minutes.", "version": 2},
+        format="json",
     )
     assert returned.status_code == 200
     assert (returned.json()["state"], returned.json()["review_comment"]) == (

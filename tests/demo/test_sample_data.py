@@ -156,7 +156,9 @@ def test_remove_sample_data_deletes_only_samples_and_their_children(demo, settin
     sample = ProgressUpdate.objects.filter(
         is_sample=True, state=State.SUBMITTED, agency=officer.agency
     ).first()
-    services.update_return(user=reviewer, update=sample, comment="Sample needs more detail.")
+    services.update_return(
+        user=reviewer, update=sample, comment="Sample needs more detail.", version=sample.version
+    )
     assert Comment.objects.filter(update=sample).exists()
 
     call_command("remove_sample_data")

@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from agencies.models import User
@@ -12,6 +13,17 @@ from tests.factories import user_with_role
 
 Role = User.Role
 DEADLINE = datetime.date(2027, 1, 15)
+
+
+@pytest.fixture(autouse=True)
+def _inside_the_quarter(request):
+    """These tests walk one quarter (2026Q4) at fixed dates: the clock stands inside it,
+    whatever day the suite runs on. A real worker runs on its own clock."""
+    if "celery_worker" in request.fixturenames:
+        yield
+        return
+    with time_machine.travel(datetime.datetime(2026, 12, 1, 10, tzinfo=datetime.UTC), tick=True):
+        yield
 
 
 def nisp_period():

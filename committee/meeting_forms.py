@@ -1,0 +1,100 @@
+"""The meeting pages' forms: they parse; committee.services decides."""
+
+from __future__ import annotations
+
+from django import forms
+
+from agencies.models import Agency, User
+from committee.models import ActionItem, Meeting
+
+
+def _committee_people():
+    return User.objects.filter(is_active=True).exclude(role="").order_by("username")
+
+
+class MeetingForm(forms.Form):
+    title = forms.CharField(max_length=200)
+    kind = forms.ChoiceField(choices=Meeting.Kind.choices, initial=Meeting.Kind.QUARTERLY)
+    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    quarter = forms.CharField(
+        max_length=6, required=False, help_text="Under review, e.g. 2026Q3; blank: the last one."
+    )
+    attendees = forms.ModelMultipleChoiceField(queryset=User.objects.none(), required=False)
+    guests = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["attendees"].queryset = _committee_people()
+
+
+class MinutesForm(forms.Form):
+    attendees = forms.ModelMultipleChoiceField(queryset=User.objects.none(), required=False)
+    guests = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    minutes = forms.CharField(widget=forms.Textarea(attrs={"rows": 8}), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["attendees"].queryset = _committee_people()
+
+
+class AgendaPointForm(forms.Form):
+    title = forms.CharField(max_length=300, label="New agenda point")
+    reason = forms.CharField(max_length=1000, required=False, label="Why")
+
+
+class DecisionForm(forms.Form):
+    """A decision, with (optionally) one action item for an agency."""
+
+    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label="Decision")
+    action = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), required=False, label="Action to take"
+    )
+    owner = forms.ModelChoiceField(
+        queryset=Agency.objects.bodies().filter(is_synthetic=False),
+        required=False,
+        label="Owner agency",
+        to_field_name="code",
+    )
+    due_date = forms.DateField(
+        required=False, widget=forms.DateInput(attrs={"type": "date"}), label="Due"
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("action") and not (data.get("owner") and data.get("due_date")):
+            raise forms.ValidationError("An action needs an owner agency and a due date.")
+        return data
+
+
+class CommentForm(forms.Form):
+    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label="Comment")
+
+
+class ActionUpdateForm(forms.Form):
+    status = forms.ChoiceField(
+        choices=[
+            (ActionItem.Status.OPEN, "Open"),
+            (ActionItem.Status.IN_PROGRESS, "In progress"),
+            (ActionItem.Status.DONE, "Done"),
+        ]
+    )
+    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False, label="Note")
+    evidence = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        help_text="Required when done: what shows it was done (a document, a link).",
+    )
+
+
+class ActionDropForm(forms.Form):
+    drop_reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label="Reason")
+
+
+class ActionFilterForm(forms.Form):
+    owner = forms.ModelChoiceField(
+        queryset=Agency.objects.bodies().filter(action_items__isnull=False).distinct(),
+        required=False,
+        to_field_name="code",
+    )
+    status = forms.ChoiceField(choices=[("", "Any"), *ActionItem.Status.choices], required=False)
+    overdue = forms.BooleanField(required=False)

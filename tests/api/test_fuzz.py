@@ -1,0 +1,54 @@
+"""schemathesis over every operation of the document, with a bounded number of examples
+each: no request it makes may get a server error, or an answer the document does not describe
+(status, content type, headers, body)."""
+
+import json
+
+import pytest
+import schemathesis
+from drf_spectacular.generators import SchemaGenerator
+from drf_spectacular.renderers import OpenApiJsonRenderer
+from hypothesis import HealthCheck, settings
+from schemathesis import checks
+from schemathesis.specs.openapi import checks as openapi_checks
+
+from agencies.services import api_token_create
+from tests.api.wsgi import in_process_app
+
+pytestmark = [pytest.mark.django_db, pytest.mark.fuzz]
+
+CHECKS = [
+    checks.not_a_server_error,
+    openapi_checks.status_code_conformance,
+    openapi_checks.content_type_conformance,
+    openapi_checks.response_headers_conformance,
+    openapi_checks.response_schema_conformance,
+]
+
+
+def load_schema():
+    """The document the server serves, built when the tests are collected; requests go to
+    this Django, in-process."""
+    document = json.loads(OpenApiJsonRenderer().render(SchemaGenerator().get_schema(public=True)))
+    loaded = schemathesis.openapi.from_dict(document)
+    loaded.app = in_process_app
+    return loaded
+
+
+@pytest.fixture
+def tokens(people):
+    """The committee secretary for the reports, a desk officer for everything else."""
+    return {
+        role: api_token_create(user=people[role], name="fuzzing")[1]
+        for role in ("officer", "secretary")
+    }
+
+
+schema = load_schema()
+
+
+@schema.parametrize()
+@settings(max_examples=8, deadline=None, suppress_health_check=list(HealthCheck))
+def test_no_request_gets_a_server_error_or_an_undocumented_answer(case, tokens, moi_item, period):
+    role = "secretary" if case.path.startswith("/api/v1/reports/") else "officer"
+    case.call_and_validate(headers={"Authorization": f"Token {tokens[role]}"}, checks=CHECKS)
