@@ -10,6 +10,7 @@ default it is all or nothing: one refused row and the whole transaction rolls ba
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import nullcontext
 
 from django.conf import settings
 from django.core.cache import cache
@@ -71,9 +72,9 @@ def can_import(user: User) -> bool:
     return user.role == User.Role.DESK_OFFICER and bool(user.agency_id)
 
 
-def _plan(record: ImportRecord) -> Plan:
+def _plan(record: ImportRecord, *, validate: bool = True) -> Plan:
     with record.file.open("rb") as file:
-        return read(file, size=record.size, agency=record.agency)
+        return read(file, size=record.size, agency=record.agency, validate=validate)
 
 
 def _refuse(record: ImportRecord, reason: str) -> ImportRecord:
@@ -174,7 +175,8 @@ def import_apply(*, record: ImportRecord, progress: Progress | None = None) -> I
     user = record.uploaded_by
     progress = progress or _progress(record)
     try:
-        plan = _plan(record)
+        # The services validate each row as they apply it: no need to run the rules twice.
+        plan = _plan(record, validate=False)
     except WorkbookRefused as refusal:
         _refuse(record, str(refusal))
         _mail(record)
@@ -189,7 +191,10 @@ def import_apply(*, record: ImportRecord, progress: Progress | None = None) -> I
                 refused.append({**shown, "reasons": [e["message"] for e in shown["errors"]]})
             else:
                 try:
-                    with transaction.atomic():
+                    # A savepoint per row only when a refused row must not undo the others;
+                    # all or nothing rolls back the whole transaction anyway. The services
+                    # refuse a row before writing it; a database error is not caught here.
+                    with transaction.atomic() if record.valid_only else nullcontext():
                         _apply_row(user, plan, row)
                 except (ValidationError, ConflictError, PermissionDenied) as error:
                     refused.append({**shown, "reasons": _reasons(error)})

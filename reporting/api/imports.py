@@ -55,6 +55,7 @@ class ImportViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     preview, then apply it."""
 
     serializer_class = ImportSerializer
+    lookup_value_regex = r"\d+"
     parser_classes = [JSONParser, MultiPartParser]
 
     def get_queryset(self):
