@@ -3,10 +3,12 @@ FROM python:3.11-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
 # WeasyPrint renders PDFs with Pango; libpq is not needed (psycopg2-binary bundles it).
+# fonts-noto-core: Noto Nastaliq Urdu for Urdu reports (DejaVu lacks Urdu letters such as ہ ے).
+# gettext: Django's compilemessages and makemessages for translators working in the image.
 # postgresql-client: pg_dump and pg_restore for `manage.py backup` / `restore`.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core \
-       postgresql-client \
+       fonts-noto-core gettext postgresql-client \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app
@@ -23,7 +25,8 @@ RUN pip install .
 COPY . .
 # Under production settings (DEBUG=0), so the hashed-name manifest the running site needs is
 # written. The secret key is a throwaway for this one command; the real one comes at run time.
-RUN DEBUG=0 SECRET_KEY=collectstatic-only-not-a-real-secret python manage.py collectstatic --noinput \
+RUN DEBUG=0 SECRET_KEY=collectstatic-only-not-a-real-secret python manage.py compile_translations \
+    && DEBUG=0 SECRET_KEY=collectstatic-only-not-a-real-secret python manage.py collectstatic --noinput \
     && useradd --system --home /app tracker && mkdir -p /app/var/media && chown -R tracker /app/var
 USER tracker
 

@@ -28,6 +28,8 @@ var:
 ## Serve the tracker on SQLite with demo accounts (no database server or Redis needed).
 ## The beat schedule runs beside it in-process (manage.py run_schedule); e-mail goes to the console.
 run: install var
+	DEBUG=$${DEBUG:-1} $(PY) manage.py compile_translations
+	@fc-list 2>/dev/null | grep -q "Noto Nastaliq Urdu" || echo "NOTE: the Noto Nastaliq Urdu font is not installed (Debian: apt-get install fonts-noto-core); Urdu PDF reports fall back to another font and may show boxes."
 	DEBUG=$${DEBUG:-1} $(PY) manage.py migrate --noinput
 	DEBUG=$${DEBUG:-1} $(PY) manage.py load_policies
 	DEBUG=$${DEBUG:-1} $(PY) manage.py ensure_periods
@@ -38,6 +40,7 @@ run: install var
 
 ## Run the test suite (uses DATABASE_URL / REDIS_URL when set).
 test: install-test var
+	DEBUG=1 $(PY) manage.py compile_translations
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install-test

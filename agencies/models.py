@@ -6,19 +6,20 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.models import SourceReference
 
 
 class Province(models.TextChoices):
-    PUNJAB = "PUNJAB", "Punjab"
-    SINDH = "SINDH", "Sindh"
-    KP = "KP", "Khyber Pakhtunkhwa"
-    BALOCHISTAN = "BALOCHISTAN", "Balochistan"
-    GB = "GB", "Gilgit-Baltistan"
-    AJK = "AJK", "Azad Jammu and Kashmir"
-    ICT = "ICT", "Islamabad Capital Territory"
+    PUNJAB = "PUNJAB", _("Punjab")
+    SINDH = "SINDH", _("Sindh")
+    KP = "KP", _("Khyber Pakhtunkhwa")
+    BALOCHISTAN = "BALOCHISTAN", _("Balochistan")
+    GB = "GB", _("Gilgit-Baltistan")
+    AJK = "AJK", _("Azad Jammu and Kashmir")
+    ICT = "ICT", _("Islamabad Capital Territory")
 
 
 class AgencyQuerySet(models.QuerySet):
@@ -31,24 +32,24 @@ class Agency(SourceReference):
     """A body named as responsible in a policy: a ministry, an agency, a department, a group."""
 
     class Kind(models.TextChoices):
-        MINISTRY = "ministry", "Ministry"
-        DIVISION = "division", "Division"
-        AGENCY = "agency", "Agency"
-        REGULATOR = "regulator", "Regulator"
-        POLICE = "police", "Police"
-        CTD = "ctd", "Counter Terrorism Department"
-        HOME_DEPARTMENT = "home_department", "Home Department"
-        PROVINCIAL_GOVERNMENT = "provincial_government", "Provincial or regional government"
-        DEPARTMENT = "department", "Department"
-        COURT = "court", "Court"
-        COMMISSION = "commission", "Commission"
-        COMMITTEE = "committee", "Committee"
-        GROUP = "group", "Group of bodies"
-        OTHER = "other", "Other"
+        MINISTRY = "ministry", _("Ministry")
+        DIVISION = "division", _("Division")
+        AGENCY = "agency", _("Agency")
+        REGULATOR = "regulator", _("Regulator")
+        POLICE = "police", _("Police")
+        CTD = "ctd", _("Counter Terrorism Department")
+        HOME_DEPARTMENT = "home_department", _("Home Department")
+        PROVINCIAL_GOVERNMENT = "provincial_government", _("Provincial or regional government")
+        DEPARTMENT = "department", _("Department")
+        COURT = "court", _("Court")
+        COMMISSION = "commission", _("Commission")
+        COMMITTEE = "committee", _("Committee")
+        GROUP = "group", _("Group of bodies")
+        OTHER = "other", _("Other")
 
     class Level(models.TextChoices):
-        FEDERAL = "federal", "Federal"
-        PROVINCIAL = "provincial", "Provincial"
+        FEDERAL = "federal", _("Federal")
+        PROVINCIAL = "provincial", _("Provincial")
 
     code = models.CharField(max_length=32, unique=True)
     name = models.CharField(max_length=255)
@@ -109,16 +110,19 @@ class User(AbstractUser):
     """A person using the tracker; desk officers and reviewers belong to an agency."""
 
     class Role(models.TextChoices):
-        DESK_OFFICER = "desk_officer", "Desk officer"
-        AGENCY_REVIEWER = "agency_reviewer", "Agency reviewer"
-        COMMITTEE_MEMBER = "committee_member", "Committee member"
-        COMMITTEE_SECRETARY = "committee_secretary", "Committee secretary"
-        ADMINISTRATOR = "administrator", "Administrator"
+        DESK_OFFICER = "desk_officer", _("Desk officer")
+        AGENCY_REVIEWER = "agency_reviewer", _("Agency reviewer")
+        COMMITTEE_MEMBER = "committee_member", _("Committee member")
+        COMMITTEE_SECRETARY = "committee_secretary", _("Committee secretary")
+        ADMINISTRATOR = "administrator", _("Administrator")
 
     agency = models.ForeignKey(
         Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="users"
     )
     role = models.CharField(max_length=32, choices=Role.choices, blank=True)
+    # The interface and e-mail language this person chose; empty until they choose one (the
+    # browser's language applies meanwhile, and e-mail goes in English).
+    language = models.CharField(max_length=8, choices=settings.LANGUAGES, blank=True, default="")
 
     class Meta(AbstractUser.Meta):
         constraints = [

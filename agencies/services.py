@@ -8,8 +8,10 @@ import logging
 import secrets
 
 from axes.utils import reset
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from agencies.models import ApiToken, User
 
@@ -88,3 +90,17 @@ def sign_in_lockout_clear(*, by: User, username: str = "", ip_address: str = "")
         f"account {username}" if username else f"address {ip_address}",
     )
     return removed
+
+
+# --- Preferences ---------------------------------------------------------------------------
+
+
+def user_language_set(*, user: User, language: str) -> User:
+    """Save the language a person reads the tracker and its e-mail in."""
+    if language not in dict(settings.LANGUAGES):
+        raise ValidationError({"language": [_("Choose English or Urdu.")]})
+    if user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
+        log.info("user %s chose language %s", user.pk, language)
+    return user

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
+from django.views.i18n import set_language
 
 from agencies.forms import ApiTokenForm
 from agencies.selectors import sign_in_failures
@@ -17,6 +18,7 @@ from agencies.services import (
     api_token_revoke,
     can_unlock_sign_ins,
     sign_in_lockout_clear,
+    user_language_set,
 )
 
 
@@ -72,3 +74,12 @@ def lockout_list(request):
         "agencies/lockout_list.html",
         {"attempts": sign_in_failures(), "limit": settings.AXES_FAILURE_LIMIT},
     )
+
+
+@require_POST
+def language_set(request):
+    """Django's set_language (cookie, safe redirect back), also saved on the signed-in user."""
+    language = request.POST.get("language", "")
+    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        user_language_set(user=request.user, language=language)
+    return set_language(request)

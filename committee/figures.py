@@ -20,10 +20,12 @@ from operator import itemgetter
 from django.db.models import BooleanField, Case, ExpressionWrapper, F, QuerySet, When, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from agencies import geography
 from agencies.models import Agency, Province
 from committee import exceptions, followup
+from committee.labels import NOT_REPORTED, STATUS_LABELS
 from core.quarters import Quarter
 from interventions import baselines
 from interventions.models import (
@@ -42,9 +44,7 @@ from reporting.update_fields import REPORTED_FIELDS
 
 Status = ProgressUpdate.Status
 Confidence = ProgressUpdate.Confidence
-NOT_REPORTED = "none"
 STATUS_KEYS = [*Status.values, NOT_REPORTED]
-STATUS_LABELS = {**dict(Status.choices), NOT_REPORTED: "No approved update"}
 GOOD = {Status.ON_TRACK, Status.COMPLETED}
 AT_RISK = {Status.AT_RISK, Status.DELAYED}
 WEAK_CONFIDENCE = {Confidence.AMBER_RED, Confidence.RED}
@@ -540,19 +540,19 @@ def _is_newly_completed(row: dict) -> bool:
     return row["status"] == Status.COMPLETED and row["previous_status"] != Status.COMPLETED
 
 
-def _attention_reasons(row: dict) -> list[str]:
+def _attention_reasons(row: dict) -> list[dict]:
+    """Keys and values only; committee.labels.reason_text words them in the reader's language."""
     reasons = []
     if row["status"] in AT_RISK:
-        reasons.append(STATUS_LABELS[row["status"]])
+        reasons.append({"code": "status", "status": row["status"]})
     if row["confidence"] in WEAK_CONFIDENCE:
-        reasons.append(f"Confidence {Confidence(row['confidence']).label}")
+        reasons.append({"code": "confidence", "confidence": row["confidence"]})
     elif _is_falling(row):
         reasons.append(
-            f"Confidence fell from {Confidence(row['previous_confidence']).label}"
-            f" to {Confidence(row['confidence']).label}"
+            {"code": "confidence_fell", "from": row["previous_confidence"], "to": row["confidence"]}
         )
     if row["overdue"]:
-        reasons.append(f"Overdue: due {row['due_date']}")
+        reasons.append({"code": "overdue", "due_date": row["due_date"]})
     return reasons
 
 
@@ -762,7 +762,7 @@ def _quarter(quarter: Quarter) -> dict:
 
 
 def _scope_title(policy: Policy | None) -> str:
-    return policy.title if policy else "All policies"
+    return policy.title if policy else gettext("All policies")
 
 
 def _date(value: datetime.date | datetime.datetime | None) -> str | None:

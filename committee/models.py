@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from agencies.models import User
@@ -35,10 +36,10 @@ class QuarterlyReport(models.Model):
     """
 
     class State(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        RUNNING = "running", "Running"
-        DONE = "done", "Done"
-        FAILED = "failed", "Failed"
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
 
     # Scope of a report covering every policy; otherwise the scope is a policy code.
     ALL = "ALL"
@@ -46,6 +47,10 @@ class QuarterlyReport(models.Model):
     quarter = models.CharField(max_length=6, help_text="Calendar quarter, e.g. 2025Q3.")
     scope = models.CharField(max_length=32, help_text="A policy code, or ALL.")
     version = models.PositiveIntegerField()
+    # The language its PDF, workbook and annex are written in; the snapshot itself has no words.
+    language = models.CharField(
+        max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
     state = models.CharField(max_length=8, choices=State.choices, default=State.QUEUED)
     error = models.TextField(blank=True)
     # What a running generation is doing now (figures, pdf, xlsx, csv), for the progress page.

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from agencies.models import Agency
@@ -15,10 +16,10 @@ from core.models import SourceReference
 
 
 class Cadence(models.TextChoices):
-    MONTHLY = "monthly", "Monthly"
-    QUARTERLY = "quarterly", "Quarterly"
-    SIX_MONTHLY = "six_monthly", "Six-monthly"
-    ANNUAL = "annual", "Annual"
+    MONTHLY = "monthly", _("Monthly")
+    QUARTERLY = "quarterly", _("Quarterly")
+    SIX_MONTHLY = "six_monthly", _("Six-monthly")
+    ANNUAL = "annual", _("Annual")
 
 
 class Policy(SourceReference):
@@ -120,29 +121,32 @@ class PlanItem(SourceReference):
     """One intervention (NISP Annex A), point (NAP) or commitment (NSP) as the source states it."""
 
     class Kind(models.TextChoices):
-        INTERVENTION = "intervention", "Intervention"
-        POINT = "point", "Point"
-        COMMITMENT = "commitment", "Commitment"
+        INTERVENTION = "intervention", _("Intervention")
+        POINT = "point", _("Point")
+        COMMITMENT = "commitment", _("Commitment")
 
     class Term(models.TextChoices):
-        SHORT = "short", "Short term"
-        MEDIUM = "medium", "Medium term"
-        LONG = "long", "Long term"
-        UNKNOWN = "unknown", "Not recoverable from the source"
+        SHORT = "short", _("Short term")
+        MEDIUM = "medium", _("Medium term")
+        LONG = "long", _("Long term")
+        UNKNOWN = "unknown", _("Not recoverable from the source")
 
     class BudgetKind(models.TextChoices):
-        TBD = "tbd", "To be determined"
-        AS_FINALIZED = "as_finalized", "As finalized"
-        NONE = "none", "None stated ('-')"
-        MISSING = "missing", "No budget cell printed"
+        TBD = "tbd", _("To be determined")
+        AS_FINALIZED = "as_finalized", _("As finalized")
+        NONE = "none", _("None stated ('-')")
+        MISSING = "missing", _("No budget cell printed")
         # The block prints budget cells, but which row each belongs to cannot be read.
-        UNATTRIBUTED = "unattributed", "A budget cell printed nearby, not attributable to this row"
-        AMOUNT = "amount", "Amount stated"
+        UNATTRIBUTED = (
+            "unattributed",
+            _("A budget cell printed nearby, not attributable to this row"),
+        )
+        AMOUNT = "amount", _("Amount stated")
 
     class Evidence(models.TextChoices):
-        DOCUMENT = "D", "Quotes the document"
-        SECONDARY = "S", "Secondary summary"
-        REMARKS = "R", "Official remarks"
+        DOCUMENT = "D", _("Quotes the document")
+        SECONDARY = "S", _("Secondary summary")
+        REMARKS = "R", _("Official remarks")
 
     policy = models.ForeignKey(Policy, on_delete=models.PROTECT, related_name="items")
     ref = models.CharField(max_length=64)
@@ -235,10 +239,10 @@ class Responsibility(models.Model):
     """An agency answerable for an item, with the source's own wording of the cell."""
 
     class Role(models.TextChoices):
-        LEAD = "lead", "Lead"
-        SUPPORTING = "supporting", "Supporting"
+        LEAD = "lead", _("Lead")
+        SUPPORTING = "supporting", _("Supporting")
         # Coordinates the policy's items without owning them (NACTA for NAP, 004 lines 662-664).
-        COORDINATOR = "coordinator", "Coordinator"
+        COORDINATOR = "coordinator", _("Coordinator")
 
     item = models.ForeignKey(PlanItem, on_delete=models.CASCADE, related_name="responsibilities")
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="responsibilities")
@@ -284,8 +288,8 @@ class Indicator(models.Model):
     """A measure of progress on an item; unit, baseline and target are filled in by people."""
 
     class Measure(models.TextChoices):
-        NUMBER = "number", "Number"
-        TEXT = "text", "Description"
+        NUMBER = "number", _("Number")
+        TEXT = "text", _("Description")
 
     item = models.ForeignKey(PlanItem, on_delete=models.CASCADE, related_name="indicators")
     description = models.TextField()
@@ -335,9 +339,9 @@ class ItemLink(SourceReference):
     """A commitment carried from one policy into another: the crosswalk."""
 
     class Relation(models.TextChoices):
-        CONTINUES = "continues", "Continues"
-        OVERLAPS = "overlaps", "Overlaps"
-        SUPERSEDES = "supersedes", "Supersedes"
+        CONTINUES = "continues", _("Continues")
+        OVERLAPS = "overlaps", _("Overlaps")
+        SUPERSEDES = "supersedes", _("Supersedes")
 
     from_item = models.ForeignKey(PlanItem, on_delete=models.CASCADE, related_name="links_out")
     to_item = models.ForeignKey(PlanItem, on_delete=models.CASCADE, related_name="links_in")
@@ -462,8 +466,8 @@ class CommitteeMember(models.Model):
 
 
 class Direction(models.TextChoices):
-    HIGHER = "higher", "Higher is better"
-    LOWER = "lower", "Lower is better"
+    HIGHER = "higher", _("Higher is better")
+    LOWER = "lower", _("Lower is better")
 
 
 # Which values a change sets, by scope: an item's own, or one of its indicators'.
@@ -505,9 +509,9 @@ class ChangeRequest(PlanValues):
     """
 
     class State(models.TextChoices):
-        PENDING = "pending", "Awaiting decision"
-        APPROVED = "approved", "Approved"
-        REJECTED = "rejected", "Rejected"
+        PENDING = "pending", _("Awaiting decision")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
 
     item = models.ForeignKey(PlanItem, on_delete=models.PROTECT, related_name="change_requests")
     indicator = models.ForeignKey(

@@ -71,10 +71,14 @@ MIDDLEWARE = [
     "core.middleware.ApiErrorShapeMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The interface language: the visitor's cookie (set by set_language), else the browser's.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "core.api.middleware.ApiConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A signed-in user's saved language wins over the cookie, on every device.
+    "agencies.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -99,6 +103,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
             ],
         },
     },
@@ -130,6 +135,11 @@ LOGIN_REDIRECT_URL = "interventions:home"
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "en-gb"
+# English as today (British formats) and Urdu, right to left. URLs carry no language prefix.
+LANGUAGES = [("en-gb", "English"), ("ur", "اردو")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# Digits stay Western (0-9) in Urdu as well: Django never localises digits, and Pakistani
+# official documents commonly print them so.
 TIME_ZONE = "Asia/Karachi"
 USE_I18N = True
 USE_TZ = True

@@ -6,6 +6,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import forms
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from interventions.models import Indicator, PlanItem
 from reporting import update_fields
@@ -13,11 +15,13 @@ from reporting.models import EVIDENCE_EXTENSIONS, ProgressUpdate, ReportingPerio
 from reporting.update_fields import UpdateData
 
 CONFIDENCE_DEFINITIONS = {
-    "green": "Delivery on time and budget is highly likely; no major issue threatens it.",
-    "amber_green": "Successful delivery is probable; issues exist but can be resolved in time.",
-    "amber": "Successful delivery is feasible but significant issues need management attention.",
-    "amber_red": "Successful delivery is in doubt; major issues need urgent action to resolve.",
-    "red": "Successful delivery appears unachievable without re-planning the item or its budget.",
+    "green": _("Delivery on time and budget is highly likely; no major issue threatens it."),
+    "amber_green": _("Successful delivery is probable; issues exist but can be resolved in time."),
+    "amber": _("Successful delivery is feasible but significant issues need management attention."),
+    "amber_red": _("Successful delivery is in doubt; major issues need urgent action to resolve."),
+    "red": _(
+        "Successful delivery appears unachievable without re-planning the item or its budget."
+    ),
 }
 
 
@@ -41,29 +45,39 @@ def indicator_field_name(indicator: Indicator) -> str:
 # How the form presents the reported fields; what each holds comes from the model.
 FIELD_OPTIONS = {
     # `initial` set: the officer must choose; no empty "---------" option is offered.
-    "status": {"initial": None},
-    "percent_complete": {"label": "Percent complete"},
+    "status": {"initial": None, "label": _("Status")},
+    "percent_complete": {"label": _("Percent complete")},
     "confidence": {
         "initial": None,
         "widget": ConfidenceSelect,
-        "label": "Delivery confidence (looking ahead)",
+        "label": _("Delivery confidence (looking ahead)"),
     },
     "confidence_rationale": {
-        "widget": forms.Textarea(attrs={"rows": 2}),
-        "help_text": "Required for amber or worse, and whenever the rating changes.",
+        "widget": forms.Textarea(attrs={"rows": 2, "dir": "auto"}),
+        "label": _("Confidence rationale"),
+        "help_text": _("Required for amber or worse, and whenever the rating changes."),
     },
-    "narrative": {"widget": forms.Textarea(attrs={"rows": 4}), "label": "Progress"},
-    "challenges": {"widget": forms.Textarea(attrs={"rows": 3})},
-    "next_steps": {"widget": forms.Textarea(attrs={"rows": 3})},
+    "narrative": {
+        "widget": forms.Textarea(attrs={"rows": 4, "dir": "auto"}),
+        "label": _("Progress"),
+    },
+    "challenges": {
+        "widget": forms.Textarea(attrs={"rows": 3, "dir": "auto"}),
+        "label": _("Challenges"),
+    },
+    "next_steps": {
+        "widget": forms.Textarea(attrs={"rows": 3, "dir": "auto"}),
+        "label": _("Next steps"),
+    },
     "budget_released": {
-        "label": "Budget released (PKR)",
-        "help_text": "Cumulative to date, not this period alone.",
+        "label": _("Budget released (PKR)"),
+        "help_text": _("Cumulative to date, not this period alone."),
     },
     "budget_spent": {
-        "label": "Budget spent (PKR)",
-        "help_text": "Cumulative to date, not this period alone.",
+        "label": _("Budget spent (PKR)"),
+        "help_text": _("Cumulative to date, not this period alone."),
     },
-    "evidence_link": {"label": "Evidence link", "assume_scheme": "https"},
+    "evidence_link": {"label": _("Evidence link"), "assume_scheme": "https"},
 }
 
 
@@ -77,11 +91,13 @@ ReportedFieldsForm = type(
 
 class UpdateForm(ReportedFieldsForm):
     field_order = ["period"]
-    period = forms.ModelChoiceField(queryset=ReportingPeriod.objects.none(), empty_label=None)
+    period = forms.ModelChoiceField(
+        queryset=ReportingPeriod.objects.none(), empty_label=None, label=_("Period")
+    )
     evidence_file = forms.FileField(
         required=False,
-        label="Attach evidence",
-        help_text=f"{', '.join(EVIDENCE_EXTENSIONS)}; up to 10 MB.",
+        label=_("Attach evidence"),
+        help_text=format_lazy("{}; {}", ", ".join(EVIDENCE_EXTENSIONS), _("up to 10 MB.")),
         widget=forms.ClearableFileInput(
             attrs={"accept": ",".join(f".{e}" for e in EVIDENCE_EXTENSIONS)}
         ),
@@ -138,10 +154,10 @@ class UpdateForm(ReportedFieldsForm):
 
 
 class ReviewForm(forms.Form):
-    decision = forms.ChoiceField(choices=[("approve", "Approve"), ("return", "Return")])
+    decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("return", _("Return"))])
     comment = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
 class CommentForm(forms.Form):
-    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label="Comment")
+    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label=_("Comment"))

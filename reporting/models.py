@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from agencies.models import Agency
@@ -18,10 +19,10 @@ class ReportingPeriod(models.Model):
     """A quarter (or month) in which agencies report on a policy's items."""
 
     class State(models.TextChoices):
-        UPCOMING = "upcoming", "Upcoming"
-        OPEN = "open", "Open for submission"
-        CLOSED = "closed", "Closed for submission"
-        LOCKED = "locked", "Locked (reported)"
+        UPCOMING = "upcoming", _("Upcoming")
+        OPEN = "open", _("Open for submission")
+        CLOSED = "closed", _("Closed for submission")
+        LOCKED = "locked", _("Locked (reported)")
 
     policy = models.ForeignKey(Policy, on_delete=models.PROTECT, related_name="periods")
     label = models.CharField(max_length=16, help_text="2025Q3 for a quarter, 2025-07 for a month.")
@@ -59,11 +60,11 @@ class PeriodEvent(models.Model):
     who made it (empty for the schedule), when, and why. The period's page lists them."""
 
     class Action(models.TextChoices):
-        OPEN = "open", "Opened"
-        CLOSE = "close", "Closed"
-        LOCK = "lock", "Locked"
-        REOPEN = "reopen", "Reopened"
-        EXTEND = "extend", "Deadline extended"
+        OPEN = "open", _("Opened")
+        CLOSE = "close", _("Closed")
+        LOCK = "lock", _("Locked")
+        REOPEN = "reopen", _("Reopened")
+        EXTEND = "extend", _("Deadline extended")
 
     period = models.ForeignKey(ReportingPeriod, on_delete=models.CASCADE, related_name="events")
     action = models.CharField(max_length=8, choices=Action.choices)
@@ -133,26 +134,26 @@ class ProgressUpdate(models.Model):
     """What one agency reports on one item for one period, and its review."""
 
     class State(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        SUBMITTED = "submitted", "Submitted"
-        APPROVED = "approved", "Approved"
-        RETURNED = "returned", "Returned"
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        APPROVED = "approved", _("Approved")
+        RETURNED = "returned", _("Returned")
 
     class Status(models.TextChoices):
-        NOT_STARTED = "not_started", "Not started"
-        IN_PROGRESS = "in_progress", "In progress"
-        ON_TRACK = "on_track", "On track"
-        AT_RISK = "at_risk", "At risk"
-        DELAYED = "delayed", "Delayed"
-        COMPLETED = "completed", "Completed"
-        DISCONTINUED = "discontinued", "Discontinued"
+        NOT_STARTED = "not_started", _("Not started")
+        IN_PROGRESS = "in_progress", _("In progress")
+        ON_TRACK = "on_track", _("On track")
+        AT_RISK = "at_risk", _("At risk")
+        DELAYED = "delayed", _("Delayed")
+        COMPLETED = "completed", _("Completed")
+        DISCONTINUED = "discontinued", _("Discontinued")
 
     class Confidence(models.TextChoices):
-        GREEN = "green", "Green"
-        AMBER_GREEN = "amber_green", "Amber/green"
-        AMBER = "amber", "Amber"
-        AMBER_RED = "amber_red", "Amber/red"
-        RED = "red", "Red"
+        GREEN = "green", _("Green")
+        AMBER_GREEN = "amber_green", _("Amber/green")
+        AMBER = "amber", _("Amber")
+        AMBER_RED = "amber_red", _("Amber/red")
+        RED = "red", _("Red")
 
     item = models.ForeignKey(PlanItem, on_delete=models.PROTECT, related_name="updates")
     period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="updates")
@@ -320,9 +321,9 @@ class ReminderSent(models.Model):
     """A reminder step already sent for an agency's missing updates; each goes out once."""
 
     class Step(models.TextChoices):
-        OFFICERS = "officers", "Reminder to desk officers"
-        REVIEWER = "reviewer", "Escalation to the agency reviewer"
-        SECRETARY = "secretary", "Escalation to the committee secretary"
+        OFFICERS = "officers", _("Reminder to desk officers")
+        REVIEWER = "reviewer", _("Escalation to the agency reviewer")
+        SECRETARY = "secretary", _("Escalation to the committee secretary")
 
     period = models.ForeignKey(ReportingPeriod, on_delete=models.CASCADE, related_name="reminders")
     agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="reminders")
@@ -349,10 +350,10 @@ class Notification(models.Model):
     """One e-mail the tracker sent (or tried to): the answer to "was I told?"."""
 
     class Kind(models.TextChoices):
-        SUBMITTED = "submitted", "Update submitted"
-        RETURNED = "returned", "Update returned"
-        APPROVED = "approved", "Update approved"
-        DIGEST = "digest", "Reminders and escalations"
+        SUBMITTED = "submitted", _("Update submitted")
+        RETURNED = "returned", _("Update returned")
+        APPROVED = "approved", _("Update approved")
+        DIGEST = "digest", _("Reminders and escalations")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"

@@ -5,13 +5,14 @@ commits; a failed send is kept on the record with its error."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from agencies.models import User
 from reporting.models import Notification, ProgressUpdate
@@ -28,25 +29,32 @@ def record(
     *,
     people: Iterable[User],
     kind: str,
-    subject: str,
-    body: str,
+    compose: Callable[[], tuple[str, str]],
     update: ProgressUpdate | None = None,
 ) -> list[Notification]:
-    """One record per person with an address; not sent yet."""
+    """One record per person with an address, worded in that person's language; not sent yet.
+
+    `compose` returns (subject, body) and runs once per person with their language active.
+    """
     now = timezone.now()
-    return Notification.objects.bulk_create(
-        Notification(
-            recipient=person,
-            email=person.email,
-            kind=kind,
-            subject=f"[NISP Tracker] {subject}",
-            body=body,
-            update=update,
-            created_at=now,
+    notices = []
+    for person in people:
+        if not (person.is_active and person.email):
+            continue
+        with translation.override(person.language or settings.LANGUAGE_CODE):
+            subject, body = compose()
+        notices.append(
+            Notification(
+                recipient=person,
+                email=person.email,
+                kind=kind,
+                subject=f"[{_('NISP Tracker')}] {subject}",
+                body=body,
+                update=update,
+                created_at=now,
+            )
         )
-        for person in people
-        if person.is_active and person.email
-    )
+    return Notification.objects.bulk_create(notices)
 
 
 def deliver(notifications: list[Notification]) -> int:
@@ -76,45 +84,61 @@ def _about(update: ProgressUpdate) -> str:
     return f"{update.item.policy.code} {update.item.ref} ({update.period.label})"
 
 
+def _name(user: User) -> str:
+    return user.get_full_name() or user.username
+
+
 def update_submitted(update: ProgressUpdate) -> None:
     reviewers = User.objects.filter(agency_id=update.agency_id, role=User.Role.AGENCY_REVIEWER)
+    names = {"about": _about(update), "author": _name(update.author), "agency": update.agency.code}
+    link = site_link("reporting:review_queue")
     notify(
         people=reviewers,
         kind=Kind.SUBMITTED,
-        subject=f"{_about(update)} submitted for your review",
-        body=(
-            f"{update.author.get_full_name() or update.author.username} submitted "
-            f"{update.agency.code}'s update on {_about(update)}.\n\n"
-            f"Review it: {site_link('reporting:review_queue')}\n"
+        compose=lambda: (
+            _("%(about)s submitted for your review") % names,
+            _("%(author)s submitted %(agency)s's update on %(about)s.") % names
+            + "\n\n"
+            + _("Review it: %(link)s") % {"link": link}
+            + "\n",
         ),
         update=update,
     )
 
 
 def update_returned(update: ProgressUpdate) -> None:
+    names = {"about": _about(update), "reviewer": _name(update.reviewed_by)}
+    link = site_link("reporting:update_edit", update.pk)
     notify(
         people=[update.author],
         kind=Kind.RETURNED,
-        subject=f"{_about(update)} returned: changes needed",
-        body=(
-            f"Your update on {_about(update)} was returned by "
-            f"{update.reviewed_by.get_full_name() or update.reviewed_by.username}.\n\n"
-            f"What needs to change:\n{update.review_comment}\n\n"
-            f"Correct and resubmit it: {site_link('reporting:update_edit', update.pk)}\n"
+        compose=lambda: (
+            _("%(about)s returned: changes needed") % names,
+            _("Your update on %(about)s was returned by %(reviewer)s.") % names
+            + "\n\n"
+            + _("What needs to change:")
+            + f"\n{update.review_comment}\n\n"
+            + _("Correct and resubmit it: %(link)s") % {"link": link}
+            + "\n",
         ),
         update=update,
     )
 
 
 def update_approved(update: ProgressUpdate) -> None:
-    comment = f"\nReviewer's comment: {update.review_comment}\n" if update.review_comment else ""
-    notify(
-        people=[update.author],
-        kind=Kind.APPROVED,
-        subject=f"{_about(update)} approved",
-        body=(
-            f"Your update on {_about(update)} was approved; it now counts in the committee's "
-            f"figures.\n{comment}\n{site_link('reporting:item_detail', update.item_id)}\n"
-        ),
-        update=update,
-    )
+    names = {"about": _about(update)}
+    link = site_link("reporting:item_detail", update.item_id)
+
+    def compose() -> tuple[str, str]:
+        comment = (
+            "\n" + _("Reviewer's comment: %(comment)s") % {"comment": update.review_comment} + "\n"
+            if update.review_comment
+            else ""
+        )
+        body = (
+            _("Your update on %(about)s was approved; it now counts in the committee's figures.")
+            % names
+        )
+        return _("%(about)s approved") % names, f"{body}\n{comment}\n{link}\n"
+
+    notify(people=[update.author], kind=Kind.APPROVED, compose=compose, update=update)

@@ -10,12 +10,16 @@ than REMINDERS_STOP_DAYS_AFTER days ago (so old periods are never dug up).
 from __future__ import annotations
 
 import datetime
+import functools
 from collections import defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from agencies.models import Agency, User
 from interventions.models import PlanItem
@@ -121,31 +125,47 @@ def due_entries(today: datetime.date) -> list[Entry]:
 
 
 OPENINGS = {
-    Step.OFFICERS: "{agency} has not yet submitted progress on these items for {period} "
-    "(deadline {deadline}):",
-    Step.REVIEWER: "The {period} deadline ({deadline}) has passed; {agency} has not reported on:",
-    Step.SECRETARY: "Escalation: {agency} is past the {period} deadline ({deadline}) on:",
+    Step.OFFICERS: gettext_lazy(
+        "{agency} has not yet submitted progress on these items for {period} (deadline {deadline}):"
+    ),
+    Step.REVIEWER: gettext_lazy(
+        "The {period} deadline ({deadline}) has passed; {agency} has not reported on:"
+    ),
+    Step.SECRETARY: gettext_lazy(
+        "Escalation: {agency} is past the {period} deadline ({deadline}) on:"
+    ),
 }
 
 
 def _digest_body(person: User, entries: list[Entry]) -> str:
-    lines = [f"Dear {person.get_full_name() or person.username},", ""]
+    # Runs with the person's language active (notifications.record): the words and the
+    # month names are theirs; item texts stay as the sources print them.
+    lines = [_("Dear %(name)s,") % {"name": person.get_full_name() or person.username}, ""]
     for entry in entries:
         lines.append(
-            OPENINGS[entry.step].format(
+            str(OPENINGS[entry.step]).format(
                 agency=entry.agency.name,
                 period=str(entry.period),
-                deadline=f"{entry.period.deadline:%d %B %Y}",
+                deadline=date_format(entry.period.deadline, "d F Y"),
             )
         )
         lines += [f"- {entry.period.policy.code} {i.ref}: {i.text[:120]}" for i in entry.items]
         lines.append("")
     lines += [
-        f"Your list of what to do: {notifications.site_link('reporting:my_items')}",
+        _("Your list of what to do: %(link)s")
+        % {"link": notifications.site_link("reporting:my_items")},
         "",
-        "NISP Tracker",
+        _("NISP Tracker"),
     ]
     return "\n".join(lines)
+
+
+def _digest(person: User, entries: list[Entry], count: int, agencies: int) -> tuple[str, str]:
+    subject = _("%(count)s item(s) awaiting updates from %(agencies)s agency(ies)") % {
+        "count": count,
+        "agencies": agencies,
+    }
+    return subject, _digest_body(person, entries)
 
 
 def reminders_send(*, today: datetime.date) -> list[Notification]:
@@ -182,8 +202,7 @@ def reminders_send(*, today: datetime.date) -> list[Notification]:
             notices += notifications.record(
                 people=[people[pk]],
                 kind=Notification.Kind.DIGEST,
-                subject=f"{count} item(s) awaiting updates from {agencies} agency(ies)",
-                body=_digest_body(people[pk], mine),
+                compose=functools.partial(_digest, people[pk], mine, count, agencies),
             )
     notifications.deliver(notices)
     return notices

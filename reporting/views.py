@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from agencies.models import Agency
@@ -96,7 +97,10 @@ def update_create(request, item_id: int):
             ),
         )
         if update:
-            messages.success(request, f"Draft saved for {period.label}. Submit it when ready.")
+            messages.success(
+                request,
+                _("Draft saved for %(period)s. Submit it when ready.") % {"period": period.label},
+            )
             return redirect("reporting:update_edit", update_id=update.pk)
     return render(request, "reporting/update_form.html", {"form": form, "item": item})
 
@@ -127,7 +131,7 @@ def update_edit(request, update_id: int):
             ),
         )
         if saved:
-            messages.success(request, "Changes saved.")
+            messages.success(request, _("Changes saved."))
             return redirect("reporting:update_edit", update_id=saved.pk)
     return render(
         request,
@@ -148,9 +152,9 @@ def update_submit(request, update_id: int):
         services.update_submit(user=request.user, update=update, version=version)
     except (ValidationError, ConflictError) as error:
         text = "; ".join(error.messages) if isinstance(error, ValidationError) else str(error)
-        messages.error(request, f"Not submitted: {text}")
+        messages.error(request, _("Not submitted: %(reason)s") % {"reason": text})
         return redirect("reporting:update_edit", update_id=update.pk)
-    messages.success(request, "Submitted to your agency's reviewer.")
+    messages.success(request, _("Submitted to your agency's reviewer."))
     return redirect("reporting:my_items")
 
 
@@ -168,7 +172,7 @@ def update_review(request, update_id: int):
     )
     form = ReviewForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choose approve or return.")
+        messages.error(request, _("Choose approve or return."))
         return redirect("reporting:review_queue")
     decision = form.cleaned_data["decision"]
     review = services.update_approve if decision == "approve" else services.update_return
@@ -181,9 +185,9 @@ def update_review(request, update_id: int):
         )
     except (ValidationError, ConflictError) as error:
         text = "; ".join(error.messages) if isinstance(error, ValidationError) else str(error)
-        messages.error(request, f"Not reviewed: {text}")
+        messages.error(request, _("Not reviewed: %(reason)s") % {"reason": text})
         return redirect("reporting:review_queue")
-    verb = "Approved" if decision == "approve" else "Returned"
+    verb = _("Approved") if decision == "approve" else _("Returned")
     messages.success(request, f"{verb}: {update.item}.")
     return redirect("reporting:review_queue")
 
@@ -199,9 +203,9 @@ def comment_add(request, item_id: int):
         except ValidationError as error:
             messages.error(request, "; ".join(error.messages))
         else:
-            messages.success(request, "Comment added.")
+            messages.success(request, _("Comment added."))
     else:
-        messages.error(request, "Write a comment.")
+        messages.error(request, _("Write a comment."))
     return redirect("reporting:item_detail", item_id=item.pk)
 
 

@@ -8,12 +8,19 @@ import pytest
 import time_machine
 from django.conf import settings as django_settings
 
+from core.translations import compile_catalogues
 from interventions.loader import load_policies
 from interventions.models import Policy
 from nisp_tracker.celery import app as celery_app
 from tests.factories import UserFactory
 from tests.progress import kp_item, moi_item, people, period  # noqa: F401
 from tests.worker import WorkerProcess, new_queue_name
+
+
+def pytest_configure(config):
+    # Urdu pages and reports read the compiled catalogue; a fresh checkout has only the .po.
+    compile_catalogues(django_settings.BASE_DIR / "locale")
+
 
 # The day every test runs on: the clock is frozen there (and ticks on from it), so the suite never
 # depends on today's date. CI runs it as is; NISP_TEST_TODAY=2027-07-20 tries another day.

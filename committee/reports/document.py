@@ -1,10 +1,13 @@
 """What the web view and the PDF show of a report: its frozen snapshot, labelled for reading.
 
-Labels come from the snapshot itself where it carries them, so an old report reads as it did.
+Labels come from the keys at render time (committee.labels), in the active language.
 """
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
+from committee import labels as key_labels
 from committee.models import QuarterlyReport
 from reporting.models import ProgressUpdate
 
@@ -24,19 +27,24 @@ def status_rows(by_status: dict[str, int], labels: dict[str, str]) -> list[dict]
 
 
 def document_context(report: QuarterlyReport, snapshot: dict) -> dict:
+    snapshot = key_labels.labelled(snapshot)
     labels = {status["key"]: status["label"] for status in snapshot["statuses"]}
     attention = snapshot["attention"]
     follow_up = snapshot.get("follow_up") or {}
     return {
         # Older snapshots have no follow-up or places: the template leaves those parts out.
         "follow_up_groups": [
-            (follow_up.get("overdue"), "Overdue"),
-            (follow_up.get("open"), "Open"),
-            (follow_up.get("closed"), "Closed"),
+            (follow_up.get("overdue"), _("Overdue")),
+            (follow_up.get("open"), _("Open")),
+            (follow_up.get("closed"), _("Closed")),
         ],
         "place_tables": [
-            {"title": "By level", "column": "Level", "rows": snapshot.get("by_level", [])},
-            {"title": "By province", "column": "Province", "rows": snapshot.get("by_province", [])},
+            {"title": _("By level"), "column": _("Level"), "rows": snapshot.get("by_level", [])},
+            {
+                "title": _("By province"),
+                "column": _("Province"),
+                "rows": snapshot.get("by_province", []),
+            },
         ],
         "report": report,
         "figures": snapshot,
@@ -51,36 +59,41 @@ def document_context(report: QuarterlyReport, snapshot: dict) -> dict:
         "group_tables": [
             {
                 "id": "by-policy",
-                "title": "By policy",
-                "column": "Policy",
+                "title": _("By policy"),
+                "column": _("Policy"),
                 "rows": snapshot["by_policy"],
             },
             {
                 "id": "by-pillar",
-                "title": "By pillar",
-                "column": "Pillar",
+                "title": _("By pillar"),
+                "column": _("Pillar"),
                 "rows": snapshot["by_pillar"],
             },
-            {"id": "by-term", "title": "By term", "column": "Term", "rows": snapshot["by_term"]},
+            {
+                "id": "by-term",
+                "title": _("By term"),
+                "column": _("Term"),
+                "rows": snapshot["by_term"],
+            },
         ],
         "narratives": [
             {
                 "id": "highlights",
-                "title": "Highlights: completed this quarter",
+                "title": _("Highlights: completed this quarter"),
                 "texts": snapshot["highlights"],
-                "empty": "No item was completed this quarter.",
+                "empty": _("No item was completed this quarter."),
             },
             {
                 "id": "challenges",
-                "title": "Challenges reported",
+                "title": _("Challenges reported"),
                 "texts": snapshot["challenges"],
-                "empty": "No challenges were reported.",
+                "empty": _("No challenges were reported."),
             },
             {
                 "id": "risks",
-                "title": "Risks: low delivery confidence",
+                "title": _("Risks: low delivery confidence"),
                 "texts": snapshot["risks"],
-                "empty": "No item is rated amber/red or red.",
+                "empty": _("No item is rated amber/red or red."),
             },
         ],
     }

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from committee.models import QuarterlyReport
 from committee.reports.services import scope_policy
@@ -14,7 +16,7 @@ def _scope_choices() -> list[tuple[str, str]]:
     policies = [(code, f"{code} · {title}") for code, title in Policy.objects.values_list(
         "code", "title"
     )]  # fmt: skip
-    return [*policies, (QuarterlyReport.ALL, "All policies")]
+    return [*policies, (QuarterlyReport.ALL, _("All policies"))]
 
 
 def _field_errors(field: str, parse, value):
@@ -28,8 +30,14 @@ def _field_errors(field: str, parse, value):
 class ReportRequestForm(forms.Form):
     """The secretary's request for a new report version: a quarter and a scope."""
 
-    quarter = forms.CharField(max_length=16, help_text="Written like 2025Q3.")
+    quarter = forms.CharField(max_length=16, help_text=_("Written like 2025Q3."))
     scope = forms.ChoiceField(choices=_scope_choices)
+    language = forms.ChoiceField(
+        choices=settings.LANGUAGES,
+        initial=settings.LANGUAGE_CODE,
+        required=False,  # English unless chosen: callers of the form before it had a language
+        label=_("Language"),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -12,9 +12,11 @@ from django.core.files.base import ContentFile
 from django.core.mail import send_mass_mail
 from django.db import DatabaseError, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from agencies.models import User
+from committee import labels
 from committee.figures import committee_figures
 from committee.models import QuarterlyReport
 from committee.reports.render_csv import render_csv
@@ -50,7 +52,7 @@ def _freeze(report: QuarterlyReport) -> dict:
         figures = committee_figures(
             quarter=Quarter.parse(report.quarter), policy=_policy_of(report)
         )
-        report.snapshot = figures
+        report.snapshot = labels.frozen(figures)
         report.contains_sample = bool(figures["contains_sample"])
         report.save(update_fields=["snapshot", "contains_sample"])
         # Render from what the database holds (JSON, its objects' keys unordered), exactly as
@@ -104,15 +106,18 @@ def report_generate(report_id: int) -> QuarterlyReport:
         _stage(report_id, "figures")
         snapshot = _freeze(report)
         stem = file_stem(report)
-        _stage(report_id, "pdf")
-        pdf = render_pdf(report, snapshot)
-        _stage(report_id, "xlsx")
-        xlsx = render_xlsx(report, snapshot)
-        _stage(report_id, "csv")
+        # Every file in the report's own language; the snapshot holds no words to translate.
+        with translation.override(report.language):
+            _stage(report_id, "pdf")
+            pdf = render_pdf(report, snapshot)
+            _stage(report_id, "xlsx")
+            xlsx = render_xlsx(report, snapshot)
+            _stage(report_id, "csv")
+            csv_file = render_csv(snapshot)
         files = {
             "pdf": ContentFile(pdf, name=f"{stem}.pdf"),
             "xlsx": ContentFile(xlsx, name=f"{stem}.xlsx"),
-            "csv": ContentFile(render_csv(snapshot), name=f"{stem}-annex.csv"),
+            "csv": ContentFile(csv_file, name=f"{stem}-annex.csv"),
         }
         with transaction.atomic():
             # The snapshot is already written: neither read nor write it again.
@@ -141,34 +146,51 @@ def report_url(report: QuarterlyReport) -> str:
     return settings.SITE_URL.rstrip("/") + reverse("committee:report_detail", args=[report.pk])
 
 
-def committee_emails() -> list[str]:
-    return sorted(
+def committee_recipients() -> list[tuple[str, str]]:
+    """(e-mail, language) of each active committee member and secretary."""
+    return list(
         User.objects.filter(
             is_active=True,
             role__in=[User.Role.COMMITTEE_MEMBER, User.Role.COMMITTEE_SECRETARY],
         )
         .exclude(email="")
-        .values_list("email", flat=True)
+        .order_by("email")
+        .values_list("email", "language")
     )
 
 
-def report_notify(report: QuarterlyReport) -> int:
-    """E-mail each committee member the link to a finished report (one message each)."""
-    scope = report.snapshot["scope"]["title"] if report.snapshot else report.scope
-    subject = f"Quarterly progress report {report.quarter} ({report.scope}) is ready"
+def committee_emails() -> list[str]:
+    return [email for email, _language in committee_recipients()]
+
+
+def _notice(report: QuarterlyReport) -> tuple[str, str]:
+    """The report-ready message in the active language."""
+    scope = report.snapshot["scope"]["title"] if report.snapshot else None
+    scope = scope or (_("All policies") if report.scope == "ALL" else report.scope)
+    names = {"quarter": report.quarter, "scope": report.scope}
+    subject = _("Quarterly progress report %(quarter)s (%(scope)s) is ready") % names
     sample = (
-        "\nThis report contains SAMPLE (demo) data and is not a record of real progress.\n"
+        "\n"
+        + _("This report contains SAMPLE (demo) data and is not a record of real progress.")
+        + "\n"
         if report.contains_sample
         else ""
     )
-    body = (
-        f"The Advisory Committee's progress report for {report.quarter}, {scope}, "
-        f"version {report.version}, is ready.\n{sample}\n"
-        f"Read it and download the PDF, workbook and annex at:\n{report_url(report)}\n"
-    )
-    messages = [
-        (subject, body, settings.DEFAULT_FROM_EMAIL, [email]) for email in committee_emails()
-    ]
+    ready = _(
+        "The Advisory Committee's progress report for %(quarter)s, %(scope)s, "
+        "version %(version)s, is ready."
+    ) % {"quarter": report.quarter, "scope": scope, "version": report.version}
+    read = _("Read it and download the PDF, workbook and annex at:")
+    return subject, f"{ready}\n{sample}\n{read}\n{report_url(report)}\n"
+
+
+def report_notify(report: QuarterlyReport) -> int:
+    """E-mail each committee member the link to a finished report, in their own language."""
+    messages = []
+    for email, language in committee_recipients():
+        with translation.override(language or settings.LANGUAGE_CODE):
+            subject, body = _notice(report)
+        messages.append((subject, body, settings.DEFAULT_FROM_EMAIL, [email]))
     try:
         return send_mass_mail(messages, fail_silently=False)
     except OSError:

@@ -11,4 +11,5 @@ from core import tables
 
 
 def render_csv(snapshot: dict) -> bytes:
+    # The header is in the active language (the report's).
     return tables.write_csv(annex_header(), annex_rows(snapshot))

@@ -10,18 +10,18 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from django.utils.translation import gettext, gettext_noop
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 
+from committee.labels import confidence_label, labelled, reason_text, status_label
 from committee.models import QuarterlyReport
 from core import tables
-from reporting.models import ProgressUpdate
 
 BOLD = Font(bold=True)
 SAMPLE_FONT = Font(bold=True, color="6B3FA0")
 SAMPLE_FILL = PatternFill("solid", fgColor="ECE1F7")
-CONFIDENCE = dict(ProgressUpdate.Confidence.choices)
 
 
 @dataclass(frozen=True)
@@ -32,7 +32,8 @@ class Sheet:
 
 
 def _labels(snapshot: dict) -> dict[str, str]:
-    return {status["key"]: status["label"] for status in snapshot["statuses"]}
+    """Status keys in the snapshot's order, each labelled in the active language."""
+    return {status["key"]: status_label(status["key"]) for status in snapshot["statuses"]}
 
 
 def _group_sheet(title: str, key: str, column: str) -> Sheet:
@@ -47,9 +48,17 @@ def _group_sheet(title: str, key: str, column: str) -> Sheet:
             ]  # fmt: skip
 
     header = [
-        column, "Name", "Items", *STATUS_PLACEHOLDER, "On track or completed",
-        "On track or completed %", "Previous quarter %", "Change (pp)", "Reported", "Overdue",
-    ]  # fmt: skip
+        column,
+        gettext_noop("Name"),
+        gettext_noop("Items"),
+        *STATUS_PLACEHOLDER,
+        gettext_noop("On track or completed"),
+        gettext_noop("On track or completed %"),
+        gettext_noop("Previous quarter %"),
+        gettext_noop("Change (pp)"),
+        gettext_noop("Reported"),
+        gettext_noop("Overdue"),
+    ]
     return Sheet(title, header, rows)
 
 
@@ -71,16 +80,17 @@ def _summary_rows(snapshot: dict) -> Iterable[list]:
     for key, label in labels.items():
         count = totals["by_status"][key]
         yield [label, count, round(100 * count / items, 1) if items else 0.0]
-    yield ["Total", items, 100.0 if items else 0.0]
+    yield [gettext("Total"), items, 100.0 if items else 0.0]
 
 
 def _attention_rows(snapshot: dict) -> Iterable[list]:
     labels = _labels(snapshot)
     for entry in snapshot["attention"]:
         yield [
-            entry["policy"], entry["ref"], "; ".join(entry["reasons"]),
+            entry["policy"], entry["ref"],
+            "; ".join(reason_text(reason) for reason in entry["reasons"]),
             labels.get(entry["status"], entry["status"]),
-            CONFIDENCE.get(entry["confidence"], entry["confidence"]),
+            confidence_label(entry["confidence"]),
             ", ".join(entry["agencies"]), entry["reported_by"], entry["explanation"],
             entry["challenges"], entry["next_steps"], entry["last_approved"], entry["text"],
         ]  # fmt: skip
@@ -154,12 +164,34 @@ def _trend_rows(snapshot: dict) -> Iterable[list]:
 
 
 def annex_header() -> list[str]:
-    return [
-        "Policy", "Ref", "Text", "Pillar", "Term", "Timeline", "Lead", "Agencies", "Status",
-        "Previous status", "Percent complete", "Confidence", "Last approved", "Last period",
-        "Reported this quarter", "Overdue", "Budget kind", "Budget allocated",
-        "Budget released", "Budget spent", "Sample data", "Synthetic item",
-    ]  # fmt: skip
+    """In the active language: the CSV and the workbook's Annex sheet carry it."""
+    return [gettext(text) for text in ANNEX_HEADER]
+
+
+ANNEX_HEADER = [
+    gettext_noop("Policy"),
+    gettext_noop("Ref"),
+    gettext_noop("Text"),
+    gettext_noop("Pillar"),
+    gettext_noop("Term"),
+    gettext_noop("Timeline"),
+    gettext_noop("Lead"),
+    gettext_noop("Agencies"),
+    gettext_noop("Status"),
+    gettext_noop("Previous status"),
+    gettext_noop("Percent complete"),
+    gettext_noop("Confidence"),
+    gettext_noop("Last approved"),
+    gettext_noop("Last period"),
+    gettext_noop("Reported this quarter"),
+    gettext_noop("Overdue"),
+    gettext_noop("Budget kind"),
+    gettext_noop("Budget allocated"),
+    gettext_noop("Budget released"),
+    gettext_noop("Budget spent"),
+    gettext_noop("Sample data"),
+    gettext_noop("Synthetic item"),
+]
 
 
 def annex_rows(snapshot: dict) -> Iterable[list]:
@@ -169,7 +201,7 @@ def annex_rows(snapshot: dict) -> Iterable[list]:
             row["policy"], row["ref"], row["text"], row["pillar"], row["term"], row["timeline"],
             ", ".join(row["lead"]), ", ".join(row["agencies"]), labels[row["status"]],
             labels[row["previous_status"]], row["percent"],
-            CONFIDENCE.get(row["confidence"], row["confidence"]), row["last_approved"],
+            confidence_label(row["confidence"]), row["last_approved"],
             row["last_period"], row["reported"], row["overdue"], row["budget_kind"],
             row["budget_amount"], row["budget_released"], row["budget_spent"],
             row["is_sample"], row["is_synthetic"],
@@ -177,91 +209,130 @@ def annex_rows(snapshot: dict) -> Iterable[list]:
 
 
 SHEETS = [
-    Sheet("Summary", ["Status", "Items", "Share %"], _summary_rows),
     Sheet(
-        "Attention",
+        gettext_noop("Summary"),
+        [gettext_noop("Status"), gettext_noop("Items"), gettext_noop("Share %")],
+        _summary_rows,
+    ),
+    Sheet(
+        gettext_noop("Attention"),
         [
-            "Policy",
-            "Ref",
-            "Reasons",
-            "Status",
-            "Confidence",
-            "Agencies",
-            "Reported by",
-            "Explanation",
-            "Challenges",
-            "Next steps",
-            "Last approved",
-            "Text",
+            gettext_noop("Policy"),
+            gettext_noop("Ref"),
+            gettext_noop("Reasons"),
+            gettext_noop("Status"),
+            gettext_noop("Confidence"),
+            gettext_noop("Agencies"),
+            gettext_noop("Reported by"),
+            gettext_noop("Explanation"),
+            gettext_noop("Challenges"),
+            gettext_noop("Next steps"),
+            gettext_noop("Last approved"),
+            gettext_noop("Text"),
         ],
         _attention_rows,
     ),
-    Sheet("Not reported", ["Policy", "Ref", "Text"], _ref_rows("not_reported")),
     Sheet(
-        "Silent agencies",
-        ["Agency", "Name", "Items not reported"],
+        gettext_noop("Not reported"),
+        [gettext_noop("Policy"), gettext_noop("Ref"), gettext_noop("Text")],
+        _ref_rows("not_reported"),
+    ),
+    Sheet(
+        gettext_noop("Silent agencies"),
+        [gettext_noop("Agency"), gettext_noop("Name"), gettext_noop("Items not reported")],
         lambda s: ([a["code"], a["name"], a["missing"]] for a in s["silent_agencies"]),
     ),
-    Sheet("Overdue", ["Policy", "Ref", "Text"], _ref_rows("overdue")),
-    _group_sheet("By policy", "by_policy", "Policy"),
-    _group_sheet("By pillar", "by_pillar", "Pillar"),
-    _group_sheet("By term", "by_term", "Term"),
     Sheet(
-        "By agency",
+        gettext_noop("Overdue"),
+        [gettext_noop("Policy"), gettext_noop("Ref"), gettext_noop("Text")],
+        _ref_rows("overdue"),
+    ),
+    _group_sheet(gettext_noop("By policy"), "by_policy", gettext_noop("Policy")),
+    _group_sheet(gettext_noop("By pillar"), "by_pillar", gettext_noop("Pillar")),
+    _group_sheet(gettext_noop("By term"), "by_term", gettext_noop("Term")),
+    Sheet(
+        gettext_noop("By agency"),
         [
-            "Agency",
-            "Name",
-            "Items",
-            "Reported",
-            "Reported %",
-            "On track or completed",
-            "On track or completed %",
-            "Previous quarter %",
-            "Overdue",
+            gettext_noop("Agency"),
+            gettext_noop("Name"),
+            gettext_noop("Items"),
+            gettext_noop("Reported"),
+            gettext_noop("Reported %"),
+            gettext_noop("On track or completed"),
+            gettext_noop("On track or completed %"),
+            gettext_noop("Previous quarter %"),
+            gettext_noop("Overdue"),
         ],
         _agency_rows,
     ),
-    Sheet("Changes", ["Policy", "Ref", "From", "To"], _change_rows),
     Sheet(
-        "Priorities",
+        gettext_noop("Changes"),
+        [gettext_noop("Policy"), gettext_noop("Ref"), gettext_noop("From"), gettext_noop("To")],
+        _change_rows,
+    ),
+    Sheet(
+        gettext_noop("Priorities"),
         [
-            "Policy",
-            "Rank",
-            "Prong",
-            "Priority",
-            "Items",
-            "Item count",
-            "On track or completed",
-            "On track or completed %",
-            "Overdue",
+            gettext_noop("Policy"),
+            gettext_noop("Rank"),
+            gettext_noop("Prong"),
+            gettext_noop("Priority"),
+            gettext_noop("Items"),
+            gettext_noop("Item count"),
+            gettext_noop("On track or completed"),
+            gettext_noop("On track or completed %"),
+            gettext_noop("Overdue"),
         ],
         _priority_rows,
     ),
     Sheet(
-        "Indicators",
+        gettext_noop("Indicators"),
         [
-            "Policy",
-            "Ref",
-            "Indicator",
-            "Unit",
-            "Baseline",
-            "Target",
-            "Actual",
-            "As of",
-            "Of target %",
+            gettext_noop("Policy"),
+            gettext_noop("Ref"),
+            gettext_noop("Indicator"),
+            gettext_noop("Unit"),
+            gettext_noop("Baseline"),
+            gettext_noop("Target"),
+            gettext_noop("Actual"),
+            gettext_noop("As of"),
+            gettext_noop("Of target %"),
         ],
         _indicator_rows,
     ),
     Sheet(
-        "Budget",
-        ["Policy", "Name", "Allocated", "Released", "Spent", "Items with an amount"],
+        gettext_noop("Budget"),
+        [
+            gettext_noop("Policy"),
+            gettext_noop("Name"),
+            gettext_noop("Allocated"),
+            gettext_noop("Released"),
+            gettext_noop("Spent"),
+            gettext_noop("Items with an amount"),
+        ],
         _budget_rows,
     ),
-    Sheet("Highlights", ["Policy", "Ref", "Agency", "Text"], _text_rows("highlights")),
-    Sheet("Challenges", ["Policy", "Ref", "Agency", "Text"], _text_rows("challenges")),
-    Sheet("Risks", ["Policy", "Ref", "Agency", "Text"], _text_rows("risks")),
-    Sheet("Trend", ["Quarter", STATUS_PLACEHOLDER[0], "On track or completed %"], _trend_rows),
-    Sheet("Annex", annex_header(), annex_rows),
+    Sheet(
+        gettext_noop("Highlights"),
+        [gettext_noop("Policy"), gettext_noop("Ref"), gettext_noop("Agency"), gettext_noop("Text")],
+        _text_rows("highlights"),
+    ),
+    Sheet(
+        gettext_noop("Challenges"),
+        [gettext_noop("Policy"), gettext_noop("Ref"), gettext_noop("Agency"), gettext_noop("Text")],
+        _text_rows("challenges"),
+    ),
+    Sheet(
+        gettext_noop("Risks"),
+        [gettext_noop("Policy"), gettext_noop("Ref"), gettext_noop("Agency"), gettext_noop("Text")],
+        _text_rows("risks"),
+    ),
+    Sheet(
+        gettext_noop("Trend"),
+        [gettext_noop("Quarter"), STATUS_PLACEHOLDER[0], gettext_noop("On track or completed %")],
+        _trend_rows,
+    ),
+    Sheet(gettext_noop("Annex"), ANNEX_HEADER, annex_rows),
 ]
 
 
@@ -290,10 +361,12 @@ def _write_sheet(workbook: Workbook, spec: Sheet, snapshot: dict, sample: bool) 
     if sample:
         sheet.sheet_properties.tabColor = "6B3FA0"
         sheet.oddHeader.center.text = "SAMPLE DATA: not real progress"
-    tables.write_sheet(sheet, _expand_header(spec.header, snapshot), spec.rows(snapshot))
+    header = [gettext(text) for text in _expand_header(spec.header, snapshot)]
+    tables.write_sheet(sheet, header, spec.rows(snapshot))
 
 
 def render_xlsx(report: QuarterlyReport, snapshot: dict) -> bytes:
+    snapshot = labelled(snapshot)  # the words for its keys, in the active language
     workbook = Workbook(write_only=True)
     _cover(workbook, report, snapshot)
     for spec in SHEETS:

@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError as BrokerError
 
 from agencies.models import User
@@ -72,7 +73,12 @@ def _validate_request(quarter: Quarter, scope: str, today: datetime.date) -> Non
 
 
 def _create(
-    *, quarter: Quarter, scope: str, requested_by: User | None, enqueue: bool = True
+    *,
+    quarter: Quarter,
+    scope: str,
+    requested_by: User | None,
+    enqueue: bool = True,
+    language: str = settings.LANGUAGE_CODE,
 ) -> QuarterlyReport:
     latest = QuarterlyReport.objects.filter(quarter=quarter.label, scope=scope).aggregate(
         latest=Max("version")
@@ -85,6 +91,7 @@ def _create(
                 version=(latest or 0) + 1,
                 requested_by=requested_by,
                 requested_at=timezone.now(),
+                language=language,
             )
     except IntegrityError as error:
         if not _is_version_race(error):
@@ -121,13 +128,22 @@ def _enqueue(report: QuarterlyReport) -> None:
 
 
 @transaction.atomic
-def report_request(*, user: User, quarter: Quarter, policy: Policy | None) -> QuarterlyReport:
-    """Queue a new version of the report for a quarter and scope (the secretary only)."""
+def report_request(
+    *,
+    user: User,
+    quarter: Quarter,
+    policy: Policy | None,
+    language: str = settings.LANGUAGE_CODE,
+) -> QuarterlyReport:
+    """Queue a new version of the report for a quarter and scope (the secretary only), written
+    in English or Urdu."""
     if not permissions.can_manage_reports(user):
         raise PermissionDenied("Only the committee secretary requests quarterly reports.")
+    if language not in dict(settings.LANGUAGES):
+        raise ValidationError({"language": [_("Choose English or Urdu.")]})
     scope = scope_code(policy)
     _validate_request(quarter, scope, timezone.localdate())
-    return _create(quarter=quarter, scope=scope, requested_by=user)
+    return _create(quarter=quarter, scope=scope, requested_by=user, language=language)
 
 
 @transaction.atomic

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -42,6 +43,7 @@ def report_list(request):
                     user=request.user,
                     quarter=form.cleaned_data["quarter"],
                     policy=form.cleaned_data["scope"],
+                    language=form.cleaned_data["language"] or settings.LANGUAGE_CODE,
                 )
             except ValidationError as error:
                 form.add_service_errors(error)

@@ -1,4 +1,5 @@
 from django import template
+from django.utils.translation import gettext
 
 from reporting.models import ProgressUpdate
 
@@ -9,7 +10,7 @@ register = template.Library()
 def status_label(status: str | None) -> str:
     """The readable label of a status code ('on_track' -> 'On track')."""
     if not status:
-        return "No approved update"
+        return gettext("No approved update")
     try:
         return ProgressUpdate.Status(status).label
     except ValueError:

@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 
 from committee.figures import committee_figures
+from committee.labels import reason_text
 from core.quarters import Quarter
 from interventions.models import PlanItem, Policy
 from tests.factories import ProgressUpdateFactory, quarter_period
@@ -79,10 +80,18 @@ def test_later_quarters_do_not_change_a_quarter(seeded, nisp):
 def test_items_off_track_come_with_their_agencys_explanation(seeded, nisp):
     first, _, third = seeded
     attention = {a["id"]: a for a in committee_figures(quarter=Q3, policy=nisp)["attention"]}
-    assert attention[first.pk]["reasons"][:2] == ["Delayed", "Confidence Red"]
+    # The figures hold keys; the words come at render time, in the reader's language.
+    assert attention[first.pk]["reasons"][:2] == [
+        {"code": "status", "status": "delayed"},
+        {"code": "confidence", "confidence": "red"},
+    ]
+    assert [reason_text(r) for r in attention[first.pk]["reasons"][:2]] == [
+        "Delayed",
+        "Confidence Red",
+    ]
     assert attention[first.pk]["explanation"] == "Funds for the secretariat were not released."
     assert attention[first.pk]["next_steps"] == "Seek a supplementary grant."
-    assert attention[third.pk]["reasons"][0] == "At risk"
+    assert reason_text(attention[third.pk]["reasons"][0]) == "At risk"
 
 
 def test_agency_scorecard_counts_owned_and_reported_items(seeded, nisp):

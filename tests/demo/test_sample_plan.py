@@ -44,8 +44,9 @@ def test_overdue_and_attention_are_a_minority_and_each_is_explained(seeded):
         assert entry["is_sample"]
     for entry in seeded["attention"]:
         assert entry["reasons"]
-        if any(reason.startswith("Overdue") for reason in entry["reasons"]):
-            assert any("due 20" in reason for reason in entry["reasons"])
+        for reason in entry["reasons"]:
+            if reason["code"] == "overdue":
+                assert reason["due_date"].startswith("20")
     assert seeded["totals"]["no_due_date"] > seeded["totals"]["overdue"]
 
 

@@ -1,0 +1,104 @@
+"""The quarterly report in Urdu: the same frozen snapshot, worded at render time, right to left,
+set in Noto Nastaliq Urdu embedded in the PDF; e-mail in each recipient's language."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+import openpyxl
+import pytest
+from pypdf import PdfReader
+
+from agencies.models import User
+from committee.reports import generation, services
+from interventions.models import Policy
+from tests.committee.reports import Q3, seed_quarter
+from tests.factories import user_with_role
+
+pytestmark = pytest.mark.django_db
+URDU = re.compile(r"[\u0600-\u06FF]")
+Role = User.Role
+
+
+@pytest.fixture
+def secretary(plan):
+    return user_with_role(
+        Role.COMMITTEE_SECRETARY, username="secretary", email="secretary@acis.gov.pk"
+    )
+
+
+def _generate(secretary, language):
+    seed_quarter()
+    nisp = Policy.objects.get(code="NISP-2018")
+    report = services.report_request(user=secretary, quarter=Q3, policy=nisp, language=language)
+    return generation.report_generate(report.pk)
+
+
+def _fonts(reader: PdfReader) -> dict[str, bool]:
+    """Each font the PDF uses, and whether its glyphs are embedded in the file."""
+    fonts = {}
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            descendants = font.get("/DescendantFonts")
+            described = descendants[0].get_object() if descendants else font
+            descriptor = described.get("/FontDescriptor")
+            descriptor = descriptor.get_object() if descriptor else {}
+            embedded = any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3"))
+            fonts[str(font["/BaseFont"])] = embedded
+    return fonts
+
+
+def test_an_urdu_report_pdf_is_written_in_urdu_with_nastaliq_embedded(secretary):
+    report = _generate(secretary, "ur")
+    assert report.state == "done"
+    reader = PdfReader(report.pdf.open("rb"))
+    text = "".join(page.extract_text() for page in reader.pages)
+    assert URDU.search(text), "no Urdu letters in the PDF's text"
+    assert "ہ" in text or "ے" in text  # the letters DejaVu lacks
+    nastaliq = {name: embedded for name, embedded in _fonts(reader).items() if "Nastaliq" in name}
+    assert nastaliq, f"Noto Nastaliq Urdu is not used: {sorted(_fonts(reader))}"
+    assert all(nastaliq.values()), "Noto Nastaliq Urdu is used but not embedded"
+
+
+def test_the_snapshot_holds_keys_and_the_files_carry_urdu_headers(secretary):
+    report = _generate(secretary, "ur")
+    report.refresh_from_db()
+    assert all(set(status) == {"key"} for status in report.snapshot["statuses"])
+    assert all(isinstance(r, dict) for e in report.snapshot["attention"] for r in e["reasons"])
+    header = next(csv.reader(io.StringIO(report.csv.open("rb").read().decode("utf-8-sig"))))
+    assert header[:3] == ["پالیسی", "حوالہ", "متن"]  # Policy, Ref, Text
+    workbook = openpyxl.load_workbook(report.xlsx.open("rb"), read_only=True)
+    summary = list(workbook["Summary"].iter_rows(values_only=True))
+    assert summary[0] == ("صورتِ حال", "نکات", "تناسب (%)")
+    assert "تاخیر کا شکار" in [row[0] for row in summary]  # Delayed
+
+
+def test_an_english_report_reads_as_before(secretary):
+    report = _generate(secretary, "en-gb")
+    reader = PdfReader(report.pdf.open("rb"))
+    text = "".join(page.extract_text() for page in reader.pages)
+    assert "Quarterly progress report" in text
+    assert not URDU.search(text)
+    header = next(csv.reader(io.StringIO(report.csv.open("rb").read().decode("utf-8-sig"))))
+    assert header[:3] == ["Policy", "Ref", "Text"]
+
+
+def test_the_report_ready_mail_goes_in_each_recipients_language(
+    secretary, mailoutbox, django_capture_on_commit_callbacks
+):
+    user_with_role(Role.COMMITTEE_MEMBER, username="m.ur", email="ur@acis.gov.pk", language="ur")
+    with django_capture_on_commit_callbacks(execute=True):
+        _generate(secretary, "en-gb")
+    mails = {mail.to[0]: mail for mail in mailoutbox}
+    assert "is ready" in mails["secretary@acis.gov.pk"].subject
+    assert "تیار ہے" in mails["ur@acis.gov.pk"].subject
+    assert "مشاورتی کمیٹی" in mails["ur@acis.gov.pk"].body
+
+
+def test_a_report_in_an_unknown_language_is_refused(secretary):
+    nisp = Policy.objects.get(code="NISP-2018")
+    with pytest.raises(services.ValidationError):
+        services.report_request(user=secretary, quarter=Q3, policy=nisp, language="fr")
