@@ -15,6 +15,7 @@ import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from django.utils.functional import Promise
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import Cell
@@ -33,7 +34,10 @@ EDITABLE_FILL = PatternFill("solid", fgColor="FFF7D6")
 
 
 def neutralise(value):
-    """A cell's value made safe to open: formula-like text gets a leading apostrophe."""
+    """A cell's value made safe to open: formula-like text gets a leading apostrophe. A lazy
+    translation becomes its text in the active language."""
+    if isinstance(value, Promise):
+        value = str(value)
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
         return NEUTRALISER + value
     return value

@@ -102,7 +102,7 @@ def cell_of(name: str, value):
     """A reported value as the workbook shows it: choices by their label."""
     field = update_fields.model_field(name)
     if field.choices and value:
-        return dict(field.choices).get(value, value)
+        return str(dict(field.choices).get(value, value))
     return value
 
 
@@ -138,10 +138,10 @@ def _update_rows(items: list[PlanItem], updates: dict[int, ProgressUpdate]) -> I
             item.ref,
             item.text,
             update.version if update else None,
-            STATE_LABELS[update.state] if update else "Not started",
-            STATUS_LABELS.get(item.current_status, "Not yet approved"),
+            str(STATE_LABELS[update.state]) if update else "Not started",
+            str(STATUS_LABELS.get(item.current_status, "Not yet approved")),
             item.current_percent,
-            RATING_LABELS.get(item.current_confidence, ""),
+            str(RATING_LABELS.get(item.current_confidence, "")),
             timezone.localdate(approved) if approved else None,
             *(
                 cell_of(name, getattr(update, name)) if update else None
@@ -168,7 +168,7 @@ def _indicator_rows(items: list[PlanItem], values: dict[int, object]) -> Iterato
                 item.ref,
                 indicator.pk,
                 indicator.description,
-                indicator.get_measure_display(),
+                str(indicator.get_measure_display()),
                 indicator.unit,
                 _number(indicator.baseline),
                 _number(indicator.target),
@@ -182,7 +182,7 @@ def instructions(agency: Agency, period: ReportingPeriod) -> list[list]:
     for name in update_fields.REPORTED_FIELDS:
         field = update_fields.model_field(name)
         kind = (
-            "choose: " + ", ".join(label for _, label in field.choices)
+            "choose: " + ", ".join(str(label) for _, label in field.choices)
             if field.choices
             else "a whole number"
             if isinstance(field, models.IntegerField)
@@ -234,7 +234,7 @@ def _dropdowns(sheet, columns: list[Column], rows: int) -> None:
         if column.header == SUBMIT:
             options = [YES, NO]
         elif choices.get(column.header):
-            options = [label for _, label in choices[column.header]]
+            options = [str(label) for _, label in choices[column.header]]
         else:
             continue
         validation = DataValidation(
