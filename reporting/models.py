@@ -413,3 +413,50 @@ class Notification(models.Model):
 def report_file_path(instance, filename: str) -> str:
     # Kept for migration 0004, which names it; the model now lives in committee.models.
     return f"reports/{instance.quarter}/{instance.scope}/v{instance.version}/{filename}"
+
+
+class ImportRecord(models.Model):
+    """One uploaded agency workbook: its preview, then what was applied and what refused, and
+    why. Kept so the officer (and the secretary) can see what an upload did; mailed on finish."""
+
+    class State(models.TextChoices):
+        CHECKING = "checking", "Checking the file"
+        PREVIEW = "preview", "Checked: waiting for your confirmation"
+        APPLYING = "applying", "Applying"
+        APPLIED = "applied", "Applied"
+        REFUSED = "refused", "Refused: nothing changed"
+        FAILED = "failed", "Failed: nothing changed"
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="imports")
+    period = models.ForeignKey(
+        ReportingPeriod, on_delete=models.PROTECT, null=True, blank=True, related_name="imports"
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="imports"
+    )
+    file = models.FileField(upload_to="imports/%Y/%m/")
+    original_name = models.CharField(max_length=255)
+    size = models.PositiveBigIntegerField()
+    state = models.CharField(max_length=8, choices=State.choices, default=State.CHECKING)
+    valid_only = models.BooleanField(
+        default=False, help_text="Apply the valid rows and refuse the rest (else all or nothing)."
+    )
+    total_rows = models.PositiveIntegerField(default=0)
+    processed_rows = models.PositiveIntegerField(default=0)
+    # Per row: sheet, row, item, action, errors (each with sheet, row, column, message).
+    preview = models.JSONField(default=list, blank=True)
+    refusal = models.TextField(blank=True, help_text="Why the whole file was refused.")
+    # {"applied": [row...], "refused": [row with reasons...]}
+    result = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.agency.code} import {self.original_name} ({self.get_state_display()})"
+
+    @property
+    def is_running(self) -> bool:
+        return self.state in (self.State.CHECKING, self.State.APPLYING)

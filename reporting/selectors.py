@@ -161,6 +161,17 @@ def items_for_list() -> QuerySet[PlanItem]:
     ).order_by("policy__position", "position")
 
 
+def items_for_table() -> QuerySet[PlanItem]:
+    """The item list for downloads: items_for_list plus the current money, the theme's
+    ancestors and each indicator's latest approved actual (reporting.item_table's columns)."""
+    indicators = with_latest_actual(Indicator.objects.order_by("position"))
+    return with_current_money(
+        items_for_list()
+        .select_related("theme__parent__parent")
+        .prefetch_related(Prefetch("indicators", queryset=indicators))
+    )
+
+
 def _latest(records: QuerySet, field: str, item: str = "item_id") -> Coalesce:
     latest = records.filter(**{item: OuterRef("pk")}).order_by().values(item)
     return Coalesce(Subquery(latest.annotate(at=Max(field)).values("at")), F("updated_at"))

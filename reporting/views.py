@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from agencies.models import Agency
-from core.api.renderers import CSVRenderer
+from core.api.renderers import CSVRenderer, XLSXRenderer
 from core.errors import ConflictError
 from core.pagination import PageFirstPaginator
 from interventions import services as plan_services
@@ -24,7 +24,7 @@ from reporting import my_sections, permissions, selectors, services, status
 from reporting.evidence import evidence_for
 from reporting.filters import ItemFilter, ReviewFilter
 from reporting.forms import BulkApproveForm, CommentForm, ReviewForm, UpdateForm
-from reporting.item_table import ITEM_TABLE_COLUMNS, item_table_rows
+from reporting.item_table import ITEM_TABLE_COLUMNS, item_table_rows, table_filename
 from reporting.models import ProgressUpdate, ReportingPeriod
 
 
@@ -370,26 +370,43 @@ def compliance(request):
 ITEM_PAGE_SIZE = 50
 
 
+DOWNLOADS = {"csv": CSVRenderer, "xlsx": XLSXRenderer}
+
+
 @login_required
 def item_list(request):
-    filterset = ItemFilter(request.GET or None, queryset=selectors.items_for_list())
-    items = filterset.qs if filterset.is_valid() else filterset.queryset
-    if request.GET.get("format") == "csv":
-        return _items_csv(items)
+    download = DOWNLOADS.get(request.GET.get("format", ""))
+    filterset = ItemFilter(
+        request.GET or None,
+        queryset=selectors.items_for_table() if download else selectors.items_for_list(),
+    )
+    valid = filterset.is_valid()
+    if download and valid:
+        return _items_download(download(), filterset)
+    # A bad filter on a download shows the form's errors and no items (400), never a silent
+    # download of every item; the page itself lists everything beside the errors, as before.
+    items = filterset.qs if valid else filterset.queryset
+    if download:
+        items = items.none()
     page = PageFirstPaginator(items, ITEM_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    query.pop("format", None)
     return render(
         request,
         "reporting/item_list.html",
         {"filter": filterset, "page": page, "query": query.urlencode()},
+        status=400 if download else 200,
     )
 
 
-def _items_csv(items) -> HttpResponse:
-    table = {"columns": ITEM_TABLE_COLUMNS, "rows": item_table_rows(items)}
-    response = HttpResponse(CSVRenderer().render(table), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="nisp-tracker-items.csv"'
+def _items_download(renderer, filterset: ItemFilter) -> HttpResponse:
+    table = {"columns": ITEM_TABLE_COLUMNS, "rows": item_table_rows(filterset.qs)}
+    charset = f"; charset={renderer.charset}" if renderer.charset else ""
+    content_type = renderer.media_type + charset
+    response = HttpResponse(renderer.render(table), content_type=content_type)
+    filename = table_filename(filterset.form.cleaned_data, renderer.format)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 

@@ -20,6 +20,7 @@ from committee.models import QuarterlyReport
 from interventions import services as plan_services
 from interventions.models import PlanItem
 from reporting import services
+from reporting.models import ImportRecord
 
 pytestmark = pytest.mark.django_db
 
@@ -204,6 +205,19 @@ ENDPOINTS = {
         "post", "/api/v1/action-items/{action}/close/",
         only({"secretary": 200, "other_officer": 404}), read_only_owner="secretary",
     ),
+    # Agency workbooks: desk officers upload their own agency's; an import is seen by its agency
+    # alone and applied by its uploader. A PDF is refused as a file (400): permission passed.
+    "upload workbook": Endpoint(
+        "post", "/api/v1/imports/", only({"officer": 201, "other_officer": 201}), upload=True,
+    ),
+    "read import": Endpoint("get", "/api/v1/imports/{import}/", {**DRAFT_VISIBLE, **DRAFT_HIDDEN}),
+    "apply import": Endpoint(
+        "post", "/api/v1/imports/{import}/apply/", only({"officer": 409, **DRAFT_HIDDEN}),
+    ),
+    "download workbook": Endpoint(
+        "get", "/api/v1/imports/workbook/?period={period}",
+        {**only({"officer": 200, "other_officer": 200}), "read_only_token": 200},
+    ),
 }  # fmt: skip
 
 
@@ -234,6 +248,10 @@ def world(people, moi_item, period):
         xlsx=ContentFile(b"PK a workbook", name="report.xlsx"),
         csv=ContentFile(b"figure,value", name="report.csv"),
     )
+    refused = ImportRecord.objects.create(
+        agency=officer.agency, uploaded_by=officer, original_name="moi.xlsx", size=1,
+        state=ImportRecord.State.REFUSED, created_at=timezone.now(),
+    )  # fmt: skip
     change = plan_services.change_request_propose(
         user=people["reviewer"], item=moi_item, values={"due_date": datetime.date(2027, 6, 30)},
         reason="Agreed timeline",
@@ -242,7 +260,8 @@ def world(people, moi_item, period):
     today = timezone.localdate()
     return {"item": moi_item.pk, "period": period.pk, "draft": draft.pk,
             "submitted": submitted.pk, "theme": moi_item.theme_id, "report": report.pk,
-            "fmt": "pdf", "change": change.pk, **{name: f.pk for name, f in files.items()},
+            "fmt": "pdf", "change": change.pk, "import": refused.pk,
+            **{name: f.pk for name, f in files.items()},
             "extension_until": str(period.deadline + datetime.timedelta(days=30)),
             "meeting": point.meeting_id, "agenda_item": point.pk, "action": action.pk,
             "today": str(today),
