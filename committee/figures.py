@@ -19,7 +19,8 @@ from operator import itemgetter
 
 from django.db.models import BooleanField, Case, ExpressionWrapper, F, QuerySet, When, Window
 from django.db.models.functions import RowNumber
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext
 
 from agencies import geography
@@ -57,7 +58,25 @@ LIST_LIMIT = 50
 SUMMARY_TEXT = 400
 
 
-def committee_figures(
+def committee_figures(**scope) -> dict:
+    """Every figure the dashboard and the quarterly report show (see `_figures`), as plain
+    JSON: the report freezes it, so no lazily translated label may reach it. Labels are
+    taken in English; readers' pages word the keys in their own language (committee.labels)."""
+    with translation.override("en"):
+        return _plain(_figures(**scope))
+
+
+def _plain(value):
+    if isinstance(value, Promise):
+        return str(value)
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
+    return value
+
+
+def _figures(
     *,
     quarter: Quarter,
     policy: Policy | None = None,

@@ -102,6 +102,10 @@ def meeting_detail(request, meeting_id: int):
             point_form=forms.AgendaPointForm(),
             decision_form=forms.DecisionForm(),
         )
+        # One owner list for every point's decision form (each with its own ids), read once.
+        context["owner_choices"] = [
+            (str(value), label) for value, label in context["decision_form"].fields["owner"].choices
+        ]
     if context["can_comment"]:
         context["comment_form"] = forms.CommentForm()
     return render(request, "committee/meeting_detail.html", context)

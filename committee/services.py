@@ -71,13 +71,7 @@ def meeting_create(
     title = _text(title, "title", "Give the meeting a title.")
     if kind not in Meeting.Kind.values:
         raise ValidationError({"kind": ["Choose a quarterly review or an ad hoc meeting."]})
-    if quarter:
-        try:
-            Quarter.parse(quarter)
-        except ValidationError as error:
-            raise ValidationError({"quarter": error.message_dict["quarter"]}) from error
-    elif kind == Meeting.Kind.QUARTERLY:
-        quarter = Quarter.of(date).previous().label
+    quarter = _quarter_under_review(quarter, kind, date)
     meeting = Meeting(
         title=title,
         kind=kind,
@@ -92,6 +86,28 @@ def meeting_create(
     if build_agenda:
         _draft_agenda(meeting, policy)
     return meeting
+
+
+def _quarter_under_review(label: str, kind: str, date: datetime.date) -> str:
+    """The quarter's label as stored (2026Q3), or blank for an ad hoc meeting without one. A
+    quarterly review without a quarter reviews the one before the meeting's. Like a report,
+    a review covers a quarter under way or past, and none before the policies."""
+    label = (label or "").strip()
+    field = "quarter"
+    if not label:
+        if kind != Meeting.Kind.QUARTERLY:
+            return ""
+        before = Quarter.of(date).previous()
+        label, field = f"{before.year:04d}Q{before.number}", "date"
+    try:
+        quarter = Quarter.parse(label)
+    except ValidationError as error:
+        raise ValidationError({field: error.message_dict["quarter"]}) from error
+    if quarter.start > timezone.localdate():
+        raise ValidationError(
+            {field: [f"{quarter} has not begun: a review covers a quarter under way or past."]}
+        )
+    return quarter.label
 
 
 def _draft_agenda(meeting: Meeting, policy: Policy | None) -> None:
@@ -318,15 +334,18 @@ def actions_escalate_overdue(*, today: datetime.date | None = None) -> list[Acti
             role__in=[User.Role.DESK_OFFICER, User.Role.AGENCY_REVIEWER],
         )
         link = notifications.site_link("committee:action_detail", action.pk)
-        notifications.notify(
-            people=[*owners, *secretaries],
-            kind=Notification.Kind.DIGEST,
-            subject=f"Committee action overdue for {action.owner.code}",
-            body=(
+
+        def compose(action=action, link=link) -> tuple[str, str]:
+            # Worded per recipient by notifications.record (English until translated).
+            return (
+                f"Committee action overdue for {action.owner.code}",
                 f"The Advisory Committee's action for {action.owner.code} was due on "
                 f"{action.due_date:%d %B %Y} and is still {action.get_status_display().lower()}:"
-                f"\n\n{action.text}\n\nUpdate it or ask the secretary to change it: {link}\n"
-            ),
+                f"\n\n{action.text}\n\nUpdate it or ask the secretary to change it: {link}\n",
+            )
+
+        notifications.notify(
+            people=[*owners, *secretaries], kind=Notification.Kind.DIGEST, compose=compose
         )
         action.escalated_at = now
         action._history_user = None

@@ -77,6 +77,8 @@ def dashboard(request):
             "agency_links": links.by_agency(rows),
             "owner_gap_query": links.scope(no_owner="true"),
             "crosswalk": lambda: nap_crosswalk(as_of=choice.quarter.end),
+            # Below the top, behind "and N more": the rest of the ranked list.
+            "more_exceptions": figures["exceptions"]["all"][figures["exceptions"]["cap"] :],
         }
     )
     return render(request, "committee/dashboard.html", context)

@@ -473,6 +473,7 @@ def sample_updates_remove() -> int:
         Notification.objects.filter(update__in=samples),
         IndicatorValue.objects.filter(update__in=samples),
         IndicatorValue.history.filter(update_id__in=samples.values("pk")),
+        EvidenceFile.history.filter(update_id__in=samples.values("pk")),
         ProgressUpdate.history.filter(is_sample=True),
     ):
         delete_rows(children)

@@ -174,6 +174,9 @@ REMINDERS_STOP_DAYS_AFTER = env_int("REMINDERS_STOP_DAYS_AFTER", 30)
 # Where the tracker is served, for links in e-mail (the report-ready notice).
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
+# Agency workbooks: the largest upload accepted, and from how many rows it runs as a job.
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 50 * 1024 * 1024)
+IMPORT_BACKGROUND_ROWS = env_int("IMPORT_BACKGROUND_ROWS", 300)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 

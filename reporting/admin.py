@@ -4,6 +4,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from reporting.models import (
     Comment,
     EvidenceFile,
+    ImportRecord,
     IndicatorValue,
     Notification,
     PeriodEvent,
@@ -88,3 +89,10 @@ class CommentAdmin(admin.ModelAdmin):
     list_display = ["item", "author", "created_at"]
     raw_id_fields = ["item", "update", "author"]
     search_fields = ["text"]
+
+
+@admin.register(ImportRecord)
+class ImportRecordAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "agency", "period", "uploaded_by", "original_name", "state"]
+    list_filter = ["state", "agency"]
+    readonly_fields = ["preview", "result", "refusal"]

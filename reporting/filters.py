@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
+from agencies.models import Agency
 from interventions.filters import PlanItemFilter
 from interventions.sorting import natural_ref
 from reporting import status
-from reporting.models import ProgressUpdate
+from reporting.models import ProgressUpdate, ReportingPeriod
 
 STATUS_CHOICES = [("none", "No approved update"), *ProgressUpdate.Status.choices]
 
@@ -60,3 +62,35 @@ class ItemFilter(PlanItemFilter):
         today = timezone.localdate()
         has_update = status.reported_in_period(Q(period__start__lte=today, period__end__gte=today))
         return queryset.filter(~has_update) if value else queryset.filter(has_update)
+
+
+class ReviewFilter(django_filters.FilterSet):
+    """The review queue's filters; `late` is the annotation from selectors.review_queue (the
+    rule itself is reporting.status.is_late)."""
+
+    agency = django_filters.ModelChoiceFilter(
+        queryset=Agency.objects.filter(updates__state=ProgressUpdate.State.SUBMITTED).distinct(),
+        empty_label="Any agency",
+    )
+    period = django_filters.ModelChoiceFilter(
+        queryset=ReportingPeriod.objects.filter(updates__state=ProgressUpdate.State.SUBMITTED)
+        .distinct()
+        .select_related("policy"),
+        empty_label="Any period",
+    )
+    status = django_filters.ChoiceFilter(
+        choices=ProgressUpdate.Status.choices, empty_label="Any status"
+    )
+    confidence = django_filters.ChoiceFilter(
+        choices=ProgressUpdate.Confidence.choices, label="Rating", empty_label="Any rating"
+    )
+    late = django_filters.BooleanFilter(
+        label="Late",
+        widget=forms.Select(
+            choices=[("", "Late or on time"), ("true", "Late"), ("false", "On time")]
+        ),
+    )
+
+    class Meta:
+        model = ProgressUpdate
+        fields = ["agency", "period", "status", "confidence", "late"]

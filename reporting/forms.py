@@ -78,6 +78,11 @@ FIELD_OPTIONS = {
         "help_text": _("Cumulative to date, not this period alone."),
     },
     "evidence_link": {"label": _("Evidence link"), "assume_scheme": "https"},
+    "change_rationale": {
+        "widget": forms.Textarea(attrs={"rows": 2}),
+        "label": _("Reason for a decrease"),
+        "help_text": _("Required when percent complete or the budget is lower than last approved."),
+    },
 }
 
 
@@ -104,9 +109,13 @@ class UpdateForm(ReportedFieldsForm):
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, item: PlanItem, periods=None, **kwargs):
+    def __init__(self, *args, item: PlanItem, periods=None, last_approved=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.item = item
+        # Shown beside each field, so an officer reports the change, not from memory.
+        last_approved = last_approved or {}
+        self.last_approved_period = last_approved.get("period", "")
+        self.last_approved = last_approved.get("values", {})
         if periods is None:
             del self.fields["period"]
         else:
@@ -120,30 +129,47 @@ class UpdateForm(ReportedFieldsForm):
             field.label = indicator.description
             field.help_text = indicator.unit
             self.fields[indicator_field_name(indicator)] = field
+        for name, field in self.fields.items():
+            field.last_approved = self.last_approved.get(name, "")
 
     def indicator_fields(self):
         return [self[indicator_field_name(i)] for i in self.indicators]
 
     def to_data(self) -> UpdateData:
+        return self.parsed_data()[0]
+
+    def parsed_data(self) -> tuple[UpdateData, set[str]]:
+        """What parsed, as the service's input, and the reported fields that did not (on an
+        invalid form, so the service's rules can still run on the rest)."""
         data = self.cleaned_data
+        failed = {name for name in update_fields.REPORTED_FIELDS if name not in data}
         values: dict[int, Decimal | str] = {}
         for indicator in self.indicators:
-            value = data.get(indicator_field_name(indicator))
-            values[indicator.pk] = value if value is not None else ""
+            name = indicator_field_name(indicator)
+            if name in data:
+                values[indicator.pk] = data[name] if data[name] is not None else ""
         reported = {
-            name: data[name] if data[name] is not None else update_fields.empty_value(name)
+            name: update_fields.placeholder(name)
+            if name in failed
+            else data[name]
+            if data[name] is not None
+            else update_fields.empty_value(name)
             for name in update_fields.REPORTED_FIELDS
         }
-        return UpdateData(**reported, indicator_values=values)
+        return UpdateData(**reported, indicator_values=values), failed
 
     def add_service_errors(self, error) -> None:
         """Show a service's ValidationError next to the fields it names."""
-        for field, messages in error.message_dict.items():
+        self.add_error_dict(error.error_dict if hasattr(error, "error_dict") else {None: [error]})
+
+    def add_error_dict(self, errors: dict) -> None:
+        """Add errors by field, skipping fields that already show a (parse) error."""
+        for field, messages in errors.items():
             field = SERVICE_FIELD_NAMES.get(field, field)
-            if field not in self.fields:
-                field = None
+            if field in self.errors:
+                continue
             for message in messages:
-                self.add_error(field, message)
+                self.add_error(field if field in self.fields else None, message)
 
     @staticmethod
     def initial_from(update: ProgressUpdate) -> dict:
@@ -153,10 +179,49 @@ class UpdateForm(ReportedFieldsForm):
         return initial
 
 
+def review_comment_field() -> forms.Field:
+    return update_fields.model_field("review_comment").formfield(
+        validators=update_fields.model_field("review_comment").validators,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        label="Comment",
+    )
+
+
 class ReviewForm(forms.Form):
     decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("return", _("Return"))])
-    comment = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    comment = review_comment_field()
     version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class BulkApproveForm(forms.Form):
+    """Several submitted updates approved with one comment."""
+
+    updates = forms.ModelMultipleChoiceField(
+        queryset=ProgressUpdate.objects.none(),
+        error_messages={"required": "Tick the updates to approve."},
+    )
+    comment = review_comment_field()
+
+    def __init__(self, *args, queue, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["updates"].queryset = queue
+
+    def clean(self):
+        """Each ticked update's version as the reviewer saw it (a hidden `version-<id>` per
+        row), so the service refuses one that changed since the queue was opened."""
+        cleaned = super().clean()
+        versions = {}
+        for update in cleaned.get("updates", []):
+            raw = self.data.get(f"version-{update.pk}", "")
+            if not raw.isdigit():
+                raise forms.ValidationError(
+                    "The queue was sent without each update's version; reload it and try again.",
+                    code="version_required",
+                )
+            versions[update.pk] = int(raw)
+        cleaned["versions"] = versions
+        return cleaned
 
 
 class CommentForm(forms.Form):

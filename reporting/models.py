@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
+from django.core.validators import (
+    FileExtensionValidator,
+    MaxLengthValidator,
+    MaxValueValidator,
+    MinValueValidator,
+)
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -13,6 +18,19 @@ from agencies.models import Agency
 from interventions.models import Indicator, PlanItem, Policy
 
 EVIDENCE_EXTENSIONS = ["pdf", "docx", "xlsx", "odt", "ods", "png", "jpg", "jpeg", "csv", "txt"]
+
+# Longest text a field holds. A TextField's max_length is not enforced by the database, so the
+# limit is a validator on the model field: the form and the API serializer inherit it, and the
+# service runs it for every other caller (a 600 KB narrative once made the quarterly report
+# four times slower).
+SHORT_TEXT = 2_000
+LONG_TEXT = 10_000
+
+
+def text_limit(limit: int) -> MaxLengthValidator:
+    return MaxLengthValidator(
+        limit, message=f"Keep this to {limit:,} characters (it has %(show_value)s)."
+    )
 
 
 class ReportingPeriod(models.Model):
@@ -167,10 +185,10 @@ class ProgressUpdate(models.Model):
         validators=[MinValueValidator(0), MaxValueValidator(100)]
     )
     confidence = models.CharField(max_length=16, choices=Confidence.choices)
-    confidence_rationale = models.TextField(blank=True)
-    narrative = models.TextField()
-    challenges = models.TextField(blank=True)
-    next_steps = models.TextField(blank=True)
+    confidence_rationale = models.TextField(blank=True, validators=[text_limit(SHORT_TEXT)])
+    narrative = models.TextField(validators=[text_limit(LONG_TEXT)])
+    challenges = models.TextField(blank=True, validators=[text_limit(LONG_TEXT)])
+    next_steps = models.TextField(blank=True, validators=[text_limit(LONG_TEXT)])
     budget_released = models.DecimalField(
         max_digits=16, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
     )
@@ -178,6 +196,11 @@ class ProgressUpdate(models.Model):
         max_digits=16, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
     )
     evidence_link = models.URLField(blank=True)
+    change_rationale = models.TextField(
+        blank=True,
+        validators=[text_limit(SHORT_TEXT)],
+        help_text="Why percent complete or the budget went down since the last approved update.",
+    )
     # Optimistic locking: every save bumps it; a save based on an older version is refused.
     version = models.PositiveIntegerField(default=1)
     submitted_at = models.DateTimeField(null=True, blank=True)
@@ -191,7 +214,7 @@ class ProgressUpdate(models.Model):
         related_name="reviewed_updates",
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
-    review_comment = models.TextField(blank=True)
+    review_comment = models.TextField(blank=True, validators=[text_limit(SHORT_TEXT)])
     is_sample = models.BooleanField(default=False, help_text="Demo data, never real progress.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -245,7 +268,7 @@ class IndicatorValue(models.Model):
     )
     indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="values")
     number = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
-    text = models.TextField(blank=True)
+    text = models.TextField(blank=True, validators=[text_limit(SHORT_TEXT)])
     history = HistoricalRecords()
 
     class Meta:
@@ -286,11 +309,14 @@ class EvidenceFile(models.Model):
         upload_to=evidence_path, validators=[FileExtensionValidator(EVIDENCE_EXTENSIONS)]
     )
     original_name = models.CharField(max_length=255)
-    # Taken from the file's (validated) extension at upload, never from the client's header.
+    # The type its bytes showed at upload (reporting.uploads.sniff), which the download is
+    # served as; never the client's header. Older files: the type their extension names.
     content_type = models.CharField(max_length=100, default="application/octet-stream")
     size = models.PositiveIntegerField()
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
     uploaded_at = models.DateTimeField(auto_now_add=True)
+    # Evidence added and removed shows on the item's audit trail.
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["uploaded_at"]
@@ -307,7 +333,7 @@ class Comment(models.Model):
         ProgressUpdate, on_delete=models.CASCADE, null=True, blank=True, related_name="comments"
     )
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
-    text = models.TextField()
+    text = models.TextField(validators=[text_limit(LONG_TEXT)])
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -387,3 +413,50 @@ class Notification(models.Model):
 def report_file_path(instance, filename: str) -> str:
     # Kept for migration 0004, which names it; the model now lives in committee.models.
     return f"reports/{instance.quarter}/{instance.scope}/v{instance.version}/{filename}"
+
+
+class ImportRecord(models.Model):
+    """One uploaded agency workbook: its preview, then what was applied and what refused, and
+    why. Kept so the officer (and the secretary) can see what an upload did; mailed on finish."""
+
+    class State(models.TextChoices):
+        CHECKING = "checking", "Checking the file"
+        PREVIEW = "preview", "Checked: waiting for your confirmation"
+        APPLYING = "applying", "Applying"
+        APPLIED = "applied", "Applied"
+        REFUSED = "refused", "Refused: nothing changed"
+        FAILED = "failed", "Failed: nothing changed"
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="imports")
+    period = models.ForeignKey(
+        ReportingPeriod, on_delete=models.PROTECT, null=True, blank=True, related_name="imports"
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="imports"
+    )
+    file = models.FileField(upload_to="imports/%Y/%m/")
+    original_name = models.CharField(max_length=255)
+    size = models.PositiveBigIntegerField()
+    state = models.CharField(max_length=8, choices=State.choices, default=State.CHECKING)
+    valid_only = models.BooleanField(
+        default=False, help_text="Apply the valid rows and refuse the rest (else all or nothing)."
+    )
+    total_rows = models.PositiveIntegerField(default=0)
+    processed_rows = models.PositiveIntegerField(default=0)
+    # Per row: sheet, row, item, action, errors (each with sheet, row, column, message).
+    preview = models.JSONField(default=list, blank=True)
+    refusal = models.TextField(blank=True, help_text="Why the whole file was refused.")
+    # {"applied": [row...], "refused": [row with reasons...]}
+    result = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.agency.code} import {self.original_name} ({self.get_state_display()})"
+
+    @property
+    def is_running(self) -> bool:
+        return self.state in (self.State.CHECKING, self.State.APPLYING)

@@ -4,26 +4,46 @@ costs a fixed number of queries."""
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 
 from django.db import models
-from django.db.models import F, Max, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import (
+    BooleanField,
+    ExpressionWrapper,
+    F,
+    Max,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+)
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
+from django.utils.text import capfirst
 
 from agencies.models import User
 from interventions.baselines import plan_for_item, progress_toward_target
 from interventions.export import items_for_export
 from interventions.models import Indicator, ItemLink, PlanItem, PolicyLink, Responsibility
-from reporting.models import DeadlineExtension, IndicatorValue, ProgressUpdate, ReportingPeriod
+from reporting.models import (
+    DeadlineExtension,
+    EvidenceFile,
+    IndicatorValue,
+    ProgressUpdate,
+    ReportingPeriod,
+)
 from reporting.status import (
     budget_execution,
+    is_late,
     is_overdue,
     items_needing_report,
+    last_approved_before,
     period_counts,
     with_current_money,
     with_current_status,
     with_latest_actual,
 )
+from reporting.update_fields import REPORTED_FIELDS
 
 
 def reportable_periods() -> QuerySet[ReportingPeriod]:
@@ -40,14 +60,91 @@ def latest_reportable_period_by_policy() -> dict[int, ReportingPeriod]:
 
 
 def review_queue(user: User) -> QuerySet[ProgressUpdate]:
+    """Submitted updates the user reviews, oldest first, each marked `late` (status.is_late)."""
     queryset = ProgressUpdate.objects.filter(state=ProgressUpdate.State.SUBMITTED)
     if user.role == User.Role.AGENCY_REVIEWER:
         queryset = queryset.filter(agency_id=user.agency_id)
     elif user.role != User.Role.COMMITTEE_SECRETARY:
         return queryset.none()
-    return queryset.select_related("item__policy", "period", "agency", "author").order_by(
-        "submitted_at"
+    return (
+        queryset.annotate(late=ExpressionWrapper(is_late(), output_field=BooleanField()))
+        .select_related("item__policy", "period", "agency", "author")
+        .order_by("submitted_at", "pk")
     )
+
+
+def update_for_review(user: User) -> QuerySet[ProgressUpdate]:
+    """One update with all a reviewer reads: evidence, indicator values and the item's
+    indicators (outsiders get nothing: visible_to)."""
+    return (
+        ProgressUpdate.objects.visible_to(user)
+        .select_related("item__policy", "period", "agency", "author", "reviewed_by")
+        .prefetch_related(
+            "evidence",
+            "indicator_values",
+            Prefetch("item__indicators", queryset=Indicator.objects.order_by("position")),
+        )
+    )
+
+
+def _shown(update: ProgressUpdate, name: str) -> str:
+    value = getattr(update, name)
+    if value in (None, ""):
+        return ""
+    display = getattr(update, f"get_{name}_display", None)
+    if display is not None:
+        return display()
+    if name == "percent_complete":
+        return f"{value}%"
+    if isinstance(value, Decimal):
+        return f"{value:,}"
+    return str(value)
+
+
+def indicator_rows(update: ProgressUpdate, previous: ProgressUpdate | None) -> list[dict]:
+    """Each of the item's indicators: baseline, target, the last approved actual and this
+    update's actual."""
+    now = {v.indicator_id: v for v in update.indicator_values.all()}
+    before = {v.indicator_id: v for v in previous.indicator_values.all()} if previous else {}
+    rows = []
+    for indicator in update.item.indicators.all():
+        actual, last = now.get(indicator.pk), before.get(indicator.pk)
+        rows.append(
+            {
+                "indicator": indicator,
+                "actual": actual.value if actual else "",
+                "last_approved": last.value if last else "",
+                "changed": (actual.value if actual else "") != (last.value if last else ""),
+            }
+        )
+    return rows
+
+
+def changes_since_approved(update: ProgressUpdate, previous: ProgressUpdate | None) -> list[dict]:
+    """The reported fields that differ from the agency's last approved update, side by side
+    (every field when there is none: all of it is new)."""
+    rows = []
+    for name in REPORTED_FIELDS:
+        after = _shown(update, name)
+        before = _shown(previous, name) if previous else ""
+        if after != before:
+            label = capfirst(update._meta.get_field(name).verbose_name)
+            rows.append({"field": name, "label": label, "before": before, "after": after})
+    return rows
+
+
+def last_approved_values(update_or_item, agency_id: int | None, period) -> dict:
+    """The agency's last approved update on the item before `period`, as shown beside the
+    form's fields: its period label and, per field name (and `indicator_<id>`), its value."""
+    if agency_id is None or period is None:
+        return {}
+    item = getattr(update_or_item, "item", update_or_item)
+    previous = last_approved_before(item, agency_id, period)
+    if previous is None:
+        return {}
+    values = {name: _shown(previous, name) for name in REPORTED_FIELDS}
+    values.update({f"indicator_{v.indicator_id}": v.value for v in previous.indicator_values.all()})
+    return {"period": previous.period.label, "values": values}
 
 
 # --- the plan with its progress: item lists, an item's page, the crosswalk ------------------
@@ -62,6 +159,17 @@ def items_for_list() -> QuerySet[PlanItem]:
             )
         )
     ).order_by("policy__position", "position")
+
+
+def items_for_table() -> QuerySet[PlanItem]:
+    """The item list for downloads: items_for_list plus the current money, the theme's
+    ancestors and each indicator's latest approved actual (reporting.item_table's columns)."""
+    indicators = with_latest_actual(Indicator.objects.order_by("position"))
+    return with_current_money(
+        items_for_list()
+        .select_related("theme__parent__parent")
+        .prefetch_related(Prefetch("indicators", queryset=indicators))
+    )
 
 
 def _latest(records: QuerySet, field: str, item: str = "item_id") -> Coalesce:
@@ -168,36 +276,111 @@ def item_plan_section(item: PlanItem) -> dict:
     return plan
 
 
-AUDIT_IGNORED_FIELDS = {"history_id", "history_date", "history_user", "history_user_id",
-                        "history_type", "history_change_reason", "version", "position"}  # fmt: skip
+# Bookkeeping a reader of the trail does not need: the lock counter, derived dates, ordering.
+AUDIT_EXCLUDED_FIELDS = ["version", "first_submitted_at", "position"]
+HISTORY_VERBS = {"+": "created", "~": "changed", "-": "deleted"}
 
 
-def _with_changes(records: list, label_of) -> list:
-    """Mark each history record with its label and the fields that changed from the one before."""
+def _value_shown(field, value, users: dict[int, str]) -> str:
+    if value in (None, ""):
+        return "(empty)"
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if field.is_relation and field.related_model is User:
+        return users.get(value, f"user {value}")
+    text = str(value)
+    return text if len(text) <= 200 else f"{text[:200]}…"
+
+
+def _with_changes(records: list, label_of, verbs=HISTORY_VERBS) -> list:
+    """Each history record with its label, its verb and, against the record before it, the
+    fields that changed as old -> new (simple-history's diff_against)."""
     by_object: dict[int, list] = {}
-    for record in sorted(records, key=lambda r: (r.id, r.history_date, r.history_id)):
+    for record in sorted(records, key=lambda r: (r.history_date, r.history_id)):
         by_object.setdefault(record.id, []).append(record)
     out = []
     for history in by_object.values():
         previous = None
         for record in history:
             record.label = label_of(record)
+            record.verb = verbs[record.history_type]
             record.changes = []
-            if previous is not None:
-                fields = [f.attname for f in record._meta.fields]
-                record.changes = [
-                    name.removesuffix("_id")
-                    for name in fields
-                    if name not in AUDIT_IGNORED_FIELDS
-                    and getattr(record, name) != getattr(previous, name)
-                ]
+            if previous is not None and record.history_type == "~":
+                delta = record.diff_against(previous, excluded_fields=AUDIT_EXCLUDED_FIELDS)
+                record.changes = delta.changes
             previous = record
             out.append(record)
     return out
 
 
-def audit_trail(item: PlanItem, limit: int = 100) -> list:
-    """Every recorded change to the item, its responsibilities, indicators and updates."""
+def _named_changes(entries: list) -> None:
+    """Give each change a label and readable old/new values (users by name, in one query)."""
+    user_ids = set()
+    for entry in entries:
+        for change in entry.changes:
+            field = entry.instance_type._meta.get_field(change.field)
+            if field.is_relation and field.related_model is User:
+                user_ids |= {change.old, change.new} - {None}
+    users = {u.pk: u.get_full_name() or u.username for u in User.objects.filter(pk__in=user_ids)}
+    for entry in entries:
+        shown = []
+        for change in entry.changes:
+            field = entry.instance_type._meta.get_field(change.field)
+            shown.append(
+                {
+                    "label": capfirst(field.verbose_name),
+                    "old": _value_shown(field, change.old, users),
+                    "new": _value_shown(field, change.new, users),
+                }
+            )
+        entry.changes = shown
+
+
+def audit_trail(item: PlanItem, user: User, limit: int = 100) -> list:
+    """Every recorded change to the item, its responsibilities, indicators, updates, their
+    indicator values and evidence. A draft, and what was recorded while an update was a draft,
+    is shown only inside its agency (whose reviewers are in it)."""
+    updates = {
+        u.pk: u
+        for u in ProgressUpdate.objects.visible_to(user)
+        .filter(item=item)
+        .select_related("period", "agency")
+    }
+
+    def shown(update_id: int, when, state: str | None = None) -> bool:
+        update = updates.get(update_id)
+        if update is None:
+            return False
+        if user.agency_id == update.agency_id:
+            return True
+        if state is not None:
+            return state != ProgressUpdate.State.DRAFT
+        first = update.first_submitted_at
+        return first is not None and when >= first
+
+    def update_label(update_id: int) -> str:
+        update = updates[update_id]
+        return f"Update {update.period.label} · {update.agency.code}"
+
+    history = [
+        r
+        for r in ProgressUpdate.history.filter(item_id=item.pk).select_related("history_user")
+        if shown(r.id, r.history_date, r.state)
+    ]
+    values = [
+        r
+        for r in IndicatorValue.history.filter(update__item_id=item.pk).select_related(
+            "history_user", "indicator"
+        )
+        if shown(r.update_id, r.history_date)
+    ]
+    evidence = [
+        r
+        for r in EvidenceFile.history.filter(update_id__in=list(updates)).select_related(
+            "history_user"
+        )
+        if shown(r.update_id, r.history_date)
+    ]
     entries = (
         _with_changes(list(item.history.select_related("history_user")), lambda r: "Item")
         + _with_changes(
@@ -208,13 +391,21 @@ def audit_trail(item: PlanItem, limit: int = 100) -> list:
             list(Indicator.history.filter(item_id=item.pk).select_related("history_user")),
             lambda r: f"Indicator “{r.description[:40]}”",
         )
+        + _with_changes(history, lambda r: update_label(r.id))
         + _with_changes(
-            list(ProgressUpdate.history.filter(item_id=item.pk).select_related("history_user")),
-            lambda r: f"Update {r.id} ({r.state})",
+            values,
+            lambda r: f"{update_label(r.update_id)}: actual of “{r.indicator.description[:40]}”",
+        )
+        + _with_changes(
+            evidence,
+            lambda r: f"{update_label(r.update_id)}: evidence “{r.original_name}”",
+            verbs={"+": "added", "~": "changed", "-": "removed"},
         )
     )
     entries.sort(key=lambda r: r.history_date, reverse=True)
-    return entries[:limit]
+    entries = entries[:limit]
+    _named_changes(entries)
+    return entries
 
 
 def nap_crosswalk(as_of: datetime.date | None = None) -> list[dict]:

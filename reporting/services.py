@@ -6,8 +6,7 @@ The web forms, the API and the Celery tasks call these functions and nothing els
 from __future__ import annotations
 
 import datetime
-import mimetypes
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 
 from django.conf import settings
@@ -21,7 +20,7 @@ from core.data_version import data_version_bump
 from core.errors import ConflictError
 from core.quarters import Quarter
 from interventions.models import Cadence, Indicator, PlanItem, Policy
-from reporting import notifications, periods, permissions, status, update_fields
+from reporting import notifications, periods, permissions, status, update_fields, uploads
 from reporting.models import (
     Comment,
     EvidenceFile,
@@ -38,57 +37,55 @@ State = ProgressUpdate.State
 # Ratings at which the committee needs to know why.
 CONFIDENCE_NEEDING_RATIONALE = {Confidence.AMBER, Confidence.AMBER_RED, Confidence.RED}
 
-
-def _previous_approved(item: PlanItem, agency_id: int, period: ReportingPeriod):
-    return (
-        status.latest_approved(item)
-        .filter(agency_id=agency_id, period__start__lt=period.start)
-        .first()
-    )
+# Field name -> its errors, each a ValidationError with a code (the API's typed field errors).
+Errors = dict[str, list[ValidationError]]
 
 
-def validate_update(item: PlanItem, agency_id: int, period: ReportingPeriod, data: UpdateData):
-    """Cross-field rules, raised together as field errors."""
-    errors: dict[str, list[str]] = {}
-    if data.confidence in CONFIDENCE_NEEDING_RATIONALE and not data.confidence_rationale.strip():
-        errors.setdefault("confidence_rationale", []).append(
-            ValidationError(
-                "Explain the rating: a rationale is required for amber, amber/red and red.",
-                code="rationale_required",
-            )
-        )
-    previous = _previous_approved(item, agency_id, period)
-    if (
-        previous
-        and previous.confidence != data.confidence
-        and not data.confidence_rationale.strip()
-    ):
-        errors.setdefault("confidence_rationale", []).append(
-            ValidationError(
-                "Explain the change: the last approved rating was "
-                f"{previous.get_confidence_display()}.",
-                code="rationale_required_for_change",
-            )
-        )
-    if not 0 <= data.percent_complete <= 100:
+def _model_checks(data: UpdateData, errors: Errors, unchecked) -> None:
+    """The model's own limits (lengths, 0-100 %, no negative money) for every caller, the web
+    form and the API serializer included: they inherit the same validators."""
+    for name in update_fields.REPORTED_FIELDS:
+        if name in unchecked:
+            continue
+        value = getattr(data, name)
+        if value in (None, ""):
+            continue
+        try:
+            update_fields.model_field(name).run_validators(value)
+        except ValidationError as error:
+            errors.setdefault(name, []).extend(error.error_list)  # the validators' codes
+
+
+def _decreases(
+    data: UpdateData, previous: ProgressUpdate | None, errors: Errors, unchecked
+) -> None:
+    """Figures are cumulative: going down from the last approved update needs a reason."""
+    if previous is None or "change_rationale" in unchecked or data.change_rationale.strip():
+        return
+    when = previous.period.label
+    if "percent_complete" not in unchecked and data.percent_complete < previous.percent_complete:
         errors.setdefault("percent_complete", []).append(
-            ValidationError("Enter a percentage from 0 to 100.", code="out_of_range")
-        )
-    if (
-        data.budget_spent is not None
-        and data.budget_released is not None
-        and data.budget_spent > data.budget_released
-    ):
-        errors.setdefault("budget_spent", []).append(
-            ValidationError("Spent cannot exceed released.", code="spent_exceeds_released")
-        )
-    for money in ("budget_released", "budget_spent"):
-        value = getattr(data, money)
-        if value is not None and value < 0:
-            errors.setdefault(money, []).append(
-                ValidationError("Enter an amount of zero or more.", code="negative_amount")
+            ValidationError(
+                f"Percent complete went down from {previous.percent_complete}% (approved for "
+                f"{when}): say why under “Reason for a decrease”.",
+                code="rationale_required_for_decrease",
             )
+        )
+    for name, label in (("budget_released", "Released"), ("budget_spent", "Spent")):
+        before, now = getattr(previous, name), getattr(data, name)
+        if name not in unchecked and before is not None and now is not None and now < before:
+            errors.setdefault(name, []).append(
+                ValidationError(
+                    f"{label} is cumulative and went down from {before:,} (approved for "
+                    f"{when}): say why under “Reason for a decrease”.",
+                    code="rationale_required_for_decrease",
+                )
+            )
+
+
+def _indicator_checks(item: PlanItem, data: UpdateData, errors: Errors) -> None:
     indicators = {i.pk: i for i in item.indicators.all()}
+    text_validators = IndicatorValue._meta.get_field("text").validators
     for indicator_id, value in data.indicator_values.items():
         indicator = indicators.get(indicator_id)
         if value in ("", None) and indicator is not None:
@@ -106,8 +103,96 @@ def validate_update(item: PlanItem, agency_id: int, period: ReportingPeriod, dat
                     f"“{indicator.description}” takes a number.", code="number_required"
                 )
             )
+        elif isinstance(value, str):
+            for validator in text_validators:
+                try:
+                    validator(value)
+                except ValidationError as error:
+                    errors.setdefault("indicator_values", []).extend(
+                        ValidationError(
+                            f"“{indicator.description}”: {message}", code=error.code or "invalid"
+                        )
+                        for message in error.messages
+                    )
+
+
+def validate_update(
+    item: PlanItem,
+    agency_id: int,
+    period: ReportingPeriod,
+    data: UpdateData,
+    *,
+    unchecked: frozenset[str] = frozenset(),
+) -> None:
+    """Every rule an update's content must hold, all checked and raised together as field
+    errors (the web form and the API show each next to its field). `unchecked` names fields
+    the caller could not even parse: the rules that read them are skipped, the rest still
+    run, so the officer sees every error at once."""
+    errors: Errors = {}
+
+    def checks(*names: str) -> bool:
+        return not unchecked.intersection(names)
+
+    _model_checks(data, errors, unchecked)
+    previous = status.last_approved_before(item, agency_id, period)
+    if checks("confidence", "confidence_rationale") and not data.confidence_rationale.strip():
+        if data.confidence in CONFIDENCE_NEEDING_RATIONALE:
+            errors.setdefault("confidence_rationale", []).append(
+                ValidationError(
+                    "Explain the rating: a rationale is required for amber, amber/red and red.",
+                    code="rationale_required",
+                )
+            )
+        elif previous and previous.confidence != data.confidence:
+            errors.setdefault("confidence_rationale", []).append(
+                ValidationError(
+                    "Explain the change: the last approved rating was "
+                    f"{previous.get_confidence_display()}.",
+                    code="rationale_required_for_change",
+                )
+            )
+    if checks("status", "percent_complete"):
+        if data.status == Status.COMPLETED and data.percent_complete != 100:
+            errors.setdefault("percent_complete", []).append(
+                ValidationError(
+                    "Completed means 100%: set 100, or choose the status that fits.",
+                    code="percent_must_be_100_when_completed",
+                )
+            )
+        if data.status == Status.NOT_STARTED and data.percent_complete != 0:
+            errors.setdefault("percent_complete", []).append(
+                ValidationError(
+                    "Not started means 0%: set 0, or choose the status that fits.",
+                    code="percent_must_be_0_when_not_started",
+                )
+            )
+    _decreases(data, previous, errors, unchecked)
+    spent, released = data.budget_spent, data.budget_released
+    if checks("budget_spent", "budget_released") and spent is not None and spent > (released or 0):
+        errors.setdefault("budget_spent", []).append(
+            ValidationError(
+                "Spent cannot exceed released: no budget is recorded as released."
+                if released is None
+                else f"Spent cannot exceed released ({released:,}).",
+                code="spent_exceeds_released",
+            )
+        )
+    if checks("indicator_values"):
+        _indicator_checks(item, data, errors)
     if errors:
         raise ValidationError(errors)
+
+
+def validation_errors(
+    item: PlanItem, agency_id: int, period: ReportingPeriod, data: UpdateData, unchecked
+) -> Errors:
+    """validate_update's errors by field (empty when none), each keeping its code, for callers
+    that already hold parse errors of their own and show both together."""
+    try:
+        validate_update(item, agency_id, period, data, unchecked=frozenset(unchecked))
+    except ValidationError as error:
+        return error.error_dict
+    return {}
 
 
 def _require_open(period: ReportingPeriod) -> None:
@@ -227,6 +312,13 @@ def update_submit(*, user: User, update: ProgressUpdate, version: int) -> Progre
     return current
 
 
+def _check_comment(comment: str, key: str = "comment") -> None:
+    try:
+        ProgressUpdate._meta.get_field("review_comment").run_validators(comment)
+    except ValidationError as error:
+        raise ValidationError({key: error.error_list}) from error
+
+
 def _review(update: ProgressUpdate, version: int) -> ProgressUpdate:
     current = ProgressUpdate.objects.select_for_update().select_related("period").get(pk=update.pk)
     if current.version != version:
@@ -252,6 +344,7 @@ def update_approve(
 ) -> ProgressUpdate:
     if not permissions.can_approve(user, update):
         raise PermissionDenied("Only the agency's reviewer approves its updates.")
+    _check_comment(comment)
     current = _review(update, version)
     current.state = State.APPROVED
     current.reviewed_by = user
@@ -278,6 +371,7 @@ def update_return(
                 )
             }
         )
+    _check_comment(comment)
     current = _review(update, version)
     current.state = State.RETURNED
     current.reviewed_by = user
@@ -292,15 +386,74 @@ def update_return(
 
 
 @transaction.atomic
-def evidence_add(*, user: User, update: ProgressUpdate, upload: UploadedFile) -> EvidenceFile:
+def update_save_and_submit(
+    *,
+    user: User,
+    update: ProgressUpdate,
+    data: UpdateData,
+    version: int,
+    upload: UploadedFile | None = None,
+) -> ProgressUpdate:
+    """What "Submit for review" does with the form as it stands: save it (validated as a
+    whole), attach the file, then submit; all or nothing, so no edit is lost or half-kept.
+    A period closed to this agency refuses before anything is checked or saved (the form
+    keeps the edits; "Save draft" still stores them)."""
+    periods.require_submittable(update.period, update.agency_id)
+    saved = update_edit(user=user, update=update, data=data, version=version)
+    if upload is not None:
+        evidence_add(user=user, update=saved, upload=upload)
+    return update_submit(user=user, update=saved, version=saved.version)
+
+
+@transaction.atomic
+def updates_approve(
+    *,
+    user: User,
+    updates: list[ProgressUpdate],
+    versions: Mapping[int, int],
+    comment: str = "",
+) -> list[ProgressUpdate]:
+    """Approve several submitted updates with one comment (a reviewer's backlog); `versions`
+    maps each update's id to the version the reviewer saw, so one changed since (stale) is
+    refused like a single approval is. If any cannot be approved, none is, and the error names
+    it (keeping its code)."""
+    approved = []
+    for update in updates:
+        try:
+            if update.pk not in versions:
+                raise ConflictError(
+                    "No version was sent for it; reload the queue.", code="version_required"
+                )
+            approved.append(
+                update_approve(
+                    user=user, update=update, version=versions[update.pk], comment=comment
+                )
+            )
+        except ConflictError as error:
+            raise ConflictError(
+                f"{update}: {error} Nothing was approved.", code=error.code
+            ) from error
+        except PermissionDenied as error:
+            raise PermissionDenied(f"{update}: {error} Nothing was approved.") from error
+    return approved
+
+
+def _evidence_change(update: ProgressUpdate, user: User) -> ProgressUpdate:
     if not permissions.can_edit(user, update):
-        raise PermissionDenied("Only the agency's desk officers attach evidence.")
-    if not update.is_editable:
+        raise PermissionDenied("Only the agency's desk officers attach or remove evidence.")
+    current = ProgressUpdate.objects.select_for_update().select_related("period").get(pk=update.pk)
+    if not current.is_editable:
         raise ConflictError(
-            "Evidence is attached while the update is a draft or returned.",
+            "Evidence changes while the update is a draft or returned.",
             code="update_not_editable",
         )
-    _require_open(update.period)
+    _require_open(current.period)
+    return current
+
+
+@transaction.atomic
+def evidence_add(*, user: User, update: ProgressUpdate, upload: UploadedFile) -> EvidenceFile:
+    current = _evidence_change(update, user)
     limit = settings.EVIDENCE_MAX_BYTES
     if upload.size > limit:
         raise ValidationError(
@@ -311,17 +464,30 @@ def evidence_add(*, user: User, update: ProgressUpdate, upload: UploadedFile) ->
                 )
             }
         )
+    content_type = uploads.sniff(upload)
     evidence = EvidenceFile(
-        update=update,
+        update=current,
         file=upload,
         original_name=upload.name,
-        content_type=mimetypes.guess_type(upload.name)[0] or "application/octet-stream",
+        content_type=content_type,
         size=upload.size,
         uploaded_by=user,
     )
     evidence.full_clean(exclude=["update", "uploaded_by"])
+    evidence._history_user = user
     evidence.save()
     return evidence
+
+
+@transaction.atomic
+def evidence_remove(*, user: User, evidence: EvidenceFile) -> None:
+    """Take a file off a draft or returned update; the audit trail keeps that it was there."""
+    _evidence_change(evidence.update, user)
+    evidence._history_user = user
+    stored, name = evidence.file.storage, evidence.file.name
+    evidence.delete()
+    # The stored file goes only once the removal is committed.
+    transaction.on_commit(lambda: stored.delete(name))
 
 
 def comment_add(
@@ -331,6 +497,10 @@ def comment_add(
         raise PermissionDenied("Committee members, the secretary and reviewers comment.")
     if not text.strip():
         raise ValidationError({"text": ValidationError("Write a comment.", code="required")})
+    try:
+        Comment._meta.get_field("text").run_validators(text.strip())
+    except ValidationError as error:
+        raise ValidationError({"text": error.error_list}) from error
     return Comment.objects.create(item=item, update=update, author=user, text=text.strip())
 
 

@@ -138,6 +138,20 @@ def latest_approved(item_ref=None, as_of: datetime.date | None = None) -> QueryS
     return updates.order_by(*LATEST_APPROVED_ORDER)
 
 
+def last_approved_before(
+    item: PlanItem, agency_id: int, period: ReportingPeriod
+) -> ProgressUpdate | None:
+    """The agency's latest approved update on the item for an earlier period: what a new
+    update is checked and compared against."""
+    return (
+        latest_approved(item)
+        .filter(agency_id=agency_id, period__start__lt=period.start)
+        .select_related("period")
+        .prefetch_related("indicator_values")
+        .first()
+    )
+
+
 def latest_approved_by_item(
     items: QuerySet[PlanItem], as_of: datetime.date, *fields: str
 ) -> dict[int, dict]:

@@ -7,6 +7,8 @@ import datetime
 from celery import shared_task
 from django.utils import timezone
 
+from reporting import imports
+from reporting.models import ImportRecord
 from reporting.periods import periods_advance
 from reporting.reminders import reminders_send
 from reporting.services import periods_ensure
@@ -36,3 +38,27 @@ def send_reminders(today: str | None = None) -> int:
     digests were recorded."""
     day = datetime.date.fromisoformat(today) if today else timezone.localdate()
     return len(reminders_send(today=day))
+
+
+@shared_task(name="reporting.check_import")
+def check_import(record_id: int) -> str:
+    """Check a large uploaded workbook into its preview."""
+    record = ImportRecord.objects.select_related("agency").get(pk=record_id)
+    try:
+        return imports.import_check(record=record).state
+    except Exception as error:
+        imports.import_fail(record_id=record_id, reason=f"The check stopped: {error}")
+        raise
+
+
+@shared_task(name="reporting.apply_import")
+def apply_import(record_id: int) -> str:
+    """Apply a confirmed large workbook in one transaction, with progress on the record."""
+    record = ImportRecord.objects.select_related("agency", "uploaded_by").get(pk=record_id)
+    if record.state != ImportRecord.State.APPLYING:
+        return record.state  # already done: a redelivered message changes nothing
+    try:
+        return imports.import_apply(record=record).state
+    except Exception as error:
+        imports.import_fail(record_id=record_id, reason=f"The import stopped: {error}")
+        raise

@@ -28,6 +28,7 @@ REPORTED_FIELDS: tuple[str, ...] = (
     "budget_released",
     "budget_spent",
     "evidence_link",
+    "change_rationale",
 )
 
 
@@ -49,6 +50,15 @@ def empty_value(name: str) -> Any:
     if field.blank:
         return ""
     return dataclasses.MISSING
+
+
+def placeholder(name: str) -> Any:
+    """A stand-in of the right type for a field the caller could not parse (the rules that
+    read it are skipped)."""
+    value = empty_value(name)
+    if value is not dataclasses.MISSING:
+        return value
+    return _python_type(model_field(name))()
 
 
 def _python_type(field: models.Field) -> type:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reporting import cycle_views, views
+from reporting import cycle_views, views, workbook_views
 
 app_name = "reporting"
 
@@ -9,6 +9,26 @@ urlpatterns = [
     path("items/<int:item_id>/", views.item_detail, name="item_detail"),
     path("crosswalk/", views.crosswalk, name="crosswalk"),
     path("my/", views.my_items, name="my_items"),
+    path("my/workbook/", workbook_views.workbook_page, name="workbook"),
+    path(
+        "my/workbook/download/<int:period_id>/",
+        workbook_views.workbook_download,
+        name="workbook_download",
+    ),
+    path("my/workbook/upload/", workbook_views.workbook_upload, name="workbook_upload"),
+    path(
+        "my/workbook/imports/<int:record_id>/", workbook_views.import_detail, name="import_detail"
+    ),
+    path(
+        "my/workbook/imports/<int:record_id>/progress/",
+        workbook_views.import_progress,
+        name="import_progress",
+    ),
+    path(
+        "my/workbook/imports/<int:record_id>/confirm/",
+        workbook_views.import_confirm,
+        name="import_confirm",
+    ),
     path("items/<int:item_id>/updates/new/", views.update_create, name="update_create"),
     path("items/<int:item_id>/comments/", views.comment_add, name="comment_add"),
     path("items/<int:item_id>/owner/", views.owner_assign, name="owner_assign"),
@@ -16,6 +36,7 @@ urlpatterns = [
     path("updates/<int:update_id>/submit/", views.update_submit, name="update_submit"),
     path("updates/<int:update_id>/review/", views.update_review, name="update_review"),
     path("reviews/", views.review_queue, name="review_queue"),
+    path("reviews/approve/", views.reviews_approve, name="reviews_approve"),
     path("compliance/", views.compliance, name="compliance"),
     path("periods/", cycle_views.period_list, name="period_list"),
     path("periods/<int:period_id>/", cycle_views.period_detail, name="period_detail"),
@@ -34,5 +55,10 @@ urlpatterns = [
         "updates/<int:update_id>/evidence/<int:file_id>/",
         cycle_views.evidence_download,
         name="evidence_download",
+    ),
+    path(
+        "updates/<int:update_id>/evidence/<int:file_id>/remove/",
+        views.evidence_remove,
+        name="evidence_remove",
     ),
 ]

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from agencies.models import Agency
-from core.api.renderers import CSVRenderer
+from core.api.renderers import CSVRenderer, XLSXRenderer
 from core.errors import ConflictError
 from core.pagination import PageFirstPaginator
 from interventions import services as plan_services
@@ -21,9 +21,10 @@ from interventions.forms import OwnerAssignForm
 from interventions.models import PlanItem
 from interventions.services import can_assign_owner, item_owner_assign
 from reporting import my_sections, permissions, selectors, services, status
-from reporting.filters import ItemFilter
-from reporting.forms import CommentForm, ReviewForm, UpdateForm
-from reporting.item_table import ITEM_TABLE_COLUMNS, item_table_rows
+from reporting.evidence import evidence_for
+from reporting.filters import ItemFilter, ReviewFilter
+from reporting.forms import BulkApproveForm, CommentForm, ReviewForm, UpdateForm
+from reporting.item_table import ITEM_TABLE_COLUMNS, item_table_rows, table_filename
 from reporting.models import ProgressUpdate, ReportingPeriod
 
 
@@ -42,6 +43,15 @@ def _save_update(request, form: UpdateForm, save):
         form.add_error(None, str(error))
         return None
     return update
+
+
+def _add_rule_errors(form: UpdateForm, item, agency_id: int, period) -> None:
+    """On an invalid form, the service's rules still run on what did parse, so every error
+    shows at once (not one layer at a time)."""
+    if period is None:
+        return
+    data, failed = form.parsed_data()
+    form.add_error_dict(services.validation_errors(item, agency_id, period, data, failed))
 
 
 @login_required
@@ -86,7 +96,13 @@ def update_create(request, item_id: int):
     if not permissions.can_draft(request.user, item):
         raise PermissionDenied("Only desk officers of a responsible agency report on this item.")
     periods = selectors.reportable_periods().filter(policy_id=item.policy_id)
-    form = UpdateForm(request.POST or None, request.FILES or None, item=item, periods=periods)
+    form = UpdateForm(
+        request.POST or None,
+        request.FILES or None,
+        item=item,
+        periods=periods,
+        last_approved=selectors.last_approved_values(item, request.user.agency_id, periods.last()),
+    )
     if request.method == "POST" and form.is_valid():
         period = form.cleaned_data["period"]
         update = _save_update(
@@ -102,42 +118,91 @@ def update_create(request, item_id: int):
                 _("Draft saved for %(period)s. Submit it when ready.") % {"period": period.label},
             )
             return redirect("reporting:update_edit", update_id=update.pk)
+    elif request.method == "POST":
+        _add_rule_errors(form, item, request.user.agency_id, form.cleaned_data.get("period"))
     return render(request, "reporting/update_form.html", {"form": form, "item": item})
+
+
+def _readonly(request, update: ProgressUpdate, status_code: int = 200):
+    """A submitted or approved update (or another agency's): shown, never an editable form."""
+    previous = status.last_approved_before(update.item, update.agency_id, update.period)
+    context = {
+        "update": update,
+        "item": update.item,
+        "indicators": selectors.indicator_rows(update, previous),
+        "previous": previous,
+    }
+    return render(request, "reporting/update_readonly.html", context, status=status_code)
 
 
 @login_required
 def update_edit(request, update_id: int):
-    update = get_object_or_404(
-        ProgressUpdate.objects.visible_to(request.user).select_related(
-            "item__policy", "period", "agency"
-        ),
-        pk=update_id,
-    )
+    update = get_object_or_404(selectors.update_for_review(request.user), pk=update_id)
     if not permissions.can_edit(request.user, update):
-        if request.method == "GET":
-            return redirect("reporting:item_detail", item_id=update.item_id)
-        raise PermissionDenied("This update belongs to another agency.")
-    initial = UpdateForm.initial_from(update)
+        if request.method == "POST":
+            raise PermissionDenied("This update belongs to another agency.")
+        return _readonly(request, update)
+    if not update.is_editable:
+        if request.method == "POST":
+            messages.error(
+                request,
+                f"Not saved: this update is {update.get_state_display().lower()} "
+                "and can no longer be edited here.",
+            )
+            return _readonly(request, update, status_code=409)
+        return _readonly(request, update)
     form = UpdateForm(
-        request.POST or None, request.FILES or None, item=update.item, initial=initial
+        request.POST or None,
+        request.FILES or None,
+        item=update.item,
+        initial=UpdateForm.initial_from(update),
+        last_approved=selectors.last_approved_values(update, update.agency_id, update.period),
     )
+    submitting = request.POST.get("action") == "submit"
     if request.method == "POST" and form.is_valid():
         version = form.cleaned_data.get("version") or 0
-        saved = _save_update(
-            request,
-            form,
-            lambda data: services.update_edit(
-                user=request.user, update=update, data=data, version=version
-            ),
-        )
+        if submitting:
+            saved = _submit_form(request, form, update, version)
+        else:
+            saved = _save_update(
+                request,
+                form,
+                lambda data: services.update_edit(
+                    user=request.user, update=update, data=data, version=version
+                ),
+            )
+        if saved and submitting:
+            messages.success(request, "Saved and submitted to your agency's reviewer.")
+            return redirect("reporting:my_items")
         if saved:
             messages.success(request, _("Changes saved."))
             return redirect("reporting:update_edit", update_id=saved.pk)
+    elif request.method == "POST":
+        _add_rule_errors(form, update.item, update.agency_id, update.period)
     return render(
         request,
         "reporting/update_form.html",
         {"form": form, "item": update.item, "update": update},
     )
+
+
+def _submit_form(request, form: UpdateForm, update: ProgressUpdate, version: int):
+    """ "Submit for review" with the form as it stands: saved, then submitted, or neither."""
+    try:
+        return services.update_save_and_submit(
+            user=request.user,
+            update=update,
+            data=form.to_data(),
+            version=version,
+            upload=form.cleaned_data.get("evidence_file"),
+        )
+    except ValidationError as error:
+        form.add_service_errors(error)
+    except ConflictError as error:
+        # Not a field to correct (a closed period, a newer version): said the way the
+        # separate submit says it; the form keeps the edits.
+        messages.error(request, f"Not submitted: {error}")
+    return None
 
 
 @login_required
@@ -159,37 +224,94 @@ def update_submit(request, update_id: int):
 
 
 @login_required
+@require_POST
+def evidence_remove(request, update_id: int, file_id: int):
+    evidence = evidence_for(request.user, update_id, file_id)
+    try:
+        services.evidence_remove(user=request.user, evidence=evidence)
+    except ConflictError as error:
+        messages.error(request, f"Not removed: {error}")
+    else:
+        messages.success(request, f"Removed {evidence.original_name}.")
+    return redirect("reporting:update_edit", update_id=evidence.update_id)
+
+
+@login_required
 def review_queue(request):
-    updates = selectors.review_queue(request.user)
-    return render(request, "reporting/review_queue.html", {"updates": updates})
+    queue = selectors.review_queue(request.user)
+    filterset = ReviewFilter(request.GET or None, queryset=queue)
+    updates = filterset.qs if filterset.is_valid() else queue
+    form = BulkApproveForm(queue=queue)
+    return render(
+        request,
+        "reporting/review_queue.html",
+        {"updates": updates, "filter": filterset, "bulk": form},
+    )
 
 
 @login_required
 @require_POST
-def update_review(request, update_id: int):
-    update = get_object_or_404(
-        ProgressUpdate.objects.visible_to(request.user).select_related("item"), pk=update_id
-    )
-    form = ReviewForm(request.POST)
+def reviews_approve(request):
+    """Approve the ticked updates with one comment: all of them, or none if one cannot be."""
+    form = BulkApproveForm(request.POST, queue=selectors.review_queue(request.user))
     if not form.is_valid():
-        messages.error(request, _("Choose approve or return."))
+        text = "; ".join(m for messages_ in form.errors.values() for m in messages_)
+        messages.error(request, f"Nothing approved: {text}")
         return redirect("reporting:review_queue")
-    decision = form.cleaned_data["decision"]
-    review = services.update_approve if decision == "approve" else services.update_return
     try:
-        review(
+        approved = services.updates_approve(
             user=request.user,
-            update=update,
+            updates=list(form.cleaned_data["updates"]),
+            versions=form.cleaned_data["versions"],
             comment=form.cleaned_data["comment"],
-            version=form.cleaned_data["version"],
         )
-    except (ValidationError, ConflictError) as error:
+    except (ValidationError, ConflictError, PermissionDenied) as error:
         text = "; ".join(error.messages) if isinstance(error, ValidationError) else str(error)
-        messages.error(request, _("Not reviewed: %(reason)s") % {"reason": text})
+        messages.error(request, f"Nothing approved: {text}")
         return redirect("reporting:review_queue")
-    verb = _("Approved") if decision == "approve" else _("Returned")
-    messages.success(request, f"{verb}: {update.item}.")
+    messages.success(request, f"Approved {len(approved)} updates.")
     return redirect("reporting:review_queue")
+
+
+@login_required
+def update_review(request, update_id: int):
+    """The review page: everything the officer sent, what changed since the agency's last
+    approved update, and the decision."""
+    update = get_object_or_404(selectors.update_for_review(request.user), pk=update_id)
+    form = ReviewForm(request.POST or None, initial={"version": update.version})
+    if request.method == "POST" and form.is_valid():
+        decision = form.cleaned_data["decision"]
+        review = services.update_approve if decision == "approve" else services.update_return
+        try:
+            review(
+                user=request.user,
+                update=update,
+                comment=form.cleaned_data["comment"],
+                version=form.cleaned_data["version"],
+            )
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                for message in errors:
+                    form.add_error(field if field in form.fields else None, message)
+        except ConflictError as error:
+            form.add_error(None, str(error))
+        else:
+            verb = "Approved" if decision == "approve" else "Returned"
+            messages.success(request, f"{verb}: {update.item}.")
+            return redirect("reporting:review_queue")
+    previous = status.last_approved_before(update.item, update.agency_id, update.period)
+    context = {
+        "update": update,
+        "item": update.item,
+        "form": form,
+        "previous": previous,
+        "changes": selectors.changes_since_approved(update, previous),
+        "indicators": selectors.indicator_rows(update, previous),
+        "late": status.update_is_late(update),
+        "can_approve": permissions.can_approve(request.user, update),
+        "can_return": permissions.can_return(request.user, update),
+    }
+    return render(request, "reporting/update_review.html", context)
 
 
 @login_required
@@ -248,26 +370,43 @@ def compliance(request):
 ITEM_PAGE_SIZE = 50
 
 
+DOWNLOADS = {"csv": CSVRenderer, "xlsx": XLSXRenderer}
+
+
 @login_required
 def item_list(request):
-    filterset = ItemFilter(request.GET or None, queryset=selectors.items_for_list())
-    items = filterset.qs if filterset.is_valid() else filterset.queryset
-    if request.GET.get("format") == "csv":
-        return _items_csv(items)
+    download = DOWNLOADS.get(request.GET.get("format", ""))
+    filterset = ItemFilter(
+        request.GET or None,
+        queryset=selectors.items_for_table() if download else selectors.items_for_list(),
+    )
+    valid = filterset.is_valid()
+    if download and valid:
+        return _items_download(download(), filterset)
+    # A bad filter on a download shows the form's errors and no items (400), never a silent
+    # download of every item; the page itself lists everything beside the errors, as before.
+    items = filterset.qs if valid else filterset.queryset
+    if download:
+        items = items.none()
     page = PageFirstPaginator(items, ITEM_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    query.pop("format", None)
     return render(
         request,
         "reporting/item_list.html",
         {"filter": filterset, "page": page, "query": query.urlencode()},
+        status=400 if download else 200,
     )
 
 
-def _items_csv(items) -> HttpResponse:
-    table = {"columns": ITEM_TABLE_COLUMNS, "rows": item_table_rows(items)}
-    response = HttpResponse(CSVRenderer().render(table), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="nisp-tracker-items.csv"'
+def _items_download(renderer, filterset: ItemFilter) -> HttpResponse:
+    table = {"columns": ITEM_TABLE_COLUMNS, "rows": item_table_rows(filterset.qs)}
+    charset = f"; charset={renderer.charset}" if renderer.charset else ""
+    content_type = renderer.media_type + charset
+    response = HttpResponse(renderer.render(table), content_type=content_type)
+    filename = table_filename(filterset.form.cleaned_data, renderer.format)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 
@@ -285,7 +424,7 @@ def _item_page(request, item_id: int, owner_form: OwnerAssignForm | None = None,
         "comment_form": CommentForm(),
         "can_assign_owner": can_assign_owner(request.user),
         "owner_form": owner_form or OwnerAssignForm(),
-        "audit": selectors.audit_trail(item),
+        "audit": selectors.audit_trail(item, request.user),
         "plan": selectors.item_plan_section(item),
         "can_propose": plan_services.can_propose(request.user, item),
     }

@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 import django_filters
-from django.http import Http404
-from rest_framework import mixins, serializers, viewsets
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions, mixins, serializers, status, viewsets
+from rest_framework import permissions as drf_permissions
 from rest_framework.decorators import action as route
 from rest_framework.response import Response
 
-from agencies.models import Agency
+from agencies.models import Agency, User
 from committee import permissions, services
 from committee.models import ActionItem, AgendaItem, Decision, Meeting
+from core.api.http import absolute_url
+
+# What an owner may report; only the secretary drops an action (with a reason, in the web).
+OWNER_STATUSES = [
+    (value, label) for value, label in ActionItem.Status.choices
+    if value != ActionItem.Status.DROPPED
+]  # fmt: skip
 
 
 class ActionItemSerializer(serializers.ModelSerializer):
@@ -27,48 +35,91 @@ class ActionItemSerializer(serializers.ModelSerializer):
 
 
 class ActionUpdateSerializer(serializers.Serializer):
-    status = serializers.ChoiceField(choices=ActionItem.Status.choices)
+    status = serializers.ChoiceField(
+        choices=OWNER_STATUSES, help_text="done needs `evidence`; only the secretary drops."
+    )
     note = serializers.CharField(required=False, allow_blank=True, default="")
-    evidence = serializers.CharField(required=False, allow_blank=True, default="")
+    evidence = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="What shows it was done: a document, a link, a reference.",
+    )
 
 
-class DecisionSerializer(serializers.ModelSerializer):
+# "Meeting…" names: the plan's change requests already have a Decision component.
+class MeetingDecisionSerializer(serializers.ModelSerializer):
     actions = ActionItemSerializer(many=True, read_only=True)
 
     class Meta:
         model = Decision
         fields = ["id", "text", "items", "recorded_at", "actions"]
+        read_only_fields = fields
 
 
 class AgendaItemSerializer(serializers.ModelSerializer):
-    decisions = DecisionSerializer(many=True, read_only=True)
+    decisions = MeetingDecisionSerializer(many=True, read_only=True)
 
     class Meta:
         model = AgendaItem
         fields = ["id", "position", "kind", "title", "reason", "severity", "item", "action",
                   "decisions"]  # fmt: skip
+        read_only_fields = fields
 
 
 class MeetingSerializer(serializers.ModelSerializer):
+    attendees = serializers.SlugRelatedField(
+        slug_field="username", many=True, read_only=True, help_text="Usernames of those attending."
+    )
     agenda = AgendaItemSerializer(many=True, read_only=True)
 
     class Meta:
         model = Meeting
         fields = ["id", "title", "kind", "quarter", "date", "attendees", "guests", "minutes",
                   "agenda"]  # fmt: skip
-        read_only_fields = ["agenda"]
+        read_only_fields = fields
 
 
-class DecisionRequestSerializer(serializers.Serializer):
-    agenda_item = serializers.IntegerField()
+class MeetingCreateSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200)
+    kind = serializers.ChoiceField(choices=Meeting.Kind.choices, default=Meeting.Kind.QUARTERLY)
+    date = serializers.DateField()
+    quarter = serializers.CharField(
+        max_length=6,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="The quarter under review, e.g. 2026Q3; blank: the one before the meeting's.",
+    )
+    attendees = serializers.SlugRelatedField(
+        slug_field="username",
+        many=True,
+        required=False,
+        default=list,
+        queryset=User.objects.filter(is_active=True),
+        help_text="Usernames of those attending.",
+    )
+    guests = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text="Guests not on the tracker."
+    )
+
+
+class MeetingDecisionCreateSerializer(serializers.Serializer):
+    agenda_item = serializers.IntegerField(help_text="A point of this meeting's agenda.")
     text = serializers.CharField()
-    action = serializers.CharField(required=False, allow_blank=True, default="")
-    owner = serializers.CharField(required=False, allow_blank=True, default="")
+    action = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text="An action to assign, if any."
+    )
+    owner = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text="The action's agency code."
+    )
     due_date = serializers.DateField(required=False, allow_null=True, default=None)
 
 
 class ActionItemFilter(django_filters.FilterSet):
-    owner = django_filters.CharFilter(field_name="owner__code")
+    owner = django_filters.ModelChoiceFilter(
+        queryset=Agency.objects.all(), to_field_name="code", label="Owner agency (code)"
+    )
     due_before = django_filters.DateFilter(field_name="due_date", lookup_expr="lte")
     due_after = django_filters.DateFilter(field_name="due_date", lookup_expr="gte")
 
@@ -77,38 +128,62 @@ class ActionItemFilter(django_filters.FilterSet):
         fields = ["owner", "status", "due_before", "due_after"]
 
 
-class MeetingViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
-    viewsets.GenericViewSet,
-):  # fmt: skip
+class CanReadMeetings(drf_permissions.BasePermission):
+    """Meetings are the committee's papers: to anyone else they do not exist (404, as on the
+    web pages), whatever the method."""
+
+    def has_permission(self, request, view):
+        if not permissions.can_read_meetings(request.user):
+            raise exceptions.NotFound("No such meeting.")
+        return True
+
+
+class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """The committee's meetings with their agenda, decisions and actions (committee only)."""
 
     serializer_class = MeetingSerializer
+    permission_classes = [*viewsets.GenericViewSet.permission_classes, CanReadMeetings]
+    lookup_value_regex = r"\d+"
 
     def get_queryset(self):
-        if not permissions.can_read_meetings(self.request.user):
-            raise Http404
         return Meeting.objects.prefetch_related(
             "attendees", "agenda__decisions__actions__owner", "agenda__decisions__items"
         ).order_by("-date", "-pk")
 
-    def perform_create(self, serializer):
-        data = serializer.validated_data
-        serializer.instance = services.meeting_create(
-            user=self.request.user,
+    def _shown(self, meeting: Meeting) -> dict:
+        return MeetingSerializer(self.get_queryset().get(pk=meeting.pk)).data
+
+    @extend_schema(request=MeetingCreateSerializer, responses={201: MeetingSerializer})
+    def create(self, request, *args, **kwargs):
+        """Arrange a meeting (the secretary); its agenda is drafted from the ranked exceptions
+        of the quarter under review and the unfinished earlier actions."""
+        form = MeetingCreateSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        data = form.validated_data
+        meeting = services.meeting_create(
+            user=request.user,
             title=data["title"],
-            kind=data.get("kind", Meeting.Kind.QUARTERLY),
+            kind=data["kind"],
             date=data["date"],
-            quarter=data.get("quarter", ""),
-            attendees=list(data.get("attendees", [])),
-            guests=data.get("guests", ""),
+            quarter=data["quarter"].strip(),
+            attendees=list(data["attendees"]),
+            guests=data["guests"],
+        )
+        return Response(
+            self._shown(meeting),
+            status=status.HTTP_201_CREATED,
+            headers={"Location": absolute_url(request, "meeting-detail", meeting.pk)},
         )
 
-    @route(detail=True, methods=["post"], serializer_class=DecisionRequestSerializer)
+    @extend_schema(
+        request=MeetingDecisionCreateSerializer, responses={201: MeetingDecisionSerializer}
+    )
+    @route(detail=True, methods=["post"])
     def decisions(self, request, pk=None):
-        """Record a decision on one of the meeting's agenda points, with an optional action."""
+        """Record a decision on one of the meeting's agenda points, with an optional action
+        (the secretary). Location is the meeting, where the decision is read."""
         meeting = self.get_object()
-        form = DecisionRequestSerializer(data=request.data)
+        form = MeetingDecisionCreateSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         data = form.validated_data
         point = meeting.agenda.filter(pk=data["agenda_item"]).first()
@@ -127,27 +202,32 @@ class MeetingViewSet(
             owner=owner,
             due_date=data["due_date"],
         )
-        return Response(DecisionSerializer(decision).data, status=201)
+        return Response(
+            MeetingDecisionSerializer(decision).data,
+            status=status.HTTP_201_CREATED,
+            headers={"Location": absolute_url(request, "meeting-detail", meeting.pk)},
+        )
 
 
-class ActionItemViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin,
-    viewsets.GenericViewSet,
-):  # fmt: skip
+class ActionItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Action items, read per agency; owners update theirs, the secretary closes them."""
 
     serializer_class = ActionItemSerializer
     filterset_class = ActionItemFilter
-    http_method_names = ["get", "patch", "post", "head", "options"]
+    lookup_value_regex = r"\d+"
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # the schema, built with no user
+            return ActionItem.objects.none()
         return (
             ActionItem.objects.visible_to(self.request.user)
             .select_related("owner")
             .order_by("due_date", "pk")
         )
 
+    @extend_schema(request=ActionUpdateSerializer, responses={200: ActionItemSerializer})
     def partial_update(self, request, *args, **kwargs):
+        """The owner agency reports progress: open, in progress, or done with evidence."""
         action = self.get_object()
         form = ActionUpdateSerializer(data=request.data)
         form.is_valid(raise_exception=True)
@@ -156,6 +236,7 @@ class ActionItemViewSet(
         )
         return Response(ActionItemSerializer(updated).data)
 
+    @extend_schema(request=None, responses={200: ActionItemSerializer})
     @route(detail=True, methods=["post"])
     def close(self, request, pk=None):
         """The secretary confirms a done action is closed."""

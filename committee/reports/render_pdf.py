@@ -11,6 +11,15 @@ from committee.models import QuarterlyReport
 from committee.reports.document import document_context
 
 STYLESHEET = "css/report.css"
+# Urdu text in the PDF: Debian's fonts-noto-core (the Dockerfile installs it). Given to
+# WeasyPrint alone: a web page may not load a file: URL, so the stylesheet cannot name it.
+URDU_FONTS = """
+@font-face { font-family: "Noto Nastaliq Urdu"; src: local("Noto Nastaliq Urdu"),
+  url("file:///usr/share/fonts/truetype/noto/NotoNastaliqUrdu-Regular.ttf"); }
+@font-face { font-family: "Noto Nastaliq Urdu"; font-weight: bold;
+  src: local("Noto Nastaliq Urdu Bold"),
+  url("file:///usr/share/fonts/truetype/noto/NotoNastaliqUrdu-Bold.ttf"); }
+"""
 
 
 def render_pdf(report: QuarterlyReport, snapshot: dict) -> bytes:
@@ -19,5 +28,5 @@ def render_pdf(report: QuarterlyReport, snapshot: dict) -> bytes:
     # inline SVG, and relative references resolve against the static files, never the network.
     base_url = f"{settings.BASE_DIR / 'static'}/"
     return HTML(string=html, base_url=base_url).write_pdf(
-        stylesheets=[CSS(filename=finders.find(STYLESHEET))]
+        stylesheets=[CSS(string=URDU_FONTS), CSS(filename=finders.find(STYLESHEET))]
     )

@@ -1,12 +1,12 @@
 """The report as an XLSX workbook: one sheet per section, each a filterable table.
 
-Written in openpyxl's write-only (streaming) mode so a large annex never sits in memory as cells.
+Written in openpyxl's write-only (streaming) mode so a large annex never sits in memory as cells,
+through core.tables (formula-safe cells, styled frozen headers, filters, widths).
 Numbers are written as numbers, shares as numbers of percent, so the committee can sort and sum.
 """
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -14,10 +14,10 @@ from django.utils.translation import gettext, gettext_noop
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
-from openpyxl.utils import get_column_letter
 
 from committee.labels import confidence_label, labelled, reason_text, status_label
 from committee.models import QuarterlyReport
+from core import tables
 
 BOLD = Font(bold=True)
 SAMPLE_FONT = Font(bold=True, color="6B3FA0")
@@ -345,37 +345,24 @@ def _cover(workbook: Workbook, report: QuarterlyReport, snapshot: dict) -> None:
         banner.font, banner.fill = SAMPLE_FONT, SAMPLE_FILL
         note = WriteOnlyCell(sheet, "Includes demo updates marked as sample: not real progress.")
         note.font, note.fill = SAMPLE_FONT, SAMPLE_FILL
-        sheet.append([banner, note])
+        tables.append_row(sheet, [banner, note])
     title = WriteOnlyCell(sheet, "Quarterly progress report")
     title.font = BOLD
-    sheet.append([title, "Advisory Committee on Internal Security"])
-    sheet.append(["Quarter", snapshot["quarter"]["label"]])
-    sheet.append(["Scope", snapshot["scope"]["title"]])
-    sheet.append(["Version", report.version])
-    sheet.append(["Approved data as of", snapshot["as_of"]])
-    sheet.append(["Sheets", ", ".join(s.title for s in SHEETS)])
+    tables.append_row(sheet, [title, "Advisory Committee on Internal Security"])
+    tables.append_row(sheet, ["Quarter", snapshot["quarter"]["label"]])
+    tables.append_row(sheet, ["Scope", snapshot["scope"]["title"]])
+    tables.append_row(sheet, ["Version", report.version])
+    tables.append_row(sheet, ["Approved data as of", snapshot["as_of"]])
+    tables.append_row(sheet, ["Sheets", ", ".join(s.title for s in SHEETS)])
 
 
 def _write_sheet(workbook: Workbook, spec: Sheet, snapshot: dict, sample: bool) -> None:
     sheet = workbook.create_sheet(spec.title)
-    header = _expand_header(spec.header, snapshot)
-    for index in range(1, len(header) + 1):
-        sheet.column_dimensions[get_column_letter(index)].width = 14
-    sheet.freeze_panes = "A2"
     if sample:
         sheet.sheet_properties.tabColor = "6B3FA0"
         sheet.oddHeader.center.text = "SAMPLE DATA: not real progress"
-    cells = []
-    for text in header:
-        cell = WriteOnlyCell(sheet, gettext(text))
-        cell.font = BOLD
-        cells.append(cell)
-    sheet.append(cells)
-    count = 0
-    for row in spec.rows(snapshot):
-        sheet.append(row)
-        count += 1
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(header))}{count + 1}"
+    header = [gettext(text) for text in _expand_header(spec.header, snapshot)]
+    tables.write_sheet(sheet, header, spec.rows(snapshot))
 
 
 def render_xlsx(report: QuarterlyReport, snapshot: dict) -> bytes:
@@ -384,6 +371,4 @@ def render_xlsx(report: QuarterlyReport, snapshot: dict) -> bytes:
     _cover(workbook, report, snapshot)
     for spec in SHEETS:
         _write_sheet(workbook, spec, snapshot, snapshot["contains_sample"])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return tables.save(workbook)

@@ -33,7 +33,8 @@ class Conflict(exceptions.APIException):
     default_code = "conflict"
 
 
-def _details(errors: list[DjangoValidationError]) -> list[ErrorDetail]:
+def error_details(errors: list[DjangoValidationError]) -> list[ErrorDetail]:
+    """Django ValidationErrors as DRF's ErrorDetails, each keeping its code."""
     return [
         ErrorDetail(message, code=error.code or "invalid")
         for error in errors
@@ -44,10 +45,10 @@ def _details(errors: list[DjangoValidationError]) -> list[ErrorDetail]:
 def _field_errors(error: DjangoValidationError) -> dict[str, list[ErrorDetail]]:
     if hasattr(error, "error_dict"):
         return {
-            (NON_FIELD_ERRORS if field == "__all__" else field): _details(errors)
+            (NON_FIELD_ERRORS if field == "__all__" else field): error_details(errors)
             for field, errors in error.error_dict.items()
         }
-    return {NON_FIELD_ERRORS: _details(error.error_list)}
+    return {NON_FIELD_ERRORS: error_details(error.error_list)}
 
 
 def _as_drf(exc: Exception) -> Exception:

@@ -1,16 +1,17 @@
-"""Downloads: the item list as CSV or XLSX (same filters as JSON), each its own operation."""
+"""Downloads: the item list as CSV or XLSX (same filters as JSON), each its own operation.
+
+Both write through core.tables, the one table writer (formula-safe cells, BOM, styled header).
+"""
 
 from __future__ import annotations
 
-import csv
-import io
-
-from openpyxl import Workbook
 from rest_framework import negotiation, renderers
+
+from core import tables
 
 
 class TableRenderer(renderers.BaseRenderer):
-    """Renders {"columns": [...], "rows": iterable of lists}."""
+    """Renders {"columns": [...], "rows": iterable of lists, "title": sheet name (optional)}."""
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
         raise NotImplementedError
@@ -22,11 +23,7 @@ class CSVRenderer(TableRenderer):
     charset = "utf-8"
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(data["columns"])
-        writer.writerows(data["rows"])
-        return out.getvalue().encode(self.charset)
+        return tables.write_csv(data["columns"], data["rows"])
 
 
 class XLSXRenderer(TableRenderer):
@@ -36,15 +33,7 @@ class XLSXRenderer(TableRenderer):
     render_style = "binary"
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
-        # Write-only mode streams rows into the file rather than building cells in memory.
-        workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet("items")
-        sheet.append(data["columns"])
-        for row in data["rows"]:
-            sheet.append(row)
-        out = io.BytesIO()
-        workbook.save(out)
-        return out.getvalue()
+        return tables.write_xlsx([(data.get("title", "Items"), data["columns"], data["rows"])])
 
 
 class DownloadNegotiation(negotiation.DefaultContentNegotiation):

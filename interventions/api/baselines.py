@@ -9,6 +9,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from core.api.http import absolute_url
 from interventions import baselines, services
 from interventions.models import (
     BaselineRevision,
@@ -30,8 +31,12 @@ class RevisionSerializer(serializers.ModelSerializer):
         allow_null=True,
         help_text="The indicator revised; null for the item's own due date and allocation.",
     )
-    proposed_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    approved_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    proposed_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, help_text="Username of who proposed it."
+    )
+    approved_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, help_text="Username of who approved it."
+    )
     allocation = serializers.FloatField(allow_null=True)
     baseline = serializers.FloatField(allow_null=True)
     target = serializers.FloatField(allow_null=True)
@@ -64,9 +69,14 @@ class ItemRevisionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
 
 class ChangeRequestSerializer(serializers.ModelSerializer):
-    proposed_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    proposed_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, help_text="Username of who proposed it."
+    )
     decided_by = serializers.SlugRelatedField(
-        slug_field="username", read_only=True, allow_null=True
+        slug_field="username",
+        read_only=True,
+        allow_null=True,
+        help_text="Username of the secretary who decided it; null while pending.",
     )
     allocation = serializers.FloatField(allow_null=True)
     baseline = serializers.FloatField(allow_null=True)
@@ -149,7 +159,9 @@ class ChangeRequestViewSet(
             reason=data["reason"],
             authority=data.get("authority", ""),
         )
-        return self._shown(change, status.HTTP_201_CREATED)
+        response = self._shown(change, status.HTTP_201_CREATED)
+        response["Location"] = absolute_url(request, "change-request-detail", change.pk)
+        return response
 
     @extend_schema(request=DecisionSerializer, responses={200: ChangeRequestSerializer})
     @action(detail=True, methods=["post"])

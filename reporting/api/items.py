@@ -29,9 +29,9 @@ from interventions.api.serializers import (
 from interventions.export import item_as_dict, theme_path, with_links
 from interventions.models import Indicator, PlanItem
 from reporting.filters import STATUS_CHOICES, ItemFilter, status_in
-from reporting.item_table import ITEM_TABLE_COLUMNS, item_table_rows
+from reporting.item_table import ITEM_TABLE_COLUMNS, item_table_rows, table_filename
 from reporting.models import ProgressUpdate
-from reporting.selectors import items_for_api, items_for_list, with_changed_at
+from reporting.selectors import items_for_api, items_for_table, with_changed_at
 
 
 class LatestActualSerializer(serializers.Serializer):
@@ -161,8 +161,9 @@ class PlanItemViewSet(viewsets.ReadOnlyModelViewSet):
         return self.get_paginated_response(serializer.data)
 
     def _download(self, request) -> Response:
-        items = self.filter_queryset(items_for_list())
-        filename = f"nisp-tracker-items.{request.accepted_renderer.format}"
+        # An invalid filter raises here (400 in the one error shape), never a full download.
+        items = self.filter_queryset(items_for_table())
+        filename = table_filename(request.query_params, request.accepted_renderer.format)
         return Response(
             {"columns": ITEM_TABLE_COLUMNS, "rows": item_table_rows(items)},
             headers={"Content-Disposition": f'attachment; filename="{filename}"'},

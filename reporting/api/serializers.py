@@ -3,6 +3,8 @@ UpdateData (its fields: reporting.update_fields); every rule lives in reporting.
 
 from __future__ import annotations
 
+import dataclasses
+
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -16,7 +18,7 @@ from reporting.models import (
     ProgressUpdate,
     ReportingPeriod,
 )
-from reporting.update_fields import REPORTED_FIELDS, UpdateData
+from reporting.update_fields import REPORTED_FIELDS, UpdateData, empty_value, placeholder
 
 Status = ProgressUpdate.Status
 Confidence = ProgressUpdate.Confidence
@@ -133,6 +135,32 @@ class UpdateInputSerializer(serializers.ModelSerializer):
         }
         return UpdateData(**values)
 
+    def parsed(self, name: str):
+        """One field of an invalid body, parsed alone (DRF keeps no validated data then)."""
+        return self.fields[name].run_validation(self.initial_data.get(name, serializers.empty))
+
+    def parsed_data(self, current: ProgressUpdate | None = None) -> tuple[UpdateData, set[str]]:
+        """On an invalid body: what did parse, as the service's input, and the fields that
+        did not, so the service's rules can run on the rest and every error shows at once."""
+        failed = set(self.errors)
+        values = {}
+        for name in REPORTED_FIELDS:
+            if name not in failed and name in self.initial_data:
+                values[name] = self.parsed(name)
+            elif name not in failed and current is not None:
+                values[name] = getattr(current, name)
+            elif name not in failed and empty_value(name) is not dataclasses.MISSING:
+                values[name] = empty_value(name)
+            else:
+                failed.add(name)
+                values[name] = placeholder(name)
+        given = "indicator_values" in self.initial_data and "indicator_values" not in failed
+        rows = self.parsed("indicator_values") if given else []
+        values["indicator_values"] = {
+            row["indicator"]: "" if row["value"] is None else row["value"] for row in rows
+        }
+        return UpdateData(**values), failed
+
 
 class UpdateCreateSerializer(UpdateInputSerializer):
     period = serializers.PrimaryKeyRelatedField(
@@ -207,7 +235,9 @@ class ExtensionInputSerializer(serializers.Serializer):
 
 class ExtensionSerializer(serializers.ModelSerializer):
     agency = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    granted_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    granted_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, help_text="Username of the secretary who granted it."
+    )
 
     class Meta:
         model = DeadlineExtension

@@ -5,13 +5,15 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
+from core.api.exceptions import error_details
 from core.api.http import absolute_url, last_modified
 from interventions.models import PlanItem
 from reporting import periods, services
@@ -77,7 +79,12 @@ class PeriodViewSet(viewsets.ReadOnlyModelViewSet):
         form = ExtensionInputSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         extension = periods.period_extend(period=period, user=request.user, **form.validated_data)
-        return Response(ExtensionSerializer(extension).data, status=status.HTTP_201_CREATED)
+        # No extension has an address of its own: its period lists it.
+        return Response(
+            ExtensionSerializer(extension).data,
+            status=status.HTTP_201_CREATED,
+            headers={"Location": absolute_url(request, "period-detail", period.pk)},
+        )
 
 
 def visible_updates(user) -> QuerySet[ProgressUpdate]:
@@ -112,7 +119,9 @@ class ItemUpdateViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def create(self, request, *args, **kwargs):
         item = self.item()
         form = UpdateCreateSerializer(data=request.data)
-        form.is_valid(raise_exception=True)
+        if not form.is_valid():
+            period = None if "period" in form.errors else form.parsed("period")
+            _raise_all(form, item, request.user.agency_id, period)
         update = services.update_create(
             user=request.user,
             item=item,
@@ -124,6 +133,19 @@ class ItemUpdateViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             status=status.HTTP_201_CREATED,
             headers={"Location": absolute_url(request, "update-detail", update.pk)},
         )
+
+
+def _raise_all(form, item, agency_id, period, current=None):
+    """An invalid body's parse errors together with the service's rules on what did parse:
+    every error at once, each under its field."""
+    errors = dict(form.errors)
+    if period is not None and agency_id is not None:
+        data, failed = form.parsed_data(current)
+        for field, rule_errors in services.validation_errors(
+            item, agency_id, period, data, failed
+        ).items():
+            errors.setdefault(field, error_details(rule_errors))
+    raise serializers.ValidationError(errors)
 
 
 def _shown(user, update: ProgressUpdate) -> dict:
@@ -153,7 +175,8 @@ class UpdateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     def partial_update(self, request, *args, **kwargs):
         update = self.get_object()
         form = UpdateEditSerializer(data=request.data)
-        form.is_valid(raise_exception=True)
+        if not form.is_valid():
+            _raise_all(form, update.item, update.agency_id, update.period, current=update)
         services.update_edit(
             user=request.user,
             update=update,
@@ -197,7 +220,14 @@ class UpdateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         evidence = services.evidence_add(
             user=request.user, update=update, upload=form.validated_data["file"]
         )
-        return Response(EvidenceSerializer(evidence).data, status=status.HTTP_201_CREATED)
+        location = request.build_absolute_uri(
+            reverse("update-evidence-file", kwargs={"pk": update.pk, "file_id": evidence.pk})
+        )
+        return Response(
+            EvidenceSerializer(evidence).data,
+            status=status.HTTP_201_CREATED,
+            headers={"Location": location},
+        )
 
     @extend_schema(
         responses={

@@ -32,7 +32,7 @@ def test_reopening_without_a_reason_is_refused_and_changes_nothing(people, perio
     client.post(f"/api/v1/periods/{period.pk}/lock/", {}, format="json")
     response = client.post(f"/api/v1/periods/{period.pk}/reopen/", {"reason": ""}, format="json")
     assert response.status_code == 400
-    assert response.json()["errors"]["reason"] == [
+    assert [e["message"] for e in response.json()["errors"]["reason"]] == [
         "Say why the period is reopened: the reason is kept on its record."
     ]
     period.refresh_from_db()
@@ -51,7 +51,7 @@ def test_an_extension_before_the_deadline_is_refused_in_words(people, period, ap
         format="json",
     )
     assert response.status_code == 400
-    assert response.json()["errors"]["until"] == [
+    assert [e["message"] for e in response.json()["errors"]["until"]] == [
         f"The extension must end after the deadline ({period.deadline:%d %B %Y})."
     ]
     assert not period.extensions.exists()
@@ -68,10 +68,24 @@ def test_evidence_goes_in_with_the_webs_limits_and_comes_out_as_an_attachment(
         url, {"file": SimpleUploadedFile("big.pdf", b"%PDF-1.4 more than ten")}, format="multipart"
     )
     assert too_big.status_code == 400
-    assert "the limit is 10 bytes" in too_big.json()["errors"]["file"][0]
+    assert too_big.json()["errors"]["file"][0]["code"] == "file_too_large"
+    assert "the limit is 10 bytes" in too_big.json()["errors"]["file"][0]["message"]
     settings.EVIDENCE_MAX_BYTES = 1000
     script = client.post(url, {"file": SimpleUploadedFile("run.exe", b"MZ")}, format="multipart")
     assert script.status_code == 400
+    # Judged by the bytes (reporting.uploads), as on the web: a renamed program, a web page.
+    renamed = client.post(
+        url, {"file": SimpleUploadedFile("minutes.pdf", b"MZ\x90\x00" * 8)}, format="multipart"
+    )
+    assert renamed.status_code == 400
+    assert renamed.json()["errors"]["file"][0]["code"] == "content_does_not_match_name"
+    assert "not the .pdf its name claims" in renamed.json()["errors"]["file"][0]["message"]
+    page = client.post(
+        url, {"file": SimpleUploadedFile("notes.txt", b"<script>1</script>")}, format="multipart"
+    )
+    assert page.status_code == 400
+    assert page.json()["errors"]["file"][0]["code"] == "not_plain_text"
+    assert "is not plain text" in page.json()["errors"]["file"][0]["message"]
     assert not EvidenceFile.objects.exists()
 
     created = client.post(

@@ -32,8 +32,9 @@ def test_each_409_cause_has_its_own_code(api_as, people, moi_item, period):
     officer.patch(url, {"version": 1, "narrative": "Edited."}, format="json")
     stale = officer.patch(url, {"version": 1, "narrative": "From an old copy."}, format="json")
     duplicate = create(officer, moi_item, period)
+    # A closed period keeps drafts editable (issue 16) but takes no submission.
     ReportingPeriod.objects.filter(pk=period.pk).update(state="closed")
-    closed = officer.patch(url, {"version": 2, "narrative": "Late."}, format="json")
+    closed = officer.post(f"{url}submit/", {"version": 2}, format="json")
     assert [r.status_code for r in (stale, duplicate, closed)] == [409, 409, 409]
     assert [r.json()["code"] for r in (stale, duplicate, closed)] == [
         "stale_version",

@@ -197,11 +197,12 @@ def test_csv_download_has_the_same_filters(reader, plan):
     response = reader.get(f"{ITEMS}csv/", {"policy": "NAP-2014"})
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    assert 'filename="nisp-tracker-items.csv"' in response["Content-Disposition"]
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
-    assert rows[0][:3] == ["policy", "ref", "text"]
+    assert 'filename="nisp-items-NAP-2014-' in response["Content-Disposition"]
+    assert response.content.startswith("\ufeff".encode())
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0][:3] == ["Id", "Policy", "Ref"]
     assert len(rows) == 1 + 20
-    assert {row[0] for row in rows[1:]} == {"NAP-2014"}
+    assert {row[1] for row in rows[1:]} == {"NAP-2014"}
 
 
 def test_xlsx_download_has_the_same_filters(reader, plan):
@@ -212,10 +213,11 @@ def test_xlsx_download_has_the_same_filters(reader, plan):
     )
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][:2] == ("policy", "ref")
+    assert rows[0][:3] == ("Id", "Policy", "Ref")
     expected = PlanItem.objects.filter(responsibilities__agency__code="HD-KP").count()
     assert len(rows) == 1 + expected
-    assert all("HD-KP" in row[3] for row in rows[1:])
+    agencies = rows[0].index("Agencies")
+    assert all("HD-KP" in row[agencies] for row in rows[1:])
 
 
 def test_a_download_with_a_bad_filter_answers_a_json_error(reader, plan):

@@ -15,10 +15,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from committee import services as committee_services
 from committee.models import QuarterlyReport
 from interventions import services as plan_services
 from interventions.models import PlanItem
 from reporting import services
+from reporting.models import ImportRecord
 
 pytestmark = pytest.mark.django_db
 
@@ -53,6 +55,10 @@ NEW_UPDATE = {"status": "in_progress", "percent_complete": 10, "confidence": "gr
 
 # The quarterly reports: the committee's papers, not the agencies'.
 COMMITTEE_READS = only({"committee": 200, "secretary": 200, "read_only_token": 200})
+MEETING_READS = only({"committee": 200, "secretary": 200, "read_only_token": 200}, default=404)
+WRITE_MEETINGS = only(
+    {"secretary": 201, "committee": 403, "read_only_token": 403}, default=404
+)  # the read-only token is the secretary's
 
 ENDPOINTS = {
     "api root": Endpoint("get", "/api/v1/", SIGNED_IN),
@@ -166,6 +172,52 @@ ENDPOINTS = {
         only({"reviewer": 200, "secretary": 200}),
         body={"comment": "Attach the minutes.", "version": 2}, read_only_owner="reviewer",
     ),
+    # The committee's meetings: members read, the secretary writes; to anyone else they do
+    # not exist (404, as on the web pages).
+    "meetings": Endpoint("get", "/api/v1/meetings/", MEETING_READS, read_only_owner="committee"),
+    "meeting": Endpoint(
+        "get", "/api/v1/meetings/{meeting}/", MEETING_READS, read_only_owner="committee"
+    ),
+    "arrange meeting": Endpoint(
+        "post", "/api/v1/meetings/", WRITE_MEETINGS,
+        body={"title": "Ad hoc review", "kind": "ad_hoc", "date": "{today}"},
+        read_only_owner="secretary",
+    ),
+    "record decision": Endpoint(
+        "post", "/api/v1/meetings/{meeting}/decisions/",
+        WRITE_MEETINGS,
+        body={"agenda_item": "{agenda_item}", "text": "MOI to report back.",
+              "action": "Report back", "owner": "MOI", "due_date": "{action_due}"},
+        read_only_owner="secretary",
+    ),
+    # Action items: the committee reads all, an agency its own (404 elsewhere); the owner's
+    # officers and reviewers update them, the secretary too, and closes a done one.
+    "action items": Endpoint("get", "/api/v1/action-items/", SIGNED_IN),
+    "action item": Endpoint(
+        "get", "/api/v1/action-items/{action}/", {**SIGNED_IN, "other_officer": 404}
+    ),
+    "update action": Endpoint(
+        "patch", "/api/v1/action-items/{action}/",
+        only({"officer": 200, "reviewer": 200, "secretary": 200, "other_officer": 404}),
+        body={"status": "in_progress", "note": "The letter is drafted."},
+    ),
+    "close action": Endpoint(
+        "post", "/api/v1/action-items/{action}/close/",
+        only({"secretary": 200, "other_officer": 404}), read_only_owner="secretary",
+    ),
+    # Agency workbooks: desk officers upload their own agency's; an import is seen by its agency
+    # alone and applied by its uploader. A PDF is refused as a file (400): permission passed.
+    "upload workbook": Endpoint(
+        "post", "/api/v1/imports/", only({"officer": 201, "other_officer": 201}), upload=True,
+    ),
+    "read import": Endpoint("get", "/api/v1/imports/{import}/", {**DRAFT_VISIBLE, **DRAFT_HIDDEN}),
+    "apply import": Endpoint(
+        "post", "/api/v1/imports/{import}/apply/", only({"officer": 409, **DRAFT_HIDDEN}),
+    ),
+    "download workbook": Endpoint(
+        "get", "/api/v1/imports/workbook/?period={period}",
+        {**only({"officer": 200, "other_officer": 200}), "read_only_token": 200},
+    ),
 }  # fmt: skip
 
 
@@ -196,14 +248,46 @@ def world(people, moi_item, period):
         xlsx=ContentFile(b"PK a workbook", name="report.xlsx"),
         csv=ContentFile(b"figure,value", name="report.csv"),
     )
+    refused = ImportRecord.objects.create(
+        agency=officer.agency, uploaded_by=officer, original_name="moi.xlsx", size=1,
+        state=ImportRecord.State.REFUSED, created_at=timezone.now(),
+    )  # fmt: skip
     change = plan_services.change_request_propose(
         user=people["reviewer"], item=moi_item, values={"due_date": datetime.date(2027, 6, 30)},
         reason="Agreed timeline",
     )  # fmt: skip
+    action, point = _committee_action(people, moi_item)
+    today = timezone.localdate()
     return {"item": moi_item.pk, "period": period.pk, "draft": draft.pk,
             "submitted": submitted.pk, "theme": moi_item.theme_id, "report": report.pk,
-            "fmt": "pdf", "change": change.pk, **{name: f.pk for name, f in files.items()},
-            "extension_until": str(period.deadline + datetime.timedelta(days=30))}  # fmt: skip
+            "fmt": "pdf", "change": change.pk, "import": refused.pk,
+            **{name: f.pk for name, f in files.items()},
+            "extension_until": str(period.deadline + datetime.timedelta(days=30)),
+            "meeting": point.meeting_id, "agenda_item": point.pk, "action": action.pk,
+            "today": str(today),
+            "action_due": str(today + datetime.timedelta(days=30))}  # fmt: skip
+
+
+def _committee_action(people, item):
+    """A meeting with one point, decided with an action for MOI that MOI reports done (so
+    the secretary can close it). No drafted agenda: the ranking is tested elsewhere."""
+    secretary = people["secretary"]
+    meeting = committee_services.meeting_create(
+        user=secretary, title="Review", kind="ad_hoc", date=timezone.localdate(),
+        build_agenda=False,
+    )  # fmt: skip
+    point = committee_services.agenda_item_add(
+        user=secretary, meeting=meeting, title="MOI item", item=item
+    )
+    decision = committee_services.decision_record(user=secretary, point=point, text="Act")
+    action = committee_services.action_item_create(
+        user=secretary, decision=decision, text="Report back", owner=people["officer"].agency,
+        due_date=timezone.localdate() + datetime.timedelta(days=30),
+    )  # fmt: skip
+    committee_services.action_item_update(
+        user=people["officer"], action=action, status="done", evidence="Letter 7/2026"
+    )
+    return action, point
 
 
 def client_for(role: str, endpoint: Endpoint, people, api_as) -> APIClient:

@@ -25,7 +25,9 @@ def test_a_quarter_before_2000_is_a_field_error_not_a_conflict(secretary, label)
     assert response.status_code == 400
     body = response.json()
     assert body["code"] == "invalid"
-    assert body["errors"]["quarter"] == [f"{label} is before every policy (none before 2000)."]
+    assert [e["message"] for e in body["errors"]["quarter"]] == [
+        f"{label} is before every policy (none before 2000)."
+    ]
     assert not QuarterlyReport.objects.exists()
 
 

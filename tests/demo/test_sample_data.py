@@ -151,6 +151,8 @@ def test_remove_sample_data_deletes_only_samples_and_their_children(demo, settin
             confidence="green",
             narrative="Real.",
             confidence_rationale="The committees met as planned.",
+            # The sample's approved percent may be higher: a real figure below it needs a reason.
+            change_rationale="The sample figures were not real progress.",
         ),
     )
     sample = ProgressUpdate.objects.filter(

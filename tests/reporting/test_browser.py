@@ -17,8 +17,10 @@ from django.db import connections
 from django.utils import timezone
 
 from agencies.models import User
-from interventions.models import Indicator, Policy
+from interventions.models import Indicator, PlanItem, Policy
+from reporting import periods, services
 from reporting.models import EvidenceFile, IndicatorValue, ProgressUpdate, ReportingPeriod
+from reporting.update_fields import UpdateData
 from tests.factories import user_with_role
 
 pytestmark = pytest.mark.browser
@@ -114,6 +116,65 @@ def messages_text(page) -> str:
     return page.locator("ul.messages").inner_text()
 
 
+# The review page and the queue, judged readable at a laptop's and a phone's width.
+REVIEW_SHOTS = Path(os.environ.get("REVIEW_SHOTS_DIR", str(SCREENSHOTS)))
+WIDTHS = {"1366": 900, "390": 844}
+
+
+def review_shots(page, name: str) -> None:
+    REVIEW_SHOTS.mkdir(parents=True, exist_ok=True)
+    for width, height in WIDTHS.items():
+        page.set_viewport_size({"width": int(width), "height": height})
+        page.screenshot(path=str(REVIEW_SHOTS / f"review-{name}-{width}.png"), full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+
+def approved_last_quarter(item, period: ReportingPeriod) -> ProgressUpdate:
+    """MoI's update for the quarter before `period`, approved, the quarter since closed."""
+    end = period.start - datetime.timedelta(days=1)
+    previous = ReportingPeriod.objects.create(
+        policy=period.policy,
+        label=f"{end.year}Q{(end.month + 2) // 3}",
+        start=datetime.date(end.year, end.month - 2, 1),
+        end=end,
+        deadline=end + datetime.timedelta(days=15),
+    )
+    officer = User.objects.get(username="officer.moi")
+    update = services.update_create(
+        user=officer, item=item, period=previous,
+        data=UpdateData(status="on_track", percent_complete=20, confidence="green",
+                        narrative="One report was prepared by the JID."),
+    )  # fmt: skip
+    update = services.update_submit(user=officer, update=update, version=update.version)
+    update = services.update_approve(
+        user=User.objects.get(username="reviewer.moi"), update=update, version=update.version
+    )
+    periods.period_close(
+        period=previous,
+        user=user_with_role(User.Role.COMMITTEE_SECRETARY, username="secretary"),
+        reason="The quarter's deadline has passed.",
+    )
+    return update
+
+
+def submitted_other_item(item, period: ReportingPeriod) -> ProgressUpdate:
+    """A second MoI submission, so the queue holds more than one row."""
+    other = (
+        PlanItem.objects.filter(policy=period.policy, responsibilities__agency__code="MOI")
+        .exclude(pk=item.pk)
+        .order_by("position")
+        .first()
+    )
+    officer = User.objects.get(username="officer.moi")
+    update = services.update_create(
+        user=officer, item=other, period=period,
+        data=UpdateData(status="delayed", percent_complete=10, confidence="amber",
+                        confidence_rationale="Procurement awaits approval.",
+                        narrative="Tender documents drafted."),
+    )  # fmt: skip
+    return services.update_submit(user=officer, update=update, version=update.version)
+
+
 def open_quarter() -> ReportingPeriod:
     """The NISP 2018 quarter covering today, open for submission."""
     today = timezone.localdate()
@@ -148,6 +209,8 @@ def test_officer_reports_and_reviewer_approves(
     period = open_quarter()
     user_with_role(User.Role.DESK_OFFICER, "MOI", username="officer.moi")
     user_with_role(User.Role.AGENCY_REVIEWER, "MOI", username="reviewer.moi")
+    approved_last_quarter(item, period)
+    submitted_other_item(item, period)
     evidence = tmp_path / "committee-minutes.pdf"
     evidence.write_bytes(b"%PDF-1.4 test")
     base = live_server.url
@@ -181,7 +244,7 @@ def test_officer_reports_and_reviewer_approves(
 
     page.get_by_role("button", name="Submit for review").click()
     page.wait_for_url(f"{base}/my/")
-    assert "Submitted to your agency's reviewer." in messages_text(page)
+    assert "Saved and submitted to your agency's reviewer." in messages_text(page)
     row = page.locator("tr", has=page.get_by_role("link", name=f"NISP-2018 {item.ref}", exact=True))
     assert row.locator("td").last.inner_text().strip() == "Submitted"
     # The list runs to every MOI item; the top of it holds the message and this row.
@@ -190,19 +253,38 @@ def test_officer_reports_and_reviewer_approves(
     page.get_by_role("button", name="Log out").click()
     page.wait_for_url(re.compile(r"/accounts/login/$"))
 
-    # The agency reviewer finds it in the queue and approves it.
+    # The agency reviewer finds it in the queue (a table) and opens its review page.
     log_in(page, base, "reviewer.moi")
     page.goto(f"{base}/reviews/")
-    entry = page.locator("article.review").filter(
+    entry = page.locator("table.queue tbody tr").filter(
         has=page.get_by_role("link", name=f"NISP-2018 {item.ref}", exact=True)
     )
     assert entry.count() == 1
     assert "On track · 40%" in entry.inner_text()
-    shot(page, "browser-03-review-queue")
-    entry.get_by_role("button", name="Approve").click()
+    assert page.locator("table.queue tbody tr").count() == 2
+    review_shots(page, "queue")
+    entry.get_by_role("link", name=f"NISP-2018 {item.ref}", exact=True).click()
+    page.wait_for_url(re.compile(r"/updates/\d+/review/$"))
+
+    # It opens the evidence file through the permission-checked download.
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="committee-minutes.pdf").click()
+    download = download_info.value
+    assert download.suggested_filename == "committee-minutes.pdf"
+    assert Path(download.path()).read_bytes() == b"%PDF-1.4 test"
+
+    # It sees what changed since the last approved update, side by side.
+    changes = page.locator("table.side-by-side")
+    percent = changes.locator("tr[data-field=percent_complete]")
+    assert percent.locator("td.before").inner_text() == "20%"
+    assert percent.locator("td.after").inner_text() == "40%"
+    assert changes.locator("tr[data-field=status]").count() == 0  # unchanged: not listed
+    review_shots(page, "page")
+    page.fill("#id_comment", "Checked against the minutes.")
+    page.get_by_role("button", name="Approve").click()
     page.wait_for_url(f"{base}/reviews/")
     assert "Approved:" in messages_text(page)
-    assert "Nothing is waiting for your review." in page.locator("main").inner_text()
+    assert page.locator("table.queue tbody tr").count() == 1
     shot(page, "browser-04-approved")
 
     # The item page now shows the approved status and the indicator's actual.
@@ -231,4 +313,5 @@ def test_officer_reports_and_reviewer_approves(
     assert (value.indicator_id, value.number, value.text) == (indicator.pk, Decimal("37"), "")
 
     assert page.problems == []
-    assert len(list(SCREENSHOTS.glob("browser-*.png"))) == 5
+    assert len(list(SCREENSHOTS.glob("browser-*.png"))) == 4
+    assert len(list(REVIEW_SHOTS.glob("review-*.png"))) == 4

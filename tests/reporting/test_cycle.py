@@ -110,7 +110,7 @@ def test_a_quarter_walks_from_upcoming_to_open_closed_and_locked(plan, people, m
     update.refresh_from_db()
     assert not status.update_is_late(update)
     with at("2027-01-17"), pytest.raises(services.ConflictError, match="is locked"):
-        services.update_approve(user=people["reviewer"], update=update)
+        services.update_approve(user=people["reviewer"], update=update, version=update.version)
 
 
 def test_after_the_deadline_drafts_save_but_submitting_is_refused_in_plain_words(

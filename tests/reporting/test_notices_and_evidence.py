@@ -42,7 +42,10 @@ def test_submit_return_and_approve_each_tell_the_right_person(
 
     with django_capture_on_commit_callbacks(execute=True):
         update = services.update_return(
-            user=people["reviewer"], update=update, comment="Attach the minutes of the meeting."
+            user=people["reviewer"],
+            update=update,
+            comment="Attach the minutes of the meeting.",
+            version=update.version,
         )
     returned = mailoutbox[1]
     assert returned.to == [people["officer"].email]
@@ -51,7 +54,7 @@ def test_submit_return_and_approve_each_tell_the_right_person(
 
     update = services.update_submit(user=people["officer"], update=update, version=update.version)
     with django_capture_on_commit_callbacks(execute=True):
-        services.update_approve(user=people["reviewer"], update=update)
+        services.update_approve(user=people["reviewer"], update=update, version=update.version)
     approved = mailoutbox[-1]
     assert (approved.to, "approved" in approved.subject) == ([people["officer"].email], True)
 
@@ -99,7 +102,9 @@ def test_each_person_sees_what_they_must_do(people, moi_item, period, client):
     assert response.context["todo"]["to_review"] == [update]
     assert "Updates to review (1)" in response.content.decode()
 
-    services.update_return(user=people["reviewer"], update=update, comment="Add the minutes.")
+    services.update_return(
+        user=people["reviewer"], update=update, comment="Add the minutes.", version=update.version
+    )
     client.force_login(people["officer"])
     response = client.get(reverse("reporting:my_items"))
     todo = response.context["todo"]

@@ -1,0 +1,133 @@
+"""Benchmark: an agency workbook of 2,000 rows downloaded, filled, checked into its preview and
+applied, on this machine. Targets: check + preview under 10 s, apply under 20 s.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/nisp_bench .venv/bin/python bench/workbook.py
+
+Needs a database with the policies loaded (`manage.py migrate && manage.py load_policies`).
+Everything it creates (synthetic copies of MoI's NISP 2018 items, marked `is_synthetic`, a
+benchmark officer, the period, the updates) is made inside one transaction that is rolled back
+at the end, so the database is left as it was. A benchmark, not a test: it prints figures and
+asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class Rollback(Exception):
+    pass
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rows", type=int, default=2000)
+    args = parser.parse_args()
+
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "nisp_tracker.settings")
+    os.environ.setdefault("DEBUG", "1")
+    os.environ["MEDIA_ROOT"] = tempfile.mkdtemp(prefix="bench-workbook-")
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.db import transaction
+    from openpyxl import load_workbook
+
+    from agencies.models import Agency, User
+    from core.quarters import Quarter
+    from interventions.models import PlanItem, Policy, Responsibility
+    from reporting import imports, workbook
+    from reporting.models import ProgressUpdate, ReportingPeriod
+
+    settings.IMPORT_BACKGROUND_ROWS = 10**9  # measured in this process, not on a worker
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    figures: dict[str, float] = {}
+
+    def timed(name, function, *a, **kw):
+        start = time.perf_counter()
+        result = function(*a, **kw)
+        figures[name] = time.perf_counter() - start
+        return result
+
+    try:
+        with transaction.atomic():
+            moi = Agency.objects.get(code="MOI")
+            nisp = Policy.objects.get(code="NISP-2018")
+            quarter = Quarter.of(django.utils.timezone.localdate())
+            period, _ = ReportingPeriod.objects.update_or_create(
+                policy=nisp, label=quarter.label,
+                defaults={"start": quarter.start, "end": quarter.end,
+                          "deadline": quarter.end, "state": ReportingPeriod.State.OPEN},
+            )  # fmt: skip
+            officer = User.objects.create(
+                username="bench.workbook", role=User.Role.DESK_OFFICER, agency=moi
+            )
+            sources = list(PlanItem.objects.filter(policy=nisp, responsibilities__agency=moi))
+            owed = len(sources)
+            copy = 0
+            while owed < args.rows:
+                copy += 1
+                copies = []
+                for source in sources[: args.rows - owed]:
+                    item = PlanItem.objects.get(pk=source.pk)
+                    item.pk = item.id = None
+                    item.parent_id = None
+                    item.ref = f"BENCH{copy}-{source.ref}"
+                    item.position = source.position + 100_000 * copy
+                    item.is_synthetic = True
+                    copies.append(item)
+                created = PlanItem.objects.bulk_create(copies)
+                Responsibility.objects.bulk_create(
+                    Responsibility(item=item, agency=moi, role=Responsibility.Role.LEAD,
+                                   as_written="MoI", position=0)
+                    for item in created
+                )  # fmt: skip
+                owed += len(created)
+
+            content = timed("download (build the workbook)", workbook.build,
+                            agency=moi, period=period)  # fmt: skip
+            book = load_workbook(io.BytesIO(content))
+            sheet = book[workbook.UPDATES]
+            headers = [c.value for c in sheet[1]]
+            col = {h: i for i, h in enumerate(headers, start=1)}
+            filled = 0
+            for row in sheet.iter_rows(min_row=2):
+                values = {"status": "In progress", "percent_complete": 40,
+                          "confidence": "Green", "narrative": "Benchmark progress."}  # fmt: skip
+                for name, value in values.items():
+                    sheet.cell(row=row[0].row, column=col[workbook.field_header(name)], value=value)
+                filled += 1
+            out = io.BytesIO()
+            book.save(out)
+            upload = SimpleUploadedFile("bench.xlsx", out.getvalue())
+
+            record = timed("upload: check + preview", imports.import_create,
+                           user=officer, upload=upload)  # fmt: skip
+            record = timed("confirm: apply", imports.import_confirm,
+                           user=officer, record=record, valid_only=False)  # fmt: skip
+            made = ProgressUpdate.objects.filter(period=period, agency=moi).count()
+            print(f"rows in the workbook: {filled}; file {len(content) / 1024:.0f} KB downloaded, "
+                  f"{upload.size / 1024:.0f} KB uploaded")  # fmt: skip
+            print(f"import state: {record.state}; updates created: {made}")
+            raise Rollback
+    except Rollback:
+        pass
+    targets = {"upload: check + preview": 10.0, "confirm: apply": 20.0}
+    for name, seconds in figures.items():
+        target = f" (target < {targets[name]:.0f} s)" if name in targets else ""
+        print(f"{name:32} {seconds:7.2f} s{target}")
+
+
+if __name__ == "__main__":
+    main()

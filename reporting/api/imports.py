@@ -1,0 +1,105 @@
+"""Agency workbooks in the API: download one, upload it filled (checked into a preview), then
+apply it. The same services as the web pages (reporting.imports); an agency sees only its own
+imports (404 elsewhere)."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import MultiPartParser
+from rest_framework.response import Response
+
+from core.api.parsers import JSONParser
+from core.api.renderers import XLSXRenderer
+from reporting import imports
+from reporting import workbook as agency_workbook
+from reporting.models import ImportRecord
+
+
+class ImportSerializer(serializers.ModelSerializer):
+    agency = serializers.CharField(source="agency.code", read_only=True)
+    period = serializers.CharField(source="period.label", allow_null=True, read_only=True)
+    uploaded_by = serializers.CharField(source="uploaded_by.username", read_only=True)
+    preview = serializers.JSONField(
+        read_only=True, help_text="Per row: sheet, row, item_id, ref, action, errors."
+    )
+    result = serializers.JSONField(
+        read_only=True, help_text="After applying: applied rows, refused rows with reasons."
+    )
+
+    class Meta:
+        model = ImportRecord
+        fields = ["id", "agency", "period", "uploaded_by", "original_name", "size", "state",
+                  "valid_only", "total_rows", "processed_rows", "refusal", "preview", "result",
+                  "created_at", "finished_at"]  # fmt: skip
+        read_only_fields = fields
+
+
+class ImportUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="The filled agency workbook (.xlsx, up to 50 MB).")
+
+
+class ImportApplySerializer(serializers.Serializer):
+    valid_only = serializers.BooleanField(
+        default=False, help_text="Apply the valid rows and refuse the others (else all or none)."
+    )
+
+
+class ImportViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Upload a filled agency workbook (checked as a whole; nothing written), read the
+    preview, then apply it."""
+
+    serializer_class = ImportSerializer
+    lookup_value_regex = r"\d+"
+    parser_classes = [JSONParser, MultiPartParser]
+
+    def get_queryset(self):
+        return imports.records_visible_to(self.request.user)
+
+    @extend_schema(request=ImportUploadSerializer, responses={201: ImportSerializer})
+    def create(self, request, *args, **kwargs):
+        """A refused file (not XLSX, too large, not this agency's workbook, a closed period)
+        is kept as a refused record with the reason; `state` says which."""
+        form = ImportUploadSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        record = imports.import_create(user=request.user, upload=form.validated_data["file"])
+        return Response(ImportSerializer(record).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=ImportApplySerializer, responses={200: ImportSerializer})
+    @action(detail=True, methods=["post"])
+    def apply(self, request, *args, **kwargs):
+        """Apply the previewed rows; a large file is queued and `state` is `applying`."""
+        record = self.get_object()
+        form = ImportApplySerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        record = imports.import_confirm(
+            user=request.user, record=record, valid_only=form.validated_data["valid_only"]
+        )
+        return Response(ImportSerializer(record).data)
+
+    @extend_schema(
+        parameters=[OpenApiParameter("period", int, required=True)],
+        responses={
+            (200, XLSXRenderer.media_type): OpenApiResponse(
+                OpenApiTypes.BINARY, description="The agency workbook for the period."
+            )
+        },
+    )
+    @action(detail=False, methods=["get"])
+    def workbook(self, request, *args, **kwargs):
+        """Download the caller's agency workbook for a period open for reporting."""
+        if not imports.can_import(request.user):
+            raise PermissionDenied("Only an agency's desk officers download its workbook.")
+        period_id = request.query_params.get("period", "")
+        periods = imports.periods_for(request.user)
+        period = get_object_or_404(periods, pk=int(period_id) if period_id.isdigit() else 0)
+        content = agency_workbook.build(agency=request.user.agency, period=period)
+        response = HttpResponse(content, content_type=XLSXRenderer.media_type)
+        filename = agency_workbook.filename(request.user.agency, period)
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response

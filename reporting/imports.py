@@ -1,0 +1,252 @@
+"""Spreadsheet imports: an uploaded agency workbook is checked into a preview, then, once the
+officer confirms, applied row by row through reporting.services in one transaction.
+
+Nothing here re-spells a rule: a row is created, edited and submitted by update_create,
+update_edit and update_submit (their permissions, validate_update, the optimistic lock). By
+default it is all or nothing: one refused row and the whole transaction rolls back. With
+`valid_only` the refused rows are skipped (each row in its own savepoint) and the rest apply.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextlib import nullcontext
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from agencies.models import User
+from core.errors import ConflictError
+from core.tasks import enqueue
+from reporting import services
+from reporting.models import ImportRecord, ReportingPeriod
+from reporting.selectors import reportable_periods
+from reporting.workbook_import import EDIT, NEW, Plan, RowPlan, WorkbookRefused, read, row_count
+
+State = ImportRecord.State
+Progress = Callable[[int, int], None]
+PROGRESS_EVERY = 50
+
+
+def progress_key(record_id: int) -> str:
+    return f"reporting:import-progress:{record_id}"
+
+
+def progress_of(record: ImportRecord) -> tuple[int, int]:
+    """Rows done and in all, while a job runs (the page polls it)."""
+    if record.is_running:
+        return cache.get(progress_key(record.pk)) or (record.processed_rows, record.total_rows)
+    return record.processed_rows, record.total_rows
+
+
+def records_visible_to(user: User):
+    """The one read-scope for imports: the user's agency's own (others get 404)."""
+    if not getattr(user, "agency_id", None):
+        return ImportRecord.objects.none()
+    return ImportRecord.objects.filter(agency_id=user.agency_id).select_related(
+        "period__policy", "agency", "uploaded_by"
+    )
+
+
+def periods_for(user: User):
+    """The periods whose workbook the officer may download: reportable now, with items of
+    the officer's agency."""
+    if not getattr(user, "agency_id", None):
+        return ReportingPeriod.objects.none()
+    return (
+        reportable_periods()
+        .filter(policy__items__responsibilities__agency_id=user.agency_id)
+        .select_related("policy")
+        .distinct()
+        .order_by("policy__position", "-start")
+    )
+
+
+def can_import(user: User) -> bool:
+    return user.role == User.Role.DESK_OFFICER and bool(user.agency_id)
+
+
+def _plan(record: ImportRecord, *, validate: bool = True) -> Plan:
+    with record.file.open("rb") as file:
+        return read(file, size=record.size, agency=record.agency, validate=validate)
+
+
+def _refuse(record: ImportRecord, reason: str) -> ImportRecord:
+    record.state, record.refusal, record.finished_at = State.REFUSED, reason, timezone.now()
+    record.save(update_fields=["state", "refusal", "finished_at"])
+    return record
+
+
+def _progress(record: ImportRecord) -> Progress:
+    def report(done: int, total: int) -> None:
+        if done % PROGRESS_EVERY and done != total:
+            return
+        # In the cache, not the row: the apply's transaction would hide it until the end.
+        cache.set(progress_key(record.pk), (done, total), timeout=3600)
+
+    return report
+
+
+def import_create(*, user: User, upload: UploadedFile) -> ImportRecord:
+    """Keep the upload and check it: inline for a small file, as a job for a large one. A
+    file refused as a whole is recorded as refused with the reason; nothing else changes."""
+    if not can_import(user):
+        raise PermissionDenied("Only an agency's desk officers upload its workbook.")
+    record = ImportRecord(
+        agency=user.agency,
+        uploaded_by=user,
+        original_name=(upload.name or "upload")[:255],
+        size=upload.size,
+        created_at=timezone.now(),
+    )
+    if upload.size > settings.IMPORT_MAX_BYTES:
+        # Not even stored: a record of the refusal is enough.
+        record.file.name = ""
+        record.save()
+        limit = settings.IMPORT_MAX_BYTES / 1024 / 1024
+        return _refuse(
+            record, f"The file is {upload.size / 1024 / 1024:.1f} MB; the limit is {limit:.0f} MB."
+        )
+    record.file.save(f"{user.agency.code}-{record.created_at:%Y%m%d%H%M%S}.xlsx", upload)
+    if row_count(upload) >= settings.IMPORT_BACKGROUND_ROWS:
+        transaction.on_commit(lambda: enqueue("reporting.check_import", record.pk))
+        return record
+    return import_check(record=record)
+
+
+def import_check(*, record: ImportRecord) -> ImportRecord:
+    """Read the stored file into its preview (the rows and their errors). Writes only the
+    record."""
+    try:
+        plan = _plan(record)
+    except WorkbookRefused as refusal:
+        return _refuse(record, str(refusal))
+    record.period = plan.period
+    record.preview = [row.as_dict() for row in plan.rows]
+    record.total_rows = len(plan.rows)
+    record.processed_rows = len(plan.rows)
+    record.state = State.PREVIEW
+    record.save()
+    return record
+
+
+def import_confirm(*, user: User, record: ImportRecord, valid_only: bool) -> ImportRecord:
+    """The officer confirmed the preview: apply inline, or queue the job for a large file."""
+    if record.uploaded_by_id != user.pk:
+        raise PermissionDenied("Only the officer who uploaded the workbook confirms it.")
+    updated = ImportRecord.objects.filter(pk=record.pk, state=State.PREVIEW).update(
+        state=State.APPLYING, valid_only=valid_only, processed_rows=0
+    )
+    if not updated:
+        raise ConflictError("This upload was already confirmed or refused.")
+    record.refresh_from_db()
+    if record.total_rows >= settings.IMPORT_BACKGROUND_ROWS:
+        transaction.on_commit(lambda: enqueue("reporting.apply_import", record.pk))
+        return record
+    return import_apply(record=record)
+
+
+def _apply_row(user: User, plan: Plan, row: RowPlan) -> None:
+    update = row.update
+    if row.action == NEW:
+        update = services.update_create(user=user, item=row.item, period=plan.period, data=row.data)
+    elif row.action == EDIT:
+        update = services.update_edit(user=user, update=update, data=row.data, version=row.version)
+    if row.submit:
+        version = update.version if row.action in (NEW, EDIT) else row.version
+        services.update_submit(user=user, update=update, version=version)
+
+
+def _reasons(error: Exception) -> list[str]:
+    if isinstance(error, ValidationError):
+        return error.messages
+    return [str(error)]
+
+
+def import_apply(*, record: ImportRecord, progress: Progress | None = None) -> ImportRecord:
+    """Apply a confirmed import in one transaction; record what applied and what was refused
+    (with the reasons) and mail the officer the result."""
+    user = record.uploaded_by
+    progress = progress or _progress(record)
+    try:
+        # The services validate each row as they apply it: no need to run the rules twice.
+        plan = _plan(record, validate=False)
+    except WorkbookRefused as refusal:
+        _refuse(record, str(refusal))
+        _mail(record)
+        return record
+    applied: list[dict] = []
+    refused: list[dict] = []
+    rows = [row for row in plan.rows if row.writes or row.errors]
+    with transaction.atomic():
+        for done, row in enumerate(rows, start=1):
+            shown = row.as_dict()
+            if row.errors:
+                refused.append({**shown, "reasons": [e["message"] for e in shown["errors"]]})
+            else:
+                try:
+                    # A savepoint per row only when a refused row must not undo the others;
+                    # all or nothing rolls back the whole transaction anyway. The services
+                    # refuse a row before writing it; a database error is not caught here.
+                    with transaction.atomic() if record.valid_only else nullcontext():
+                        _apply_row(user, plan, row)
+                except (ValidationError, ConflictError, PermissionDenied) as error:
+                    refused.append({**shown, "reasons": _reasons(error)})
+                else:
+                    applied.append(shown)
+            progress(done, len(rows))
+        if refused and not record.valid_only:
+            # All or nothing: the rows that did apply roll back with the transaction.
+            transaction.set_rollback(True)
+            applied = []
+    record.result = {"applied": applied, "refused": refused}
+    record.state = State.APPLIED if applied or not refused else State.REFUSED
+    if record.state == State.REFUSED:
+        record.refusal = (
+            f"{len(refused)} row(s) refused, so nothing was applied (all or nothing). Fix them, "
+            "or choose “apply the valid rows”."
+        )
+    record.processed_rows, record.total_rows = len(rows), len(rows)
+    record.finished_at = timezone.now()
+    record.save()
+    _mail(record)
+    return record
+
+
+def import_fail(*, record_id: int, reason: str) -> None:
+    """A job that could not finish: the record says so (its transaction rolled back)."""
+    ImportRecord.objects.filter(pk=record_id).update(
+        state=State.FAILED, refusal=reason, finished_at=timezone.now()
+    )
+
+
+def _mail(record: ImportRecord) -> None:
+    if not record.uploaded_by.email:
+        return
+    result = record.result or {}
+    lines = [
+        f"Your upload {record.original_name} ({record.agency.code}"
+        + (f", {record.period.label}" if record.period else "")
+        + f"): {record.get_state_display()}.",
+        f"Applied: {len(result.get('applied', []))} row(s). "
+        f"Refused: {len(result.get('refused', []))} row(s).",
+    ]
+    if record.refusal:
+        lines.append(record.refusal)
+    for row in result.get("refused", [])[:50]:
+        lines.append(
+            f"- {row['sheet']} row {row['row']} ({row['ref']}): " + "; ".join(row["reasons"])
+        )
+    lines.append(f"Details: {reverse('reporting:import_detail', args=[record.pk])}")
+    send_mail(
+        f"Workbook upload {record.get_state_display().lower()}",
+        "\n".join(lines),
+        None,
+        [record.uploaded_by.email],
+    )

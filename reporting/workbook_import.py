@@ -1,0 +1,470 @@
+"""Reading an agency workbook back: every row checked, nothing written.
+
+The whole file is read and judged first. A file that is not this agency's workbook (not XLSX,
+too large, wrong sheets or columns, another agency's or period's rows, a period closed for
+submissions) raises WorkbookRefused with the reason. Otherwise each row becomes a RowPlan:
+what it would do (a new draft, an edit, a submit, nothing) and every error with its sheet,
+row and column. Each field is parsed by the web form's own field (reporting.update_fields), and
+the row's content checked by reporting.services.validate_update, so the workbook holds the
+same rules as the form and the API. reporting.imports applies the plan through the services.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import IO
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from openpyxl import load_workbook
+
+from agencies.models import Agency
+from core import tables
+from core.errors import ConflictError
+from interventions.models import Indicator, PlanItem
+from reporting import periods, services, status, update_fields, workbook
+from reporting.forms import FIELD_OPTIONS
+from reporting.models import IndicatorValue, ProgressUpdate, ReportingPeriod
+from reporting.update_fields import UpdateData
+
+NEW, EDIT, UNCHANGED, EMPTY = "new draft", "edit", "no change", "nothing filled in"
+SKIPPED = (UNCHANGED, EMPTY)
+
+
+class WorkbookRefused(Exception):
+    """The file as a whole is not one this agency may upload; nothing was read into the plan."""
+
+
+@dataclass
+class CellError:
+    sheet: str
+    row: int
+    column: str
+    message: str
+
+    def as_dict(self) -> dict:
+        return {"sheet": self.sheet, "row": self.row, "column": self.column,
+                "message": self.message}  # fmt: skip
+
+
+@dataclass
+class RowPlan:
+    row: int
+    item: PlanItem
+    action: str
+    submit: bool = False
+    data: UpdateData | None = None
+    update: ProgressUpdate | None = None
+    version: int | None = None
+    errors: list[CellError] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        if self.action in SKIPPED and self.submit:
+            return "submit"
+        return f"{self.action} and submit" if self.submit else self.action
+
+    @property
+    def writes(self) -> bool:
+        return self.action not in SKIPPED or self.submit
+
+    def as_dict(self) -> dict:
+        return {
+            "sheet": workbook.UPDATES,
+            "row": self.row,
+            "item_id": self.item.pk,
+            "ref": self.item.ref,
+            "action": self.label,
+            "errors": [error.as_dict() for error in self.errors],
+        }
+
+
+@dataclass
+class Plan:
+    agency: Agency
+    period: ReportingPeriod
+    rows: list[RowPlan]
+
+    @property
+    def errors(self) -> list[CellError]:
+        return [error for row in self.rows for error in row.errors]
+
+
+def _open(file: IO[bytes], size: int):
+    limit = settings.IMPORT_MAX_BYTES
+    if size > limit:
+        raise WorkbookRefused(
+            f"The file is {size / 1024 / 1024:.1f} MB; the limit is {limit / 1024 / 1024:.0f} MB. "
+            "Upload the workbook downloaded from /my/workbook/."
+        )
+    file.seek(0)
+    if not zipfile.is_zipfile(file):
+        raise WorkbookRefused(
+            "This file is not an Excel workbook (.xlsx). Save it as “Excel Workbook (.xlsx)” "
+            "and upload it again."
+        )
+    file.seek(0)
+    try:
+        # Formulas are read as written (not their last computed value), so they are caught.
+        return load_workbook(file, read_only=True, data_only=False)
+    except Exception as error:  # openpyxl raises many kinds for a damaged or foreign zip
+        raise WorkbookRefused(
+            f"This file could not be read as an Excel workbook (.xlsx): {error}."
+        ) from error
+
+
+def _sheet(book, title: str):
+    if title not in book.sheetnames:
+        raise WorkbookRefused(
+            f"The workbook has no “{title}” sheet: this is not the agency workbook. Download "
+            "it from /my/workbook/, fill it in and upload that file."
+        )
+    return book[title]
+
+
+def _rows(sheet, expected: list[str]) -> list[tuple[int, dict[str, object]]]:
+    rows = sheet.iter_rows(values_only=True)
+    header = [str(h).strip() if h is not None else "" for h in next(rows, ())]
+    header = [tables.restore(h) for h in header]
+    while header and not header[-1]:
+        header.pop()
+    if header != expected:
+        missing = [h for h in expected if h not in header]
+        extra = [h for h in header if h not in expected]
+        detail = "; ".join(
+            part
+            for part in (
+                "missing: " + ", ".join(f"“{h}”" for h in missing) if missing else "",
+                "not expected: " + ", ".join(f"“{h}”" for h in extra) if extra else "",
+                "" if missing or extra else "the columns are in another order",
+            )
+            if part
+        )
+        raise WorkbookRefused(
+            f"The “{sheet.title}” sheet's columns are not the workbook's ({detail}). Download a "
+            "fresh workbook from /my/workbook/ and copy your entries into it."
+        )
+    out = []
+    for number, values in enumerate(rows, start=2):
+        if not any(v not in (None, "") for v in values):
+            continue
+        out.append((number, dict(zip(expected, values, strict=False))))
+    return out
+
+
+def _about(book) -> dict[str, object]:
+    sheet = _sheet(book, workbook.INSTRUCTIONS)
+    about = {}
+    for row in sheet.iter_rows(min_row=1, max_row=8, max_col=2, values_only=True):
+        if row and row[0]:
+            about[str(row[0])] = row[1] if len(row) > 1 else None
+    if about.get("Format") != workbook.FORMAT:
+        raise WorkbookRefused(
+            "This is not an agency workbook from the tracker (its Instructions sheet does not "
+            "say which agency and period it is for). Download it from /my/workbook/."
+        )
+    return about
+
+
+def _period(about: dict, agency: Agency) -> ReportingPeriod:
+    if about.get("Agency") != agency.code:
+        raise WorkbookRefused(
+            f"This workbook is {about.get('Agency')}'s, not {agency.code}'s: you can upload "
+            "only your own agency's workbook."
+        )
+    period = (
+        ReportingPeriod.objects.select_related("policy").filter(pk=about.get("Period id")).first()
+    )
+    if period is None or period.label != about.get("Period"):
+        raise WorkbookRefused(
+            f"The workbook's period ({about.get('Period')}) is not one the tracker knows."
+        )
+    try:
+        periods.require_submittable(period, agency.pk)
+    except ConflictError as error:
+        raise WorkbookRefused(f"Nothing can be imported for {period.label}: {error}") from error
+    return period
+
+
+class _Cells:
+    """Parses one row's cells with the web form's fields; collects errors by column."""
+
+    def __init__(self, sheet: str, row: int):
+        self.sheet, self.row, self.errors = sheet, row, []
+
+    def error(self, column: str, message: str) -> None:
+        self.errors.append(CellError(self.sheet, self.row, column, message))
+
+    def clean(self, column: str, raw, form_field: forms.Field):
+        if isinstance(raw, str):
+            raw = tables.restore(raw.strip())
+            if raw.startswith("=") and raw[1:2] and not raw[1:2].isspace():
+                self.error(column, "This cell holds a formula; type the value itself.")
+                return None
+        if isinstance(raw, float) and raw.is_integer():
+            raw = int(raw)
+        if raw is not None and not isinstance(raw, str):
+            raw = str(raw)
+        try:
+            return form_field.clean(raw)
+        except ValidationError as error:
+            for message in error.messages:
+                self.error(column, message)
+            return None
+
+
+# The form's fields, with the form's URL scheme; labels and widgets do not matter here.
+FIELDS = {
+    name: update_fields.form_field(
+        name,
+        **{k: v for k, v in FIELD_OPTIONS.get(name, {}).items() if k == "assume_scheme"},
+    )
+    for name in update_fields.REPORTED_FIELDS
+}
+
+
+def _choice_code(name: str, raw):
+    """A choice cell holds the label shown in the dropdown; the code is accepted too."""
+    choices = update_fields.model_field(name).choices
+    if not choices or not isinstance(raw, str):
+        return raw
+    wanted = raw.strip().casefold()
+    for code, label in choices:
+        if wanted in (str(label).casefold(), str(code).casefold()):
+            return code
+    return raw
+
+
+def _choice_message(name: str) -> str:
+    return "Choose one of: " + ", ".join(
+        str(label) for _, label in update_fields.model_field(name).choices
+    )
+
+
+def _reported(cells: _Cells, values: dict) -> tuple[dict, set[str]]:
+    reported, unparsed = {}, set()
+    for name in update_fields.REPORTED_FIELDS:
+        column = workbook.field_header(name)
+        raw = _choice_code(name, values.get(column))
+        before = len(cells.errors)
+        field_ = FIELDS[name]
+        if update_fields.model_field(name).choices and raw not in (None, ""):
+            valid = {str(code) for code, _ in update_fields.model_field(name).choices}
+            if str(raw) not in valid:
+                cells.error(column, _choice_message(name))
+                unparsed.add(name)
+                continue
+        value = cells.clean(column, raw, field_)
+        if len(cells.errors) > before:
+            unparsed.add(name)
+            continue
+        reported[name] = value if value is not None else update_fields.empty_value(name)
+    return reported, unparsed
+
+
+def _indicator_values(
+    book, items: dict[int, PlanItem], errors: dict[int, list[CellError]]
+) -> dict[int, dict[int, Decimal | str]]:
+    sheet = _sheet(book, workbook.INDICATORS)
+    expected = [c.header for c in workbook.INDICATOR_COLUMNS]
+    by_item: dict[int, dict[int, Decimal | str]] = {}
+    indicators = {
+        i.pk: i
+        for i in Indicator.objects.filter(item_id__in=items).only("pk", "item_id", "measure")
+    }
+    number = forms.DecimalField(max_digits=16, decimal_places=2, required=False)
+    text = IndicatorValue._meta.get_field("text").formfield(required=False)
+    for row, values in _rows(sheet, expected):
+        cells = _Cells(workbook.INDICATORS, row)
+        indicator = indicators.get(_int(values.get("Indicator id")))
+        item_id = _int(values.get(workbook.ITEM_ID))
+        if indicator is None or indicator.item_id != item_id:
+            raise WorkbookRefused(
+                f"Row {row} of the {workbook.INDICATORS} sheet is not an indicator of the "
+                "workbook's items. Keep the indicator and item ids as downloaded."
+            )
+        is_number = indicator.measure == Indicator.Measure.NUMBER
+        raw = values.get(workbook.ACTUAL)
+        value = cells.clean(workbook.ACTUAL, raw, number if is_number else text)
+        errors.setdefault(item_id, []).extend(cells.errors)
+        if not cells.errors:
+            by_item.setdefault(item_id, {})[indicator.pk] = "" if value in (None, "") else value
+    return by_item
+
+
+def _int(value) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    return None
+
+
+def _current_values(update: ProgressUpdate | None) -> tuple[dict, dict]:
+    if update is None:
+        return {}, {}
+    values = {v.indicator_id: v.value for v in update.indicator_values.all()}
+    return update_fields.values_of(update), values
+
+
+def _same(reported: dict, indicator_values: dict, update: ProgressUpdate | None) -> bool:
+    fields, values = _current_values(update)
+    if update is None:
+        return False
+    if any(fields[name] != reported.get(name) for name in update_fields.REPORTED_FIELDS):
+        return False
+    return all(values.get(pk, "") == value for pk, value in indicator_values.items())
+
+
+def _is_empty(values: dict, indicator_values: dict) -> bool:
+    editable = [workbook.field_header(n) for n in update_fields.REPORTED_FIELDS]
+    return all(values.get(h) in (None, "") for h in editable) and all(
+        v in ("", None) for v in indicator_values.values()
+    )
+
+
+def _service_errors(cells: _Cells, error: ValidationError) -> None:
+    headers = {name: workbook.field_header(name) for name in update_fields.REPORTED_FIELDS}
+    headers["indicator_values"] = f"{workbook.INDICATORS}: {workbook.ACTUAL}"
+    for key, messages in error.message_dict.items():
+        for message in messages:
+            cells.error(headers.get(key, key.replace("_", " ").capitalize()), message)
+
+
+def _stale(cells: _Cells, row_version: int | None, update: ProgressUpdate | None) -> bool:
+    if update is None and row_version is None:
+        return False
+    if update is None:
+        cells.error(workbook.VERSION, "This update no longer exists; download a fresh workbook.")
+        return True
+    if row_version != update.version:
+        had = "none" if row_version is None else f"version {row_version}"
+        cells.error(
+            workbook.VERSION,
+            f"Someone saved this item's update after the workbook was downloaded (the workbook "
+            f"has {had}, it is now version {update.version}). This row is refused so their "
+            "changes are not overwritten: download a fresh workbook.",
+        )
+        return True
+    return False
+
+
+def row_count(file: IO[bytes]) -> int:
+    """The Updates sheet's rows as the file declares them (cheap: no cell is read), to decide
+    whether a file is checked in the request or as a job; 0 for a file that is not a workbook
+    (it is refused when read)."""
+    try:
+        file.seek(0)
+        if not zipfile.is_zipfile(file):
+            return 0
+        file.seek(0)
+        book = load_workbook(file, read_only=True)
+        try:
+            sheet = book[workbook.UPDATES] if workbook.UPDATES in book.sheetnames else None
+            return (sheet.max_row or 0) - 1 if sheet is not None else 0
+        finally:
+            book.close()
+    except Exception:  # a damaged file: refused with its reason when it is read
+        return 0
+    finally:
+        file.seek(0)
+
+
+def read(file: IO[bytes], *, size: int, agency: Agency, validate: bool = True) -> Plan:
+    """The plan for an uploaded workbook, or WorkbookRefused. Reads; never writes. With
+    `validate` off the services' content rules are left to the services themselves (the apply
+    step, which calls them anyway); the cells are still parsed and the versions compared."""
+    book = _open(file, size)
+    try:
+        period = _period(_about(book), agency)
+        expected = [c.header for c in workbook.update_columns()]
+        rows = _rows(_sheet(book, workbook.UPDATES), expected)
+        ids = [_int(values.get(workbook.ITEM_ID)) for _, values in rows]
+        owed = {
+            item.pk: item
+            for item in status.items_owed(period, agency.pk)
+            .filter(pk__in=[i for i in ids if i])
+            .select_related("policy")
+            .prefetch_related("indicators")
+        }
+        foreign = [
+            f"row {row} (item {values.get(workbook.ITEM_ID)})"
+            for (row, values), item_id in zip(rows, ids, strict=True)
+            if item_id not in owed
+        ]
+        if foreign:
+            raise WorkbookRefused(
+                f"These rows are not {agency.code}'s items in {period.policy.code} "
+                f"{period.label}: {', '.join(foreign[:10])}"
+                + (f" and {len(foreign) - 10} more" if len(foreign) > 10 else "")
+                + ". Upload only your own agency's workbook, with its item ids unchanged."
+            )
+        if len(set(ids)) != len(ids):
+            raise WorkbookRefused(
+                "An item appears on more than one row of the Updates sheet; keep one row each."
+            )
+        indicator_errors: dict[int, list[CellError]] = {}
+        indicator_values = _indicator_values(book, owed, indicator_errors)
+    finally:
+        book.close()
+    updates = {
+        u.item_id: u
+        for u in ProgressUpdate.objects.filter(
+            period=period, agency=agency, item_id__in=owed
+        ).prefetch_related("indicator_values")
+    }
+    plans = []
+    for (row, values), item_id in zip(rows, ids, strict=True):
+        item, update = owed[item_id], updates.get(item_id)
+        plan = _plan_row(row, values, item, update, period, agency,
+                         indicator_values.get(item_id, {}), validate)  # fmt: skip
+        # An indicator cell that cannot be read refuses its item's row.
+        plan.errors.extend(indicator_errors.get(item_id, []))
+        plans.append(plan)
+    return Plan(agency=agency, period=period, rows=plans)
+
+
+def _plan_row(row, values, item, update, period, agency, indicator_values, validate) -> RowPlan:
+    cells = _Cells(workbook.UPDATES, row)
+    version = _int(values.get(workbook.VERSION))
+    submit_raw = str(values.get(workbook.SUBMIT) or workbook.NO).strip().casefold()
+    if submit_raw not in ("yes", "no", ""):
+        cells.error(workbook.SUBMIT, f"Choose {workbook.YES} or {workbook.NO}.")
+    submit = submit_raw == "yes"
+    plan = RowPlan(row=row, item=item, action=NEW if update is None else EDIT, submit=submit,
+                   update=update, version=version, errors=cells.errors)  # fmt: skip
+    if update is None and _is_empty(values, indicator_values):
+        plan.action = EMPTY
+        if submit:
+            cells.error(workbook.SUBMIT, "There is nothing to submit: fill in the row first.")
+        return plan
+    if _stale(cells, version, update):
+        return plan
+    reported, unparsed = _reported(cells, values)
+    if unparsed:
+        return plan
+    data = UpdateData(**reported, indicator_values=indicator_values)
+    plan.data = data
+    if _same(reported, indicator_values, update):
+        plan.action = UNCHANGED
+        if not submit:
+            return plan
+    if update is not None and not update.is_editable:
+        cells.error(
+            workbook.VERSION,
+            f"This update is {update.get_state_display().lower()}: it cannot be changed here.",
+        )
+        return plan
+    if validate:
+        try:
+            services.validate_update(item, agency.pk, period, data)
+        except ValidationError as error:
+            _service_errors(cells, error)
+    return plan

@@ -1,0 +1,123 @@
+"""The agency workbook pages under /my/workbook/: download, upload, preview, confirm, progress.
+
+They parse the request and call reporting.workbook (the file) and reporting.imports (the
+services); an officer sees only their own agency's imports (others get 404).
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from core.api.renderers import XLSXRenderer
+from core.errors import ConflictError
+from reporting import imports, workbook
+from reporting.models import ImportRecord
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label="Filled workbook (.xlsx)",
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
+    )
+
+
+class ConfirmForm(forms.Form):
+    valid_only = forms.BooleanField(
+        required=False,
+        label="Apply the valid rows and refuse the others (otherwise: all or nothing)",
+    )
+
+
+_periods = imports.periods_for
+_records = imports.records_visible_to
+
+
+@login_required
+def workbook_page(request):
+    context = {
+        "periods": _periods(request.user),
+        "form": UploadForm(),
+        "records": _records(request.user)[:10],
+        "can_import": imports.can_import(request.user),
+    }
+    return render(request, "reporting/workbook.html", context)
+
+
+@login_required
+def workbook_download(request, period_id: int):
+    if not imports.can_import(request.user):
+        raise PermissionDenied("Only an agency's desk officers download its workbook.")
+    period = get_object_or_404(_periods(request.user), pk=period_id)
+    content = workbook.build(agency=request.user.agency, period=period)
+    response = HttpResponse(content, content_type=XLSXRenderer.media_type)
+    filename = workbook.filename(request.user.agency, period)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def workbook_upload(request):
+    if not imports.can_import(request.user):
+        raise PermissionDenied("Only an agency's desk officers upload its workbook.")
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        record = imports.import_create(user=request.user, upload=form.cleaned_data["file"])
+        return redirect("reporting:import_detail", record_id=record.pk)
+    context = {"periods": _periods(request.user), "form": form, "can_import": True,
+               "records": _records(request.user)[:10]}  # fmt: skip
+    return render(request, "reporting/workbook.html", context, status=400 if form.errors else 200)
+
+
+def _detail_context(record: ImportRecord) -> dict:
+    done, total = imports.progress_of(record)
+    rows = record.preview or []
+    return {
+        "record": record,
+        "done": done,
+        "total": total,
+        "rows": rows,
+        "writes": [r for r in rows if r["action"] not in ("no change", "nothing filled in")],
+        "error_count": sum(len(r["errors"]) for r in rows),
+        "errors": [e for r in rows for e in r["errors"]],
+        "confirm_form": ConfirmForm(),
+    }
+
+
+@login_required
+def import_detail(request, record_id: int):
+    record = get_object_or_404(_records(request.user), pk=record_id)
+    return render(request, "reporting/import_detail.html", _detail_context(record))
+
+
+@login_required
+def import_progress(request, record_id: int):
+    record = get_object_or_404(_records(request.user), pk=record_id)
+    context = {**_detail_context(record), "polled": True}
+    return render(request, "reporting/includes/import_progress.html", context)
+
+
+@login_required
+@require_POST
+def import_confirm(request, record_id: int):
+    record = get_object_or_404(_records(request.user), pk=record_id)
+    form = ConfirmForm(request.POST)
+    form.is_valid()
+    try:
+        record = imports.import_confirm(
+            user=request.user, record=record, valid_only=form.cleaned_data.get("valid_only", False)
+        )
+    except ConflictError as error:
+        messages.error(request, str(error))
+    else:
+        if record.state == ImportRecord.State.APPLIED:
+            applied = len(record.result.get("applied", []))
+            messages.success(request, f"Applied {applied} row(s).")
+        elif record.state == ImportRecord.State.REFUSED:
+            messages.error(request, f"Nothing was applied: {record.refusal}")
+    return redirect("reporting:import_detail", record_id=record.pk)
