@@ -31,4 +31,5 @@ RUN DEBUG=0 SECRET_KEY=collectstatic-only-not-a-real-secret python manage.py com
 USER tracker
 
 EXPOSE 8000
-CMD ["gunicorn", "nisp_tracker.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# Workers, bind address and the garbage-collector tuning live in gunicorn.conf.py.
+CMD ["gunicorn", "--config", "gunicorn.conf.py", "nisp_tracker.wsgi:application"]

@@ -169,7 +169,8 @@ class Server:
         gunicorn = shutil.which("gunicorn", path=str(Path(PYTHON).parent)) or "gunicorn"
         self.port = port
         self.process = subprocess.Popen(
-            [gunicorn, "nisp_tracker.wsgi", "--bind", f"127.0.0.1:{port}",
+            [gunicorn, "--config", "gunicorn.conf.py", "nisp_tracker.wsgi",
+             "--bind", f"127.0.0.1:{port}",
              "--workers", str(workers), "--access-logfile", "-", "--log-level", "warning"],
             cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
         )  # fmt: skip

@@ -1,5 +1,10 @@
 """Benchmark: the committee dashboard's render time and query count on given databases.
 
+Three figures per database, in the same process and run: the page with its figures cached
+(the steady state: the figures change only when a service bumps the data version), the page
+right after a change (the figures computed afresh, as every request did before the cache),
+and the floor beside them: computing the figures alone, without the page.
+
     python bench/dashboard.py postgres://postgres@127.0.0.1:5432/nisp_data_f10 [URL ...]
     python bench/dashboard.py --runs 7 --scope all URL
 
@@ -12,6 +17,7 @@ database (no session, no login). Fill a database with `manage.py make_scale_data
 from __future__ import annotations
 
 import argparse
+import datetime
 import os
 import statistics
 import subprocess
@@ -28,14 +34,17 @@ def measure(runs: int, scope: str, quarter: str) -> dict:
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "nisp_tracker.settings")
     django.setup()
-    from django.db import connection
+    from django.db import connection, transaction
     from django.test import RequestFactory
     from django.test.utils import CaptureQueriesContext
 
     from agencies.models import User
-    from interventions.models import PlanItem
+    from committee.figures import compute_committee_figures
+    from committee.views import dashboard
+    from core.data_version import data_version_bump
+    from core.quarters import Quarter
+    from interventions.models import PlanItem, Policy
     from reporting.models import ProgressUpdate
-    from reporting.views import dashboard
 
     member = User(username="bench", role=User.Role.COMMITTEE_MEMBER)
     params = {"policy": scope, **({"quarter": quarter} if quarter else {})}
@@ -47,21 +56,43 @@ def measure(runs: int, scope: str, quarter: str) -> dict:
         assert response.status_code == 200, response.content[:500]
         return response
 
+    class Rollback(Exception):
+        pass
+
+    def after_a_change():
+        # A bump in a rolled-back transaction: a cold cache, and nothing written.
+        try:
+            with transaction.atomic():
+                data_version_bump()
+                render()
+                raise Rollback
+        except Rollback:
+            pass
+
+    chosen = Quarter.parse(quarter) if quarter else Quarter.of(datetime.date.today())
+    policy = None if scope == "all" else Policy.objects.get(code=scope)
+
+    def figures_only():
+        compute_committee_figures(quarter=chosen, policy=policy)
+
     render()
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        with CaptureQueriesContext(connection) as queries:
-            render()
-        times.append(time.perf_counter() - start)
-    return {
+    result = {
         "database": connection.settings_dict["NAME"],
         "items": PlanItem.objects.count(),
         "updates": ProgressUpdate.objects.count(),
-        "median_ms": round(1000 * statistics.median(times)),
-        "fastest_ms": round(1000 * min(times)),
-        "queries": len(queries.captured_queries),
     }
+    for name, function in (("cached", render), ("changed", after_a_change),
+                           ("figures", figures_only)):  # fmt: skip
+        times = []
+        for _ in range(runs):
+            start = time.perf_counter()
+            with CaptureQueriesContext(connection) as queries:
+                function()
+            times.append(time.perf_counter() - start)
+        result[f"{name}_ms"] = round(1000 * statistics.median(times))
+        result[f"{name}_q"] = len(queries.captured_queries)
+    result["cached/figures"] = round(result["cached_ms"] / max(result["figures_ms"], 1), 2)
+    return result
 
 
 def main() -> None:
@@ -77,7 +108,8 @@ def main() -> None:
         print("\t".join(str(result[key]) for key in COLUMNS))
         return
     urls = args.urls or [os.environ["DATABASE_URL"]]
-    print(f"dashboard render, scope {args.scope}, {args.runs} runs each")
+    load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    print(f"dashboard render, scope {args.scope}, medians of {args.runs}; load average {load}")
     print("\t".join(COLUMNS))
     for url in urls:
         env = {**os.environ, "DATABASE_URL": url, "DEBUG": os.environ.get("DEBUG", "1")}
@@ -87,7 +119,8 @@ def main() -> None:
         print(done.stdout.strip() if done.returncode == 0 else f"{url}\tfailed: {done.stderr}")
 
 
-COLUMNS = ["database", "items", "updates", "median_ms", "fastest_ms", "queries"]
+COLUMNS = ["database", "items", "updates", "cached_ms", "cached_q", "changed_ms", "changed_q",
+           "figures_ms", "figures_q", "cached/figures"]  # fmt: skip
 
 if __name__ == "__main__":
     main()

@@ -106,8 +106,9 @@ class Links:
             pillars = pillars.filter(policy__code=self.policy)
         return {f"{code} {key}": _query(policy=code, theme=pk) for pk, code, key in pillars}
 
-    def by_agency(self, figures: dict) -> dict[str, str]:
-        return {row["code"]: self.scope(agency=row["code"]) for row in figures["by_agency"]}
+    def by_agency(self, rows: list[dict]) -> dict[str, str]:
+        """Per agency row given (the scorecard's shown rows), its item-list query."""
+        return {row["code"]: self.scope(agency=row["code"]) for row in rows}
 
 
 def _next_sort(key: str, sort: str) -> str:
@@ -118,9 +119,13 @@ def _next_sort(key: str, sort: str) -> str:
     return key if key == "agency" else f"-{key}"
 
 
-def scorecard(rows: list[dict], sort: str, links: Links) -> tuple[list[dict], list[dict], str]:
-    """The scorecard rows sorted by `sort` ("overdue", "-good", …), each figure with its
-    item-list query; and the column headings with the query that sorts by each."""
+def scorecard(
+    rows: list[dict], sort: str, links: Links, limit: int | None = None
+) -> tuple[list[dict], list[dict], str]:
+    """The first `limit` scorecard rows (all without one) sorted by `sort` ("overdue",
+    "-good", …), each figure with its item-list query; and the column headings with the query
+    that sorts by each. Links are built only for the rows returned: at scale there are
+    thousands of agencies and a hundred are shown."""
     name = sort.removeprefix("-")
     if name not in SCORECARD_SORTS:
         sort, name = DEFAULT_SORT, DEFAULT_SORT.removeprefix("-")
@@ -149,6 +154,6 @@ def scorecard(rows: list[dict], sort: str, links: Links) -> tuple[list[dict], li
                 "overdue": links.scope(agency=row["code"], overdue="true"),
             },
         }
-        for row in ordered
+        for row in ordered[:limit]
     ]
     return decorated, columns, sort

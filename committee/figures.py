@@ -26,6 +26,7 @@ from django.utils.translation import gettext
 from agencies import geography
 from agencies.models import Agency, Province
 from committee import exceptions, followup
+from committee.figures_cache import cached_figures
 from committee.labels import NOT_REPORTED, STATUS_LABELS
 from core.quarters import Quarter
 from interventions import baselines
@@ -84,7 +85,29 @@ def _figures(
     province: str = "",
 ) -> dict:
     """Every figure the dashboard and the quarterly report show, for one quarter and scope
-    (narrowed, when asked, to the items of bodies working at a level or in a province)."""
+    (narrowed, when asked, to the items of bodies working at a level or in a province),
+    computed once per data version (committee.figures_cache) and shared by both."""
+    today = today or timezone.localdate()
+    return cached_figures(
+        quarter=quarter.label,
+        scope=f"{policy.code if policy else 'all'}:{level}:{province}",
+        # The day, not the quarter's as-of day: the follow-up of action items reads today.
+        day=today.isoformat(),
+        compute=lambda: compute_committee_figures(
+            quarter=quarter, policy=policy, today=today, level=level, province=province
+        ),
+    )
+
+
+def compute_committee_figures(
+    *,
+    quarter: Quarter,
+    policy: Policy | None = None,
+    today: datetime.date | None = None,
+    level: str = "",
+    province: str = "",
+) -> dict:
+    """The figures computed afresh from the data; callers go through committee_figures."""
     today = today or timezone.localdate()
     as_of = min(today, quarter.end)
     items = Item.objects.all() if policy is None else Item.objects.filter(policy=policy)

@@ -18,6 +18,7 @@ from agencies.models import Agency, User
 from committee import permissions
 from committee.figures import committee_figures
 from committee.models import ActionItem, AgendaItem, Decision, Meeting, MeetingComment
+from core.data_version import data_version_bump
 from core.quarters import Quarter
 from interventions.models import PlanItem, Policy
 from reporting import notifications
@@ -32,6 +33,8 @@ def _save(instance, user: User, reason: str = "") -> None:
     instance.save()
     if reason:
         update_change_reason(instance, reason)
+    # Meetings, decisions and action items feed the figures' follow-up section.
+    data_version_bump()
 
 
 def _secretary_only(user: User, what: str) -> None:
@@ -348,6 +351,8 @@ def actions_escalate_overdue(*, today: datetime.date | None = None) -> list[Acti
         action._history_user = None
         action.save(update_fields=["escalated_at"])
         update_change_reason(action, "Escalated: past its due date")
+    if overdue:
+        data_version_bump()
     return overdue
 
 

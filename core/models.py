@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.db import models
 
 
@@ -22,3 +24,19 @@ class SourceReference(models.Model):
         if self.source_first_line == self.source_last_line:
             return str(self.source_first_line)
         return f"{self.source_first_line}-{self.source_last_line}"
+
+
+class DataVersion(models.Model):
+    """One row whose token changes in the same transaction as every write that can move a
+    committee figure, so cached figures are keyed by it and never outlive the data they show.
+
+    A token rather than a counter: a rolled-back transaction restores the previous token, and a
+    database rebuilt from scratch (or flushed by a test) starts with a new one, so a cache that
+    outlives the database can never hand back another database's figures under the same key.
+    """
+
+    token = models.UUIDField(default=uuid.uuid4)
+    bumped_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"data version {self.token}"

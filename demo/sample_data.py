@@ -4,10 +4,10 @@ Every update made here has `is_sample=True` and wording that starts with "Sample
 can never pass for an agency's report. The same generator serves `seed_demo` (a few recent
 periods of the real plan) and `make_scale_data` (years of periods for a plan many times larger).
 
-The records are written with bulk_create, which bypasses the services; they respect the
-services' rules by construction instead (a rationale with every rating, spent within released,
-evidence with every completion, numbers for number indicators), and a test runs every
-generated update through `services.validate_update` so a drift fails.
+The records are written in bulk (COPY on PostgreSQL, demo.copy_rows), which bypasses the
+services; they respect the services' rules by construction instead (a rationale with every
+rating, spent within released, evidence with every completion, numbers for number indicators),
+and a test runs every generated update through `services.validate_update` so a drift fails.
 """
 
 from __future__ import annotations
@@ -24,7 +24,9 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from agencies.models import User
+from core.data_version import data_version_bump
 from demo.accounts import DEMO_ACCOUNTS
+from demo.copy_rows import insert_rows
 from interventions.models import Indicator, PlanItem, Policy, Responsibility
 from reporting.models import (
     Comment,
@@ -45,7 +47,7 @@ SAMPLE_AUTHOR_USERNAME = "sample.data"
 DEFAULT_SEED = 2018
 # Items per round trip: bounds memory at factor 100 while keeping the query count low.
 ITEMS_PER_CHUNK = 500
-INSERT_BATCH_SIZE = 2000
+INSERT_BATCH_SIZE = 5000
 
 
 def delete_rows(queryset: QuerySet) -> int:
@@ -428,15 +430,17 @@ def sample_updates_create(
                 if (item.pk, update.period_id) not in reported:
                     pairs.append((update, values))
         with transaction.atomic():
-            created = ProgressUpdate.objects.bulk_create(
-                [update for update, _ in pairs], batch_size=INSERT_BATCH_SIZE
+            created = insert_rows(
+                ProgressUpdate, [update for update, _ in pairs], INSERT_BATCH_SIZE
             )
             values = [
                 IndicatorValue(update_id=update.pk, indicator_id=indicator_id, number=number)
                 for update, (_, by_indicator) in zip(created, pairs, strict=True)
                 for indicator_id, number in by_indicator.items()
             ]
-            IndicatorValue.objects.bulk_create(values, batch_size=INSERT_BATCH_SIZE)
+            insert_rows(IndicatorValue, values, INSERT_BATCH_SIZE)
+            # Written in bulk, past the services: bump the figures' data version here.
+            data_version_bump()
         counts.updates += len(created)
         counts.indicator_values += len(values)
     return counts
@@ -473,4 +477,5 @@ def sample_updates_remove() -> int:
         ProgressUpdate.history.filter(is_sample=True),
     ):
         delete_rows(children)
+    data_version_bump()
     return delete_rows(samples)

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from agencies.models import User
+from core.data_version import data_version_bump
 from interventions import services
 from interventions.models import (
     BaselineRevision,
@@ -116,4 +117,5 @@ def sample_plan_remove() -> int:
     revisions.delete()
     ChangeRequest.history.filter(is_sample=True).delete()
     ChangeRequest.objects.filter(is_sample=True).delete()
+    data_version_bump()
     return removed

@@ -16,6 +16,8 @@ from django.db import transaction
 from django.db.models import Max, Q
 
 from agencies.models import Agency
+from core.data_version import data_version_bump
+from demo.copy_rows import insert_rows
 from demo.sample_data import (
     DEFAULT_SEED,
     INSERT_BATCH_SIZE,
@@ -117,7 +119,8 @@ def _copy_agencies(plan: RealPlan, copy: int) -> dict[int, int]:
 
 def _copy_items(plan: RealPlan, copy: int, agencies: dict[int, int]) -> int:
     prefix = synthetic_prefix(copy)
-    copies = PlanItem.objects.bulk_create(
+    copies = insert_rows(
+        PlanItem,
         [
             PlanItem(
                 policy_id=item.policy_id,
@@ -141,14 +144,15 @@ def _copy_items(plan: RealPlan, copy: int, agencies: dict[int, int]) -> int:
             )
             for item in plan.items
         ],
-        batch_size=INSERT_BATCH_SIZE,
+        INSERT_BATCH_SIZE,
     )
     items = {real.pk: made.pk for real, made in zip(plan.items, copies, strict=True)}
     PlanItem.objects.bulk_update(
         [PlanItem(pk=items[i.pk], parent_id=items[i.parent_id]) for i in plan.items if i.parent_id],
         ["parent"],
     )
-    Responsibility.objects.bulk_create(
+    insert_rows(
+        Responsibility,
         [
             Responsibility(
                 item_id=items[r.item_id],
@@ -160,9 +164,10 @@ def _copy_items(plan: RealPlan, copy: int, agencies: dict[int, int]) -> int:
             )
             for r in plan.responsibilities
         ],
-        batch_size=INSERT_BATCH_SIZE,
+        INSERT_BATCH_SIZE,
     )
-    Indicator.objects.bulk_create(
+    insert_rows(
+        Indicator,
         [
             Indicator(
                 item_id=items[i.item_id],
@@ -176,7 +181,7 @@ def _copy_items(plan: RealPlan, copy: int, agencies: dict[int, int]) -> int:
             )
             for i in plan.indicators
         ],
-        batch_size=INSERT_BATCH_SIZE,
+        INSERT_BATCH_SIZE,
     )
     ItemPriorities.objects.bulk_create(
         [ItemPriorities(planitem_id=items[p.planitem_id], priority_id=p.priority_id)
@@ -213,6 +218,7 @@ def synthetic_plan_create(
         with transaction.atomic():
             agencies = _copy_agencies(plan, copy)
             counts.items_made += _copy_items(plan, copy, agencies)
+            data_version_bump()
         counts.copies_made += 1
     counts.progress = sample_updates_create(
         items=PlanItem.objects.all(),
@@ -256,4 +262,5 @@ def synthetic_plan_remove() -> int:
     removed = delete_rows(items)
     agencies.update(parent=None)
     delete_rows(agencies)
+    data_version_bump()
     return removed

@@ -8,6 +8,10 @@ writes no history.
 It removes only what it owns and the fixtures no longer state: a responsibility, a cross-policy
 link, a registry body. Progress data is never removed: an item that loses an owner keeps its
 updates, and a body that people or records still refer to is refused with the references named.
+
+Speed: each model's existing rows are read once and compared in memory (`Rows`); new rows are
+written with bulk inserts (history rows too), so a cold load is a few hundred statements and an
+unchanged reload a few dozen, whatever the number of items.
 """
 
 from __future__ import annotations
@@ -17,9 +21,11 @@ from pathlib import Path
 from typing import Any
 
 from django.db import IntegrityError, models, transaction
+from simple_history.utils import bulk_create_with_history
 
 from agencies.models import Agency, AgencyAlias
 from agencies.selectors import normalize_alias
+from core.data_version import data_version_bump
 from interventions.fixture_reader import FixtureError, Record, read_fixture
 from interventions.models import (
     Cadence,
@@ -65,29 +71,88 @@ def measure_of(description: str) -> str:
     return Indicator.Measure.TEXT
 
 
+# The natural key each loaded model is found by; the loader's lookups name these fields in order.
+KEYS: dict[type[models.Model], tuple[str, ...]] = {
+    Agency: ("code",),
+    Policy: ("code",),
+    Theme: ("policy", "key"),
+    Priority: ("policy", "rank"),
+    Committee: ("code",),
+    CommitteeMember: ("committee", "as_written"),
+    PlanItem: ("policy", "ref"),
+    Responsibility: ("item", "agency"),
+    Indicator: ("item", "description"),
+    ContextNote: ("item", "position"),
+    ItemLink: ("from_item", "to_item"),
+    PolicyLink: ("from_item", "to_policy"),
+}
+
+# Synthetic copies (make_scale_data) are never the fixtures' to compare; leaving them out keeps
+# a reload at x100 as cheap as at x1.
+SCOPES: dict[type[models.Model], dict[str, Any]] = {
+    Agency: {"is_synthetic": False},
+    PlanItem: {"is_synthetic": False},
+    Responsibility: {"item__is_synthetic": False},
+    Indicator: {"item__is_synthetic": False},
+    ContextNote: {"item__is_synthetic": False},
+}
+
+
+def _key_part(value: Any) -> Any:
+    return value.pk if isinstance(value, models.Model) else value
+
+
+def _has_history(model: type[models.Model]) -> bool:
+    return hasattr(model, "history")
+
+
 class Loader:
     def __init__(self, fixtures_dir: Path) -> None:
         self.dir = fixtures_dir
         self.counts: Counter[str] = Counter()
         self.agencies: dict[str, Agency] = {}
+        self.items: dict[tuple[str, str], PlanItem] = {}
+        self.policies: dict[str, Policy] = {}
+        self._rows: dict[type[models.Model], dict[tuple, models.Model]] = {}
+        self._pending: dict[type[models.Model], list[models.Model]] = {}
 
     # --- generic write -------------------------------------------------------------------
+    def rows(self, model: type[models.Model]) -> dict[tuple, models.Model]:
+        """Every existing row of a loaded model by its natural key, read once."""
+        if model not in self._rows:
+            attnames = [model._meta.get_field(name).attname for name in KEYS[model]]
+            queryset = model.objects.filter(**SCOPES.get(model, {})).order_by()
+            self._rows[model] = {
+                tuple(getattr(obj, a) for a in attnames): obj for obj in queryset.iterator(2000)
+            }
+        return self._rows[model]
+
     def upsert(
         self,
         model: type[models.Model],
         lookup: dict[str, Any],
         values: dict[str, Any],
         create_only: dict[str, Any] | None = None,
+        defer: bool = False,
     ) -> models.Model:
-        """Create, or update only the fields that differ; count what happened."""
+        """Create, or update only the fields that differ; count what happened.
+
+        With defer, a new row waits for `flush` to be inserted in bulk with its siblings.
+        """
         name = model._meta.verbose_name_plural
-        obj = model.objects.filter(**lookup).first()
+        key = tuple(_key_part(lookup[field]) for field in KEYS[model])
+        rows = self.rows(model)
+        obj = rows.get(key) if None not in key else None
         if obj is None:
             obj = model(**lookup, **values, **(create_only or {}))
-            obj.save()
+            if defer:
+                self._pending.setdefault(model, []).append(obj)
+            else:
+                obj.save()
+                rows[key] = obj
             self.counts[f"{name} created"] += 1
             return obj
-        changed = [field for field, value in values.items() if getattr(obj, field) != value]
+        changed = [field for field, value in values.items() if not self._same(obj, field, value)]
         if changed:
             for field in changed:
                 setattr(obj, field, values[field])
@@ -95,11 +160,51 @@ class Loader:
             self.counts[f"{name} updated"] += 1
         return obj
 
+    @staticmethod
+    def _same(obj: models.Model, field: str, value: Any) -> bool:
+        # Compare relations by id: reading `obj.theme` would cost a query per row.
+        model_field = obj._meta.get_field(field)
+        if model_field.is_relation:
+            return getattr(obj, model_field.attname) == (value.pk if value is not None else None)
+        return getattr(obj, field) == value
+
+    def flush(self, model: type[models.Model], parent: str | None = None) -> None:
+        """Insert a model's pending rows in bulk; with `parent`, parents before their children."""
+        pending = self._pending.pop(model, [])
+        while pending:
+            if parent:
+                ready = [o for o in pending if getattr(o, parent) is None or getattr(o, parent).pk]
+            else:
+                ready = pending
+            if _has_history(model):
+                bulk_create_with_history(ready, model, batch_size=1000)
+            else:
+                model.objects.bulk_create(ready, batch_size=1000)
+            attnames = [model._meta.get_field(name).attname for name in KEYS[model]]
+            rows = self.rows(model)
+            for obj in ready:
+                rows[tuple(getattr(obj, a) for a in attnames)] = obj
+            ready_ids = {id(o) for o in ready}
+            pending = [o for o in pending if id(o) not in ready_ids]
+
     # --- agencies ------------------------------------------------------------------------
     def load_agencies(self, top: Record) -> None:
         records = top.children("agencies")
         if not records:
             raise top.error("agencies", "the registry is empty")
+        # Aliases and memberships of every body, read once: {normalized: (id, agency id)}.
+        self.aliases = {
+            normalized: (pk, agency_id)
+            for pk, normalized, agency_id in AgencyAlias.objects.values_list(
+                "pk", "normalized", "agency_id"
+            )
+        }
+        self.memberships: dict[int, set[int]] = {}
+        for group_id, member_id in Agency.members.through.objects.values_list(
+            "from_agency_id", "to_agency_id"
+        ):
+            self.memberships.setdefault(group_id, set()).add(member_id)
+        parents: dict[str, str] = {}
         for record in records:
             source = record.source(required=False)
             province = record.choice("province", PROVINCES, required=False)
@@ -114,18 +219,40 @@ class Loader:
                     "note": record.text("note", required=False),
                     **(source.as_fields() if source else {}),
                 },
+                defer=True,
             )
             self.agencies[agency.code] = agency
-            aliases = [agency.code, agency.name, *record.strings("aliases")]
-            stale = agency.aliases.exclude(normalized__in=[normalize_alias(a) for a in aliases])
-            if stale.exists():
-                self.counts["agency aliases removed"] += stale.count()
-                stale.delete()
-            for alias in aliases:
-                self.add_alias(record, agency, alias)
+            parents[agency.code] = record.text("parent", required=False)
+        # A new body is inserted with its parent already set, so its history starts right.
         for record in records:
             agency = self.agencies[record.text("code")]
-            parent_code = record.text("parent", required=False)
+            if agency.pk is None and parents[agency.code]:
+                agency.parent = self.agency(record, "parent", parents[agency.code])
+        self.flush(Agency, parent="parent")
+        new_aliases: list[AgencyAlias] = []
+        stale_aliases: list[int] = []
+        by_owner: dict[int, list[tuple[str, int]]] = {}
+        for normalized, (pk, owner) in self.aliases.items():
+            by_owner.setdefault(owner, []).append((normalized, pk))
+        for record in records:
+            agency = self.agencies[record.text("code")]
+            aliases = [agency.code, agency.name, *record.strings("aliases")]
+            wanted = {normalize_alias(a) for a in aliases}
+            stale = [pk for n, pk in by_owner.get(agency.pk, []) if n not in wanted]
+            for normalized, _ in by_owner.get(agency.pk, []):
+                if normalized not in wanted:
+                    del self.aliases[normalized]
+            stale_aliases += stale
+            for alias in aliases:
+                self.add_alias(record, agency, alias, new_aliases)
+        if stale_aliases:
+            AgencyAlias.objects.filter(pk__in=stale_aliases).delete()
+            self.counts["agency aliases removed"] += len(stale_aliases)
+        AgencyAlias.objects.bulk_create(new_aliases, batch_size=1000)
+        new_members = []
+        for record in records:
+            agency = self.agencies[record.text("code")]
+            parent_code = parents[agency.code]
             parent = self.agency(record, "parent", parent_code) if parent_code else None
             if agency.parent_id != (parent.pk if parent else None):
                 agency.parent = parent
@@ -133,10 +260,28 @@ class Loader:
             members = [self.agency(record, "members", code) for code in record.strings("members")]
             if members and agency.kind != Agency.Kind.GROUP:
                 raise record.error("members", "only a group (kind: group) has members")
-            if {m.pk for m in members} != set(agency.members.values_list("pk", flat=True)):
-                agency.members.set(members)
+            wanted_ids = {m.pk for m in members}
+            had = self.memberships.get(agency.pk, set())
+            if wanted_ids != had:
+                if had:
+                    agency.members.set(members)
+                else:
+                    new_members += [
+                        Agency.members.through(from_agency_id=agency.pk, to_agency_id=m.pk)
+                        for m in members
+                    ]
+                self.memberships[agency.pk] = wanted_ids
                 self.counts["group memberships updated"] += 1
+        Agency.members.through.objects.bulk_create(new_members, batch_size=1000)
         self.registry_codes = {record.text("code") for record in records}
+
+    def group_members(self, group: Agency) -> list[Agency]:
+        by_pk = {a.pk: a for a in self.agencies.values()}
+        ids = self.memberships.get(group.pk, set())
+        missing = [pk for pk in ids if pk not in by_pk]
+        if missing:
+            by_pk.update({a.pk: a for a in Agency.objects.filter(pk__in=missing)})
+        return sorted((by_pk[pk] for pk in ids), key=lambda a: a.code)
 
     def prune_agencies(self) -> None:
         """Delete bodies the registry no longer lists, unless people's data refers to them."""
@@ -164,14 +309,16 @@ class Loader:
             agency.delete()
             self.counts["agencies removed"] += 1
 
-    def add_alias(self, record: Record, agency: Agency, alias: str) -> None:
+    def add_alias(self, record: Record, agency: Agency, alias: str, new: list[AgencyAlias]) -> None:
         normalized = normalize_alias(alias)
-        existing = AgencyAlias.objects.filter(normalized=normalized).first()
+        existing = self.aliases.get(normalized)
         if existing is None:
-            AgencyAlias.objects.create(agency=agency, alias=alias, normalized=normalized)
+            new.append(AgencyAlias(agency=agency, alias=alias, normalized=normalized))
+            self.aliases[normalized] = (None, agency.pk)
             self.counts["agency aliases created"] += 1
-        elif existing.agency_id != agency.pk:
-            raise record.error("aliases", f"{alias!r} already names agency {existing.agency.code}")
+        elif existing[1] != agency.pk:
+            owner = Agency.objects.get(pk=existing[1])
+            raise record.error("aliases", f"{alias!r} already names agency {owner.code}")
 
     def agency(self, record: Record, field: str, code: str) -> Agency:
         if code not in self.agencies:
@@ -214,6 +361,7 @@ class Loader:
                 **record.source().as_fields(),
             },
         )
+        self.policies[policy.code] = policy
         themes = self.load_themes(top, policy)
         priorities = self.load_priorities(top, policy)
         self.load_committees(top, policy)
@@ -279,7 +427,9 @@ class Loader:
                         "note": member.text("note", required=False),
                         "position": position,
                     },
+                    defer=True,
                 )
+        self.flush(CommitteeMember)
 
     # --- items ---------------------------------------------------------------------------
     def load_items(
@@ -296,18 +446,27 @@ class Loader:
             if ref in items:
                 raise record.error("ref", f"{ref!r} is used twice in {policy.code}")
             items[ref] = self.load_item(record, policy, position, default_timeline, themes)
+        parents: dict[str, PlanItem | None] = {}
         for record in records:
             item = items[record.text("ref")]
             parent_ref = record.text("parent_ref", required=False)
             if parent_ref and parent_ref not in items:
                 raise record.error("parent_ref", f"no item {parent_ref!r} in {policy.code}")
-            parent = items[parent_ref] if parent_ref else None
-            if item.parent_id != (parent.pk if parent else None):
-                item.parent = parent
-                item.save()
+            parents[item.ref] = items[parent_ref] if parent_ref else None
             for other in item.shares_cells_with:
                 if other not in items or other == item.ref:
                     raise record.error("shares_cells_with", f"no other item {other!r}")
+            # A new item is inserted with its parent set, so its first history row is right.
+            if item.pk is None:
+                item.parent = parents[item.ref]
+        self.flush(PlanItem, parent="parent")
+        for ref, item in items.items():
+            parent = parents[ref]
+            if item.parent_id != (parent.pk if parent else None):
+                item.parent = parent
+                item.save()
+            self.items[(policy.code, ref)] = item
+        self.load_item_relations(records, items)
 
     def load_item(
         self,
@@ -343,30 +502,55 @@ class Loader:
         }
         term = timeline.choice("term", _values(PlanItem.Term), required=False) if timeline else ""
         # The committee may set a term later; a reload must not undo that.
-        item = self.upsert(
+        return self.upsert(
             PlanItem,
             {"policy": policy, "ref": record.text("ref")},
             values,
             create_only={"term": term or PlanItem.Term.UNKNOWN},
+            defer=True,
         )
-        deciders = [
-            self.agency(budget, "determined_by", c) for c in budget.strings("determined_by")
-        ]
-        if {d.pk for d in deciders} != set(item.budget_determined_by.values_list("pk", flat=True)):
-            item.budget_determined_by.set(deciders)
-        self.load_responsibilities(record, item)
-        self.load_indicators(record, item)
-        for index, note in enumerate(record.children("context")):
-            self.upsert(
-                ContextNote,
-                {"item": item, "position": index},
-                {
-                    "date": note.date("date"),
-                    "text": note.text("text"),
-                    **note.source().as_fields(),
-                },
-            )
-        return item
+
+    def load_item_relations(self, records: list[Record], items: dict[str, PlanItem]) -> None:
+        """Budget bodies, owners, indicators and context of a policy's items, once they exist."""
+        through = PlanItem.budget_determined_by.through
+        ids = [item.pk for item in items.values()]
+        deciders_had: dict[int, set[int]] = {}
+        for item_id, agency_id in through.objects.filter(planitem_id__in=ids).values_list(
+            "planitem_id", "agency_id"
+        ):
+            deciders_had.setdefault(item_id, set()).add(agency_id)
+        self.responsibilities_had: dict[int, list[Responsibility]] = {}
+        for responsibility in self.rows(Responsibility).values():
+            self.responsibilities_had.setdefault(responsibility.item_id, []).append(responsibility)
+        new_deciders = []
+        for record in records:
+            item = items[record.text("ref")]
+            budget = record.child("budget")
+            deciders = [
+                self.agency(budget, "determined_by", c) for c in budget.strings("determined_by")
+            ]
+            had = deciders_had.get(item.pk, set())
+            if {d.pk for d in deciders} != had:
+                if had:
+                    item.budget_determined_by.set(deciders)
+                else:
+                    new_deciders += [through(planitem_id=item.pk, agency_id=d.pk) for d in deciders]
+            self.load_responsibilities(record, item)
+            self.load_indicators(record, item)
+            for index, note in enumerate(record.children("context")):
+                self.upsert(
+                    ContextNote,
+                    {"item": item, "position": index},
+                    {
+                        "date": note.date("date"),
+                        "text": note.text("text"),
+                        **note.source().as_fields(),
+                    },
+                    defer=True,
+                )
+        through.objects.bulk_create(new_deciders, batch_size=1000)
+        for model in (Responsibility, Indicator, ContextNote):
+            self.flush(model)
 
     def text_lines(self, record: Record) -> list[list[int]]:
         value = record.data.get("text_lines") or []
@@ -389,7 +573,8 @@ class Loader:
                 for code in cell.strings(field):
                     named = self.agency(cell, field, code)
                     group = named if named.kind == Agency.Kind.GROUP else None
-                    for agency in group.members.all() if group else [named]:
+                    members = self.group_members(group) if group else [named]
+                    for agency in members:
                         # The first mention wins: a lead named again through a group stays lead.
                         if agency.pk in seen:
                             continue
@@ -403,17 +588,21 @@ class Loader:
                                 "via_group": group,
                                 "position": position,
                             },
+                            defer=True,
                         )
                         position += 1
-                    if group and not group.members.exists():
+                    if group and not members:
                         raise cell.error(field, f"group {code!r} has no members to expand to")
         # Owners the fixtures no longer state go; owners the secretary assigned stay. Updates
         # point at the item and the agency, not at the responsibility, so none is lost.
-        stale = item.responsibilities.filter(assignment__isnull=True).exclude(agency__in=seen)
-        removed = len(stale)
-        if removed:
-            stale.delete()
-            self.counts["responsibilities removed"] += removed
+        stale = [
+            r.pk
+            for r in self.responsibilities_had.get(item.pk, [])
+            if r.assignment_id is None and r.agency_id not in seen
+        ]
+        if stale:
+            Responsibility.objects.filter(pk__in=stale).delete()
+            self.counts["responsibilities removed"] += len(stale)
 
     def load_indicators(self, record: Record, item: PlanItem) -> None:
         for position, description in enumerate(record.strings("indicators")):
@@ -424,9 +613,17 @@ class Loader:
                 {"item": item, "description": description},
                 {"position": position},
                 create_only={"measure": measure_of(description)},
+                defer=True,
             )
 
     def link_priorities(self, top: Record, policy: Policy, priorities: dict[int, Priority]):
+        through = PlanItem.priorities.through
+        had = set(
+            through.objects.filter(priority__policy=policy).values_list(
+                "planitem_id", "priority_id"
+            )
+        )
+        new = []
         for record in top.children("items"):
             ranks = record.integers("priorities")
             if not ranks:
@@ -434,25 +631,36 @@ class Loader:
             missing = [rank for rank in ranks if rank not in priorities]
             if missing:
                 raise record.error("priorities", f"no priority ranks {missing} in {policy.code}")
-            item = PlanItem.objects.get(policy=policy, ref=record.text("ref"))
-            item.priorities.add(*(priorities[rank] for rank in ranks))
+            item = self.items[(policy.code, record.text("ref"))]
+            for rank in ranks:
+                pair = (item.pk, priorities[rank].pk)
+                if pair not in had:
+                    had.add(pair)
+                    new.append(through(planitem_id=item.pk, priority_id=priorities[rank].pk))
+        through.objects.bulk_create(new, batch_size=1000)
 
     # --- crosswalk -----------------------------------------------------------------------
+    def item(self, policy_code: str, ref: str) -> PlanItem | None:
+        if (policy_code, ref) not in self.items:
+            found = PlanItem.objects.filter(policy__code=policy_code, ref=ref).first()
+            if found is None:
+                return None
+            self.items[(policy_code, ref)] = found
+        return self.items[(policy_code, ref)]
+
     def load_links(self, top: Record) -> None:
-        kept: set[int] = set()
+        kept: set[tuple] = set()
         for record in top.children("links"):
             ends = []
             for field in ("from", "to"):
                 end = record.child(field)
-                item = PlanItem.objects.filter(
-                    policy__code=end.text("policy"), ref=end.text("ref")
-                ).first()
+                item = self.item(end.text("policy"), end.text("ref"))
                 if item is None:
                     raise record.error(
                         field, f"no item {end.text('policy')} {end.text('ref')!r} is loaded"
                     )
                 ends.append(item)
-            link = self.upsert(
+            self.upsert(
                 ItemLink,
                 {"from_item": ends[0], "to_item": ends[1]},
                 {
@@ -461,29 +669,41 @@ class Loader:
                     "uncertain_reason": record.text("uncertain", required=False),
                     **record.source().as_fields(),
                 },
+                defer=True,
             )
-            kept.add(link.pk)
+            kept.add((ends[0].pk, ends[1].pk))
         # Links added by hand carry no source file; only loaded links the fixtures dropped go.
-        self.prune(ItemLink.objects.exclude(source_file="").exclude(pk__in=kept))
+        self.prune_rows(ItemLink, kept)
+        self.flush(ItemLink)
         kept = set()
         for record in top.children("policy_links"):
             end = record.child("from")
-            item = PlanItem.objects.filter(
-                policy__code=end.text("policy"), ref=end.text("ref")
-            ).first()
+            item = self.item(end.text("policy"), end.text("ref"))
             if item is None:
                 raise record.error("from", f"no item {end.text('policy')} {end.text('ref')!r}")
             code = record.child("to").text("policy")
-            policy = Policy.objects.filter(code=code).first()
+            policy = self.policies.get(code) or Policy.objects.filter(code=code).first()
             if policy is None:
                 raise record.error("to", f"no policy {code!r} is loaded")
-            link = self.upsert(
+            self.upsert(
                 PolicyLink,
                 {"from_item": item, "to_policy": policy},
                 {"rationale": record.text("rationale"), **record.source().as_fields()},
+                defer=True,
             )
-            kept.add(link.pk)
-        self.prune(PolicyLink.objects.exclude(source_file="").exclude(pk__in=kept))
+            kept.add((item.pk, policy.pk))
+        self.prune_rows(PolicyLink, kept)
+        self.flush(PolicyLink)
+
+    def prune_rows(self, model: type[models.Model], kept: set[tuple]) -> None:
+        """Delete loaded rows (those with a source file) whose key the fixtures no longer state."""
+        stale = [
+            obj.pk
+            for key, obj in self.rows(model).items()
+            if key not in kept and obj.source_file and obj.pk
+        ]
+        if stale:
+            self.prune(model.objects.filter(pk__in=stale))
 
     def prune(self, queryset: models.QuerySet) -> None:
         removed = queryset.count()
@@ -512,6 +732,9 @@ def load_policies(fixtures_dir: Path = FIXTURES_DIR) -> Counter[str]:
     """Load or update every fixture; on any error nothing is written and FixtureError says why."""
     try:
         with transaction.atomic():
-            return Loader(fixtures_dir).run()
+            counts = Loader(fixtures_dir).run()
+            if counts:
+                data_version_bump()
+            return counts
     except IntegrityError as exc:
         raise FixtureError(f"the fixtures break a database rule: {exc}") from exc

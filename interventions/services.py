@@ -21,6 +21,7 @@ from django.utils import timezone
 from simple_history.utils import update_change_reason
 
 from agencies.models import Agency, User
+from core.data_version import data_version_bump
 from core.errors import ConflictError
 from interventions import baselines
 from interventions.models import (
@@ -184,6 +185,8 @@ def change_request_approve(
     current.decision_note = note.strip()
     current.authority = authority
     current.save()
+    # The revision moves due dates and targets in force, so overdue counts and progress.
+    data_version_bump()
     return BaselineRevision.objects.create(
         item=item,
         indicator=indicator,
@@ -319,4 +322,5 @@ def item_owner_assign(
     responsibility._history_user = user
     responsibility.save()
     update_change_reason(responsibility, f"Owner assigned on the authority of: {authority}")
+    data_version_bump()
     return assignment

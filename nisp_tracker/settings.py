@@ -275,6 +275,13 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+# Committee figures keyed by data version (committee/figures_cache.py): the same store, their
+# own prefix, and an alias of their own so tests can give each test a private one.
+CACHES["figures"] = {
+    **CACHES["default"],
+    "KEY_PREFIX": f"{CACHES['default'].get('KEY_PREFIX', 'nisp')}-figures",
+    "LOCATION": CACHES["default"].get("LOCATION", "figures"),
+}
 
 # --- Django REST framework: /api/v1/. No anonymous access; tokens first so that an anonymous
 # client is told (401, WWW-Authenticate) how to authenticate.

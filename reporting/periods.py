@@ -20,6 +20,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from agencies.models import Agency, User
+from core.data_version import data_version_bump
 from core.errors import ConflictError
 from core.quarters import Quarter
 from reporting import permissions
@@ -136,6 +137,7 @@ def _transition(
     current.state = target
     current._change_reason = reason or f"{Action(action).label} by the schedule"
     current.save(update_fields=["state"])
+    data_version_bump()
     return current
 
 
@@ -241,6 +243,7 @@ def period_extend(
         reason=f"{agency.code} may submit until {until:%d %B %Y}: {reason.strip()}",
         agency=agency,
     )
+    data_version_bump()
     return extension
 
 

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from agencies.models import User
+from core.data_version import data_version_bump
 from core.errors import ConflictError
 from core.quarters import Quarter
 from interventions.models import Cadence, Indicator, PlanItem, Policy
@@ -238,6 +239,7 @@ def update_create(
     update_fields.apply(update, data)
     update.save()
     _write_indicator_values(update, data.indicator_values)
+    data_version_bump()
     return update
 
 
@@ -279,6 +281,7 @@ def update_edit(
     current.version += 1
     current.save()
     _write_indicator_values(current, data.indicator_values)
+    data_version_bump()
     return current
 
 
@@ -305,6 +308,7 @@ def update_submit(*, user: User, update: ProgressUpdate, version: int) -> Progre
     current.version += 1
     current.save()
     notifications.update_submitted(current)
+    data_version_bump()
     return current
 
 
@@ -349,6 +353,7 @@ def update_approve(
     current.version += 1
     current.save()
     notifications.update_approved(current)
+    data_version_bump()
     return current
 
 
@@ -376,6 +381,7 @@ def update_return(
     current.save()
     Comment.objects.create(item=current.item, update=current, author=user, text=comment)
     notifications.update_returned(current)
+    data_version_bump()
     return current
 
 

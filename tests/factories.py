@@ -8,6 +8,7 @@ import factory
 from django.utils import timezone
 
 from agencies.models import Agency, User
+from core.data_version import data_version_bump
 from core.quarters import Quarter
 from interventions.models import PlanItem
 from reporting.models import ProgressUpdate, ReportingPeriod
@@ -85,3 +86,11 @@ class ProgressUpdateFactory(factory.django.DjangoModelFactory):
             datetime.datetime.combine(o.period.deadline, datetime.time(9))
         )
     )
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        # Stands in for the services' writes, so it moves the data version as they do (the
+        # committee figures are cached by it).
+        update = super()._create(model_class, *args, **kwargs)
+        data_version_bump()
+        return update

@@ -3,16 +3,19 @@
 import csv
 import datetime
 import io
+import json
 from io import StringIO
 
 import openpyxl
 import pytest
 from django.core.management import CommandError, call_command
+from django.core.serializers.json import DjangoJSONEncoder
 from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
 from agencies.models import User
+from committee.figures import committee_figures
 from committee.models import QuarterlyReport
 from committee.reports import generation, services
 from committee.tasks import schedule_quarterly_reports
@@ -53,6 +56,8 @@ def generated(secretary, policy, quarter=Q3) -> QuarterlyReport:
     report = services.report_request(user=secretary, quarter=quarter, policy=policy)
     return generation.report_generate(report.pk)
 
+
+REPORT_QUERIES = 19
 
 # --- generation ----------------------------------------------------------------------------
 
@@ -348,6 +353,22 @@ def test_secretary_records_sign_off_from_the_report_page(committee, nisp, client
     report.refresh_from_db()
     assert report.signed_off_by == committee["secretary"]
     assert "Signed off" in response.content.decode()
+
+
+def test_the_report_freezes_the_figures_the_dashboard_read_in_a_fixed_number_of_queries(
+    committee, nisp, django_assert_num_queries
+):
+    seed_quarter()
+    shown = committee_figures(quarter=Q3, policy=nisp)  # as the dashboard reads them
+    report = services.report_request(user=committee["secretary"], quarter=Q3, policy=nisp)
+    # The figures come from the cache the dashboard filled (the data version: 1); the rest
+    # is the report's own record-keeping and its three files.
+    with django_assert_num_queries(REPORT_QUERIES):
+        report = generation.report_generate(report.pk)
+    # The snapshot keeps keys, not labels (labels are translated when it is rendered).
+    frozen = json.loads(json.dumps(shown, cls=DjangoJSONEncoder))
+    for section in ("totals", "annex", "by_agency", "overdue", "not_reported"):
+        assert report.snapshot[section] == frozen[section], section
 
 
 def test_the_report_list_takes_a_fixed_number_of_queries(

@@ -23,6 +23,25 @@ def test_loading_twice_changes_nothing(plan):
     assert PlanItem.history.count() == history_before
 
 
+def test_an_unchanged_reload_reads_each_table_once_and_writes_nothing(
+    plan, django_assert_max_num_queries
+):
+    # Each model's rows are compared in memory: the count does not grow with the items.
+    with django_assert_max_num_queries(25) as queries:
+        assert load_policies() == {}
+    assert not [q for q in queries.captured_queries if q["sql"].startswith(("INSERT", "UPDATE"))]
+
+
+def test_the_cold_load_records_each_creation_once(plan):
+    # The session's plan was loaded into empty tables. Parents are set before the bulk insert,
+    # so a new item or body has one history row, its creation, and no follow-up change.
+    assert PlanItem.objects.filter(parent__isnull=False).exists()
+    assert Agency.objects.filter(parent__isnull=False).exists()
+    assert PlanItem.history.filter(history_type="~").count() == 0
+    assert PlanItem.history.filter(history_type="+").count() == PlanItem.objects.count()
+    assert Agency.history.filter(history_type="~").count() == 0
+
+
 def test_reload_keeps_what_people_filled_in(plan):
     indicator = Indicator.objects.filter(item__policy__code="NISP-2018").first()
     indicator.unit = "committees"

@@ -1,6 +1,8 @@
 import fnmatch
+import gc
 import os
 import re
+import runpy
 import shlex
 import subprocess
 import sys
@@ -22,7 +24,21 @@ def test_compose_describes_the_production_services_with_healthchecks():
         assert "healthcheck" in services[name], name
     assert "gunicorn" in (ROOT / "Dockerfile").read_text()
     assert services["worker"]["command"][:3] == ["celery", "-A", "nisp_tracker"]
+    # The web workers load gunicorn.conf.py (its post_fork hook tunes the garbage collector).
+    assert services["web"]["command"][:3] == ["gunicorn", "--config", "gunicorn.conf.py"]
     assert {"pgdata", "media"} <= set(compose["volumes"])
+
+
+def test_gunicorn_workers_get_the_tuned_garbage_collector():
+    namespace = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    before = gc.get_threshold()
+    try:
+        namespace["post_fork"](server=None, worker=None)
+        assert gc.get_threshold() == (50_000, 20, 100)
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*before)
 
 
 def test_env_example_commits_no_real_secret():

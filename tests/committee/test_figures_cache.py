@@ -1,0 +1,116 @@
+"""The committee figures are cached by data version: after every kind of change that can move
+a figure, the cached figures are exactly the ones computed afresh."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from agencies.models import Agency
+from committee.figures import committee_figures, compute_committee_figures
+from core.data_version import data_version_bump, data_version_current
+from core.quarters import Quarter
+from interventions import services as plan_services
+from interventions.models import PlanItem
+from reporting import periods
+from reporting import services as progress
+from reporting.models import ProgressUpdate
+from tests.factories import ProgressUpdateFactory
+
+pytestmark = pytest.mark.django_db
+
+NEW = progress.UpdateData(
+    status="delayed",
+    percent_complete=30,
+    confidence="red",
+    confidence_rationale="The release of funds slipped a quarter.",
+    narrative="Funds were late.",
+)
+
+
+@pytest.fixture
+def quarter(period):
+    return Quarter.of(timezone.localdate())
+
+
+def assert_cache_matches(quarter, before=None):
+    """The cached figures (all policies and NISP) equal fresh ones; returns the cached."""
+    cached = committee_figures(quarter=quarter)
+    assert cached == compute_committee_figures(quarter=quarter)
+    nisp = PlanItem.objects.get(policy__code="NISP-2018", ref="1").policy
+    assert committee_figures(quarter=quarter, policy=nisp) == compute_committee_figures(
+        quarter=quarter, policy=nisp
+    )
+    if before is not None:
+        assert cached != before, "the change moved no figure, so it proves nothing"
+    return cached
+
+
+def test_cached_figures_equal_fresh_ones_after_every_kind_of_change(
+    people, moi_item, period, quarter
+):
+    figures = assert_cache_matches(quarter)
+
+    update = progress.update_create(user=people["officer"], item=moi_item, period=period, data=NEW)
+    update = progress.update_submit(user=people["officer"], update=update, version=update.version)
+    figures = assert_cache_matches(quarter, before=figures)  # reported now
+
+    update = progress.update_return(
+        user=people["reviewer"], update=update, comment="Add minutes.", version=update.version
+    )
+    figures = assert_cache_matches(quarter, before=figures)
+
+    update = progress.update_submit(user=people["officer"], update=update, version=update.version)
+    figures = assert_cache_matches(quarter, before=figures)
+    progress.update_approve(user=people["reviewer"], update=update, version=update.version)
+    figures = assert_cache_matches(quarter, before=figures)  # delayed now
+
+    request = plan_services.change_request_propose(
+        user=people["reviewer"],
+        item=moi_item,
+        values={"due_date": timezone.localdate() - datetime.timedelta(days=1)},
+        reason="Committee decision",
+    )
+    plan_services.change_request_approve(
+        user=people["secretary"], request=request, authority="Advisory Committee, decision 4"
+    )
+    figures = assert_cache_matches(quarter, before=figures)  # overdue now
+
+    no_lead = PlanItem.objects.filter(policy__code="NSP-2022").exclude(
+        responsibilities__role="lead"
+    )
+    plan_services.item_owner_assign(
+        user=people["secretary"],
+        item=no_lead.first(),
+        agency=Agency.objects.get(code="NSD"),
+        authority="NSC meeting of 2026-03-02, minute 4",
+    )
+    figures = assert_cache_matches(quarter, before=figures)  # one owner gap fewer
+
+    version = data_version_current()
+    periods.period_lock(period=period, user=people["secretary"], reason="Reported on")
+    assert data_version_current() != version
+    assert_cache_matches(quarter)
+
+
+def test_a_write_past_the_services_is_not_seen_until_the_version_moves(moi_item, period, quarter):
+    # Why every service bumps the version: the cache alone would keep the old figures.
+    ProgressUpdateFactory(item=moi_item, period=period, status="in_progress")
+    before = committee_figures(quarter=quarter)
+    ProgressUpdate.objects.filter(item=moi_item).update(status="completed", percent_complete=100)
+    assert committee_figures(quarter=quarter) == before
+    assert compute_committee_figures(quarter=quarter) != before
+    data_version_bump()
+    assert committee_figures(quarter=quarter) != before
+
+
+def test_the_figures_are_computed_afresh_when_the_cache_is_unreachable(settings, moi_item, quarter):
+    settings.CACHES = {
+        **settings.CACHES,
+        "figures": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        },
+    }
+    assert committee_figures(quarter=quarter) == compute_committee_figures(quarter=quarter)
