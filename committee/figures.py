@@ -58,25 +58,7 @@ LIST_LIMIT = 50
 SUMMARY_TEXT = 400
 
 
-def committee_figures(**scope) -> dict:
-    """Every figure the dashboard and the quarterly report show (see `_figures`), as plain
-    JSON: the report freezes it, so no lazily translated label may reach it. Labels are
-    taken in English; readers' pages word the keys in their own language (committee.labels)."""
-    with translation.override("en"):
-        return _plain(_figures(**scope))
-
-
-def _plain(value):
-    if isinstance(value, Promise):
-        return str(value)
-    if isinstance(value, dict):
-        return {key: _plain(item) for key, item in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(item) for item in value]
-    return value
-
-
-def _figures(
+def committee_figures(
     *,
     quarter: Quarter,
     policy: Policy | None = None,
@@ -99,7 +81,26 @@ def _figures(
     )
 
 
-def compute_committee_figures(
+def compute_committee_figures(**scope) -> dict:
+    """The figures computed afresh from the data, as plain JSON: the report freezes them, so
+    no lazily translated label may reach them. Labels are taken in English; readers' pages
+    word the keys in their own language (committee.labels). Callers go through
+    committee_figures."""
+    with translation.override("en"):
+        return _plain(_compute(**scope))
+
+
+def _plain(value):
+    if isinstance(value, Promise):
+        return str(value)
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
+    return value
+
+
+def _compute(
     *,
     quarter: Quarter,
     policy: Policy | None = None,
@@ -107,7 +108,6 @@ def compute_committee_figures(
     level: str = "",
     province: str = "",
 ) -> dict:
-    """The figures computed afresh from the data; callers go through committee_figures."""
     today = today or timezone.localdate()
     as_of = min(today, quarter.end)
     items = Item.objects.all() if policy is None else Item.objects.filter(policy=policy)
