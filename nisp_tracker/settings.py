@@ -345,6 +345,11 @@ SPECTACULAR_SETTINGS = {
         "UpdateStateEnum": "reporting.models.ProgressUpdate.State",
         "PeriodStateEnum": "reporting.models.ReportingPeriod.State",
         "ReportStateEnum": "committee.models.QuarterlyReport.State",
+        # Several models have a `kind`: each its own enum name.
+        "ItemKindEnum": "interventions.models.PlanItem.Kind",
+        "BudgetKindEnum": "interventions.models.PlanItem.BudgetKind",
+        "MeetingKindEnum": "committee.models.Meeting.Kind",
+        "AgendaItemKindEnum": "committee.models.AgendaItem.Kind",
     },
 }
 

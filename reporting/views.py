@@ -172,7 +172,7 @@ def update_edit(request, update_id: int):
                 ),
             )
         if saved and submitting:
-            messages.success(request, "Saved and submitted to your agency's reviewer.")
+            messages.success(request, _("Saved and submitted to your agency's reviewer."))
             return redirect("reporting:my_items")
         if saved:
             messages.success(request, _("Changes saved."))

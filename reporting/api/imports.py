@@ -14,6 +14,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
+from core.api.http import absolute_url
 from core.api.parsers import JSONParser
 from core.api.renderers import XLSXRenderer
 from reporting import imports
@@ -68,7 +69,11 @@ class ImportViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         form = ImportUploadSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         record = imports.import_create(user=request.user, upload=form.validated_data["file"])
-        return Response(ImportSerializer(record).data, status=status.HTTP_201_CREATED)
+        return Response(
+            ImportSerializer(record).data,
+            status=status.HTTP_201_CREATED,
+            headers={"Location": absolute_url(request, "import-detail", record.pk)},
+        )
 
     @extend_schema(request=ImportApplySerializer, responses={200: ImportSerializer})
     @action(detail=True, methods=["post"])
