@@ -106,14 +106,15 @@ def test_officer_reviewer_and_dashboard_in_urdu(sync_playwright, committed_plan,
     log_in_urdu(page, base, "reviewer.moi")
     page.goto(f"{base}/reviews/")
     assert_right_to_left(page)
-    entry = page.locator("article.review").filter(
-        has=page.get_by_role("link", name=f"NISP-2018 {item.ref}", exact=True)
-    )
+    link = page.get_by_role("link", name=f"NISP-2018 {item.ref}", exact=True)
+    entry = page.locator("tr").filter(has=link)
     assert "درست سمت میں · 40%" in entry.inner_text()  # On track · 40%
-    narrative = entry.locator("p[dir=auto]").first
-    assert narrative.evaluate("el => getComputedStyle(el).direction") == "rtl"
     shot(page, "03-reviewer-queue")
-    entry.get_by_role("button", name="منظور کیجیے").click()  # Approve
+    link.click()  # the update's review page
+    assert_right_to_left(page)
+    narrative = page.locator("p[dir=auto]").first
+    assert narrative.evaluate("el => getComputedStyle(el).direction") == "rtl"
+    page.get_by_role("button", name="منظور کیجیے").click()  # Approve
     page.wait_for_url(f"{base}/reviews/")
     assert ProgressUpdate.objects.get(item=item, period=period).state == "approved"
     shot(page, "04-reviewer-approved")
