@@ -3,6 +3,7 @@ sort naturally, statuses by severity, and anything the server does not understan
 rather than silently ignored."""
 
 import pytest
+from django.db import connection
 
 from interventions.models import PlanItem
 from tests.api.helpers import approve
@@ -43,6 +44,10 @@ def test_comma_separated_ordering_is_refused_for_the_documented_repetition(reade
     assert set(response.json()["errors"]) == {"ordering"}
 
 
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="Natural order is PostgreSQL's ICU collation; SQLite (make run) keeps text order.",
+)
 def test_refs_sort_naturally(reader, plan):
     body = reader.get(ITEMS, {"policy": "NISP-2018", "ordering": "ref", "page_size": 500}).json()
     numbered = [ref for ref in refs(body) if ref[0].isdigit()]
