@@ -1,9 +1,10 @@
 from django import forms
 
 from agencies.models import ApiToken
+from core.forms import ServiceErrorsMixin
 
 
-class ApiTokenForm(forms.Form):
+class ApiTokenForm(ServiceErrorsMixin, forms.Form):
     name = forms.CharField(
         max_length=ApiToken._meta.get_field("name").max_length,
         help_text="What will use it, e.g. 'Punjab dashboard'.",

@@ -31,9 +31,7 @@ def token_list(request):
         try:
             token, new_key = api_token_create(user=request.user, **form.cleaned_data)
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                for message in errors:
-                    form.add_error(field if field in form.fields else None, message)
+            form.add_service_errors(error)
         else:
             form = ApiTokenForm()
             messages.success(request, f"Token “{token.name}” created. Copy its key now.")

@@ -16,13 +16,13 @@ def can_view_reports(user: User) -> bool:
     )
 
 
-def can_manage_reports(user: User) -> bool:
-    """Only the committee secretary requests reports, reruns them and records sign-off."""
-    return user.is_authenticated and user.role == Role.COMMITTEE_SECRETARY
-
-
 def is_secretary(user: User) -> bool:
     return user.is_authenticated and user.role == Role.COMMITTEE_SECRETARY
+
+
+def can_manage_reports(user: User) -> bool:
+    """Only the committee secretary requests reports, reruns them and records sign-off."""
+    return is_secretary(user)
 
 
 def can_read_meetings(user: User) -> bool:

@@ -7,6 +7,7 @@ the models' history (who, when, why), so the web pages, the API and the tasks ne
 from __future__ import annotations
 
 import datetime
+from collections import defaultdict
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -327,12 +328,16 @@ def actions_escalate_overdue(*, today: datetime.date | None = None) -> list[Acti
     if not overdue:
         return []
     secretaries = list(User.objects.filter(role=User.Role.COMMITTEE_SECRETARY))
+    # The owners' officers and reviewers in one read, not one per action.
+    owners_of: dict[int, list[User]] = defaultdict(list)
+    for person in User.objects.filter(
+        agency_id__in={action.owner_id for action in overdue},
+        role__in=[User.Role.DESK_OFFICER, User.Role.AGENCY_REVIEWER],
+    ):
+        owners_of[person.agency_id].append(person)
     now = timezone.now()
     for action in overdue:
-        owners = User.objects.filter(
-            agency_id=action.owner_id,
-            role__in=[User.Role.DESK_OFFICER, User.Role.AGENCY_REVIEWER],
-        )
+        owners = owners_of[action.owner_id]
         link = notifications.site_link("committee:action_detail", action.pk)
 
         def compose(action=action, link=link) -> tuple[str, str]:
@@ -351,8 +356,7 @@ def actions_escalate_overdue(*, today: datetime.date | None = None) -> list[Acti
         action._history_user = None
         action.save(update_fields=["escalated_at"])
         update_change_reason(action, "Escalated: past its due date")
-    if overdue:
-        data_version_bump()
+    data_version_bump()
     return overdue
 
 

@@ -7,6 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from agencies.models import Agency
+from core.forms import ServiceErrorsMixin
 from interventions.models import (
     INDICATOR_PLAN_FIELDS,
     ITEM_PLAN_FIELDS,
@@ -18,14 +19,6 @@ from interventions.models import (
 )
 
 ITEM_SCOPE = "item"
-
-
-class ServiceErrorsMixin:
-    def add_service_errors(self, error: ValidationError) -> None:
-        """Show a service's ValidationError next to the fields it names."""
-        for field, messages in error.message_dict.items():
-            for message in messages:
-                self.add_error(field if field in self.fields else None, message)
 
 
 class ChangeRequestForm(ServiceErrorsMixin, forms.Form):

@@ -105,9 +105,7 @@ def period_extend(request, period_id: int):
         except (ValidationError, ConflictError) as error:
             messages.error(request, f"No extension given: {_refusal(error)}")
             if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
-                for field, errors in error.message_dict.items():
-                    for text in errors:
-                        form.add_error(field if field in form.fields else None, text)
+                form.add_service_errors(error)
         else:
             messages.success(
                 request,

@@ -9,6 +9,7 @@ from django import forms
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import ServiceErrorsMixin
 from interventions.models import Indicator, PlanItem
 from reporting import update_fields
 from reporting.models import EVIDENCE_EXTENSIONS, ProgressUpdate, ReportingPeriod
@@ -188,7 +189,7 @@ def review_comment_field() -> forms.Field:
     )
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(ServiceErrorsMixin, forms.Form):
     decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("return", _("Return"))])
     comment = review_comment_field()
     version = forms.IntegerField(widget=forms.HiddenInput)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from agencies.models import Agency
+from core.forms import ServiceErrorsMixin
 from reporting.models import ReportingPeriod
 
 
@@ -16,7 +17,7 @@ class PeriodActionForm(forms.Form):
     )
 
 
-class ExtensionForm(forms.Form):
+class ExtensionForm(ServiceErrorsMixin, forms.Form):
     agency = forms.ModelChoiceField(queryset=Agency.objects.none(), required=False)
     until = forms.DateField(
         required=False, widget=forms.DateInput(attrs={"type": "date"}), label="New last day"

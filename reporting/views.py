@@ -290,9 +290,7 @@ def update_review(request, update_id: int):
                 version=form.cleaned_data["version"],
             )
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                for message in errors:
-                    form.add_error(field if field in form.fields else None, message)
+            form.add_service_errors(error)
         except ConflictError as error:
             form.add_error(None, str(error))
         else:

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from committee.models import QuarterlyReport
 from committee.reports.services import scope_policy
+from core.forms import ServiceErrorsMixin
 from core.quarters import Quarter
 from interventions.models import Policy
 
@@ -27,7 +28,7 @@ def _field_errors(field: str, parse, value):
         raise ValidationError(error.message_dict.get(field, error.messages)) from error
 
 
-class ReportRequestForm(forms.Form):
+class ReportRequestForm(ServiceErrorsMixin, forms.Form):
     """The secretary's request for a new report version: a quarter and a scope."""
 
     quarter = forms.CharField(max_length=16, help_text=_("Written like 2025Q3."))
@@ -48,10 +49,3 @@ class ReportRequestForm(forms.Form):
 
     def clean_scope(self) -> Policy | None:
         return _field_errors("scope", scope_policy, self.cleaned_data["scope"])
-
-    def add_service_errors(self, error: ValidationError) -> None:
-        if hasattr(error, "error_dict"):
-            for field, errors in error.error_dict.items():
-                self.add_error(field if field in self.fields else None, errors)
-        else:
-            self.add_error(None, error)
