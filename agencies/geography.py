@@ -78,3 +78,12 @@ def places() -> dict[int, tuple[frozenset[str], frozenset[str]]]:
 def agencies_for(*, level: str = "", province: str = ""):
     """The bodies that count for a level and/or a province (both when both are given)."""
     return Agency.objects.filter(counts_for(level=level, province=province))
+
+
+def place_title(*, level: str = "", province: str = "") -> str:
+    """How a page or a report names a scope narrowed to a level and/or a province, in the
+    active language ("Provincial · Sindh"); empty when it is not narrowed."""
+    parts = [str(Level(level).label)] if level else []
+    if province:
+        parts.append(str(Province(province).label))
+    return " · ".join(parts)
