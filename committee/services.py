@@ -134,7 +134,7 @@ def _draft_agenda(meeting: Meeting, policy: Policy | None) -> None:
     )
     for action in earlier:
         position += 1
-        late = " (overdue)" if action.due_date < meeting.date else ""
+        late = " (overdue)" if action.is_overdue_on(meeting.date) else ""
         AgendaItem.objects.create(
             meeting=meeting,
             position=position,
