@@ -162,8 +162,8 @@ class Meeting(models.Model):
     """A sitting of the Advisory Committee: one per quarter, or ad hoc."""
 
     class Kind(models.TextChoices):
-        QUARTERLY = "quarterly", "Quarterly review"
-        AD_HOC = "ad_hoc", "Ad hoc"
+        QUARTERLY = "quarterly", _("Quarterly review")
+        AD_HOC = "ad_hoc", _("Ad hoc")
 
     title = models.CharField(max_length=200)
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.QUARTERLY)
@@ -201,9 +201,9 @@ class AgendaItem(models.Model):
     up, or a point the secretary added."""
 
     class Kind(models.TextChoices):
-        EXCEPTION = "exception", "Exception"
-        FOLLOW_UP = "follow_up", "Action item follow-up"
-        OTHER = "other", "Other business"
+        EXCEPTION = "exception", _("Exception")
+        FOLLOW_UP = "follow_up", _("Action item follow-up")
+        OTHER = "other", _("Other business")
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda")
     position = models.PositiveIntegerField()
@@ -277,10 +277,10 @@ class ActionItem(models.Model):
     """Something an agency must do because the committee decided it, tracked to closure."""
 
     class Status(models.TextChoices):
-        OPEN = "open", "Open"
-        IN_PROGRESS = "in_progress", "In progress"
-        DONE = "done", "Done"
-        DROPPED = "dropped", "Dropped"
+        OPEN = "open", _("Open")
+        IN_PROGRESS = "in_progress", _("In progress")
+        DONE = "done", _("Done")
+        DROPPED = "dropped", _("Dropped")
 
     UNFINISHED = (Status.OPEN, Status.IN_PROGRESS)
 

@@ -222,3 +222,20 @@ def test_the_committee_pages_live_under_committee_and_old_addresses_redirect(
     assert (old.status_code, old["Location"]) == (301, "/committee/action-items/?owner=MOI")
     old = client.get(f"/committee/actions/{action.pk}/")
     assert (old.status_code, old["Location"]) == (301, f"/committee/action-items/{action.pk}/")
+
+
+def test_the_meeting_and_action_pages_read_in_urdu(client, people, meeting, action):
+    people["secretary"].language = "ur"
+    people["secretary"].save()
+    client.force_login(people["secretary"])
+    page = client.get(reverse("committee:meeting_detail", args=[meeting.pk])).content.decode()
+    for urdu in ("ایجنڈا (3)", "فیصلہ درج کیجیے", "حاضری اور رودادِ اجلاس", "خصوصی اجلاس"):
+        assert urdu in page
+    assert "Record a decision" not in page
+    page = client.get(reverse("committee:action_detail", args=[action.pk])).content.decode()
+    assert "MOI کے لیے اقدام" in page
+    assert "اقدام ختم کیجیے" in page
+    response = client.post(
+        reverse("committee:action_drop", args=[action.pk]), {"drop_reason": ""}, follow=True
+    )
+    assert "بتائیے کہ اقدام کیوں ختم کیا جا رہا ہے۔" in response.content.decode()
