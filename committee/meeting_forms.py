@@ -10,7 +10,24 @@ from committee.models import ActionItem, Meeting
 
 
 def _committee_people():
-    return User.objects.filter(is_active=True).exclude(role="").order_by("username")
+    return (
+        User.objects.filter(is_active=True)
+        .exclude(role="")
+        .select_related("agency")
+        .order_by("username")
+    )
+
+
+class PeopleField(forms.ModelMultipleChoiceField):
+    """People by name, role and agency, as the minutes name them (not by username)."""
+
+    widget = forms.SelectMultiple(attrs={"size": 8})
+
+    def label_from_instance(self, user: User) -> str:
+        parts = [user.get_full_name() or user.username, str(user.get_role_display())]
+        if user.agency_id:
+            parts.append(user.agency.code)
+        return " · ".join(parts)
 
 
 class MeetingForm(forms.Form):
@@ -25,9 +42,7 @@ class MeetingForm(forms.Form):
         label=_("Quarter under review"),
         help_text=_("Under review, e.g. 2026Q3; blank: the last one."),
     )
-    attendees = forms.ModelMultipleChoiceField(
-        queryset=User.objects.none(), required=False, label=_("Attendees")
-    )
+    attendees = PeopleField(queryset=User.objects.none(), required=False, label=_("Attendees"))
     guests = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2}), required=False, label=_("Guests")
     )
@@ -38,9 +53,7 @@ class MeetingForm(forms.Form):
 
 
 class MinutesForm(forms.Form):
-    attendees = forms.ModelMultipleChoiceField(
-        queryset=User.objects.none(), required=False, label=_("Attendees")
-    )
+    attendees = PeopleField(queryset=User.objects.none(), required=False, label=_("Attendees"))
     guests = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2}), required=False, label=_("Guests")
     )

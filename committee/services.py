@@ -117,6 +117,13 @@ def _quarter_under_review(label: str, kind: str, date: datetime.date) -> str:
     return quarter.label
 
 
+def _short(text: str, limit: int = 200) -> str:
+    """An agenda title's text: whole words within the limit, an ellipsis if cut."""
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0].rstrip(" ,;:") + "…"
+
+
 def _draft_agenda(meeting: Meeting, policy: Policy | None) -> None:
     position = 0
     if meeting.quarter:
@@ -127,7 +134,7 @@ def _draft_agenda(meeting: Meeting, policy: Policy | None) -> None:
                 meeting=meeting,
                 position=position,
                 kind=AgendaItem.Kind.EXCEPTION,
-                title=f"{entry['policy']} {entry['ref']}: {entry['text'][:200]}",
+                title=f"{entry['policy']} {entry['ref']}: {_short(entry['text'])}",
                 reason=entry["reason"],
                 severity=entry["severity"],
                 item_id=entry["id"],
@@ -145,7 +152,7 @@ def _draft_agenda(meeting: Meeting, policy: Policy | None) -> None:
             meeting=meeting,
             position=position,
             kind=AgendaItem.Kind.FOLLOW_UP,
-            title=f"Action for {action.owner.code}: {action.text[:200]}",
+            title=f"Action for {action.owner.code}: {_short(action.text)}",
             reason=f"{action.get_status_display()}, due {action.due_date:%d %b %Y}{late}",
             action=action,
         )
