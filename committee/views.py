@@ -14,6 +14,7 @@ from django.utils.translation import get_language
 
 from committee import dashboard as committee_dashboard
 from committee.figures import committee_figures
+from committee.labels import labelled
 from core.data_version import data_version_current
 from core.quarters import Quarter
 from interventions.models import Policy
@@ -51,7 +52,10 @@ def dashboard(request):
         # Our own page body as rendered (and escaped) before.
         context["body_html"] = mark_safe(body)
         return render(request, "committee/dashboard.html", context)
-    figures = committee_figures(quarter=choice.quarter, policy=choice.policy, today=today)
+    # The figures' keys worded in the reader's language (the figures themselves are English).
+    figures = labelled(
+        committee_figures(quarter=choice.quarter, policy=choice.policy, today=today)
+    )
     links = committee_dashboard.Links(choice.policy)
     # The real plan has some 90 agencies; a synthetic one at scale thousands: show the first
     # ones in the chosen order unless all are asked for.

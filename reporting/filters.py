@@ -6,6 +6,7 @@ import django_filters
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency
@@ -29,6 +30,16 @@ class ItemOrderingFilter(django_filters.OrderingFilter):
     no approved update last either way)."""
 
     expressions = {"ref": natural_ref, "current_status": status.status_severity}
+    # Worded by our catalogue (django-filter ships no Urdu), when the list is shown.
+    descending_fmt = _("%s (descending)")
+
+    def build_choices(self, fields, labels):
+        choices = []
+        for field, param in fields.items():
+            label = labels.get(field, param)
+            descending = lazy(lambda label: str(self.descending_fmt) % label, str)(label)
+            choices += [(param, label), (f"-{param}", labels.get(f"-{param}", descending))]
+        return choices
 
     def get_ordering_value(self, param):
         descending = param.startswith("-")

@@ -4,6 +4,7 @@ costs a fixed number of queries."""
 from __future__ import annotations
 
 import datetime
+import html
 from decimal import Decimal
 
 from django.db import models
@@ -19,8 +20,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
-from django.utils.html import format_html
-from django.utils.text import capfirst
+from django.utils.html import conditional_escape, format_html, strip_tags
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -46,7 +46,7 @@ from reporting.status import (
     with_current_status,
     with_latest_actual,
 )
-from reporting.update_fields import REPORTED_FIELDS
+from reporting.update_fields import REPORTED_FIELDS, field_label
 
 
 def reportable_periods() -> QuerySet[ReportingPeriod]:
@@ -131,7 +131,7 @@ def changes_since_approved(update: ProgressUpdate, previous: ProgressUpdate | No
         after = _shown(update, name)
         before = _shown(previous, name) if previous else ""
         if after != before:
-            label = capfirst(update._meta.get_field(name).verbose_name)
+            label = field_label(update._meta.get_field(name))
             rows.append({"field": name, "label": label, "before": before, "after": after})
     return rows
 
@@ -314,7 +314,9 @@ def _with_changes(records: list, label_of, verbs=HISTORY_VERBS) -> list:
     for history in by_object.values():
         previous = None
         for record in history:
-            record.label = label_of(record)
+            # Shown as HTML (the sources' names marked English); read as text elsewhere.
+            record.label_html = conditional_escape(label_of(record))
+            record.label = html.unescape(strip_tags(record.label_html))
             record.verb = verbs[record.history_type]
             record.changes = []
             if previous is not None and record.history_type == "~":
@@ -340,7 +342,7 @@ def _named_changes(entries: list) -> None:
             field = entry.instance_type._meta.get_field(change.field)
             shown.append(
                 {
-                    "label": capfirst(field.verbose_name),
+                    "label": field_label(field),
                     "old": _value_shown(field, change.old, users),
                     "new": _value_shown(field, change.new, users),
                 }

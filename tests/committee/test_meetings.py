@@ -42,7 +42,7 @@ def row(**overrides):
 def test_each_severity_rule_fires_with_its_reason(overrides, rule):
     [entry] = exceptions.rank([row(**overrides)])
     assert entry["rules"] == [rule]
-    assert entry["reason"]
+    assert [reason["code"] for reason in entry["reasons"]] == [rule]
 
 
 def test_nothing_wrong_is_no_exception_even_for_a_priority_item():
