@@ -81,7 +81,9 @@ def _svg(width: float, height: float, title: str, description: str, body: list[s
     return mark_safe(  # every text in `body` went through escape()
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
         f'width="{width:g}" height="{height:g}" viewBox="0 0 {width:g} {height:g}" '
-        f'font-family="{FONT}" font-size="12">'
+        # Drawn left to right in every language (bars grow rightwards, labels start at x):
+        # an Urdu page's direction must not flip where its text starts.
+        f'font-family="{FONT}" font-size="12" direction="ltr">'
         f"<title>{escape(title)}</title><desc>{escape(description)}</desc>"
         + "".join(body)
         + "</svg>"

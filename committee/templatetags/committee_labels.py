@@ -1,4 +1,5 @@
 from django import template
+from django.utils.html import format_html
 
 from committee.labels import reason_text, severity_label
 
@@ -15,3 +16,10 @@ def reason_text_filter(reason):
 def severity_text_filter(severity):
     """An exception's severity (high, medium, low) in the reader's language."""
     return severity_label(severity)
+
+
+@register.filter(name="ltr")
+def left_to_right(value):
+    """A value read left to right whatever the page's direction (an ISO date, "2026-12-31",
+    would otherwise show as 31-12-2026 inside Urdu)."""
+    return format_html('<bdi dir="ltr">{}</bdi>', value)
