@@ -20,7 +20,7 @@ from agencies.models import Agency
 from agencies.services import api_token_create
 from core.quarters import Quarter
 from interventions import services as plan_services
-from reporting.models import Notification, ProgressUpdate
+from reporting.models import Notification, ProgressUpdate, ReportingPeriod
 from tests.core.visible_text import english_words
 from tests.factories import ProgressUpdateFactory, quarter_period
 from tests.progress import update_form
@@ -173,3 +173,21 @@ def test_the_check_finds_english_words_outside_marked_text():
         '<script>var english = 1;</script><input type="submit" value="Save"></body></html>'
     )
     assert [word for word, _ in foreign_words(page)] == ["Items", "to", "report", "Save"]
+
+
+def test_what_the_tracker_says_after_an_action_is_in_urdu_too(client, people, urdu_world):
+    """A confirmation (a flash message) is the page's own words as well."""
+    client.force_login(people["secretary"])
+    period = ReportingPeriod.objects.get(pk=urdu_world["period"])
+    response = client.post(
+        reverse("reporting:period_extend", args=[period.pk]),
+        {
+            "agency": Agency.objects.get(code="MOI").pk,
+            "until": (period.deadline + datetime.timedelta(days=7)).isoformat(),
+            "reason": "سیلاب کے باعث دفاتر بند رہے۔",
+        },
+        follow=True,
+    )
+    html = response.content.decode()
+    assert 'class="messages"' in html
+    assert foreign_words(html, agency_codes()) == []
