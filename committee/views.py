@@ -53,9 +53,7 @@ def dashboard(request):
         context["body_html"] = mark_safe(body)
         return render(request, "committee/dashboard.html", context)
     # The figures' keys worded in the reader's language (the figures themselves are English).
-    figures = labelled(
-        committee_figures(quarter=choice.quarter, policy=choice.policy, today=today)
-    )
+    figures = labelled(committee_figures(quarter=choice.quarter, policy=choice.policy, today=today))
     links = committee_dashboard.Links(choice.policy)
     # The real plan has some 90 agencies; a synthetic one at scale thousands: show the first
     # ones in the chosen order unless all are asked for.
