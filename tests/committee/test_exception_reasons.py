@@ -49,9 +49,9 @@ def test_the_reasons_are_worded_in_the_readers_language_when_shown():
     [entry] = exceptions.rank(
         [row(confidence="red", reported=False, reported_previous=False, priority=["NISP-2018 3"])]
     )
-    assert reasons_text(entry["reasons"]) == (
-        "Confidence red; No report for two quarters; Priority NISP-2018 3"
-    )
+    with translation.override("en"):
+        english = reasons_text(entry["reasons"])
+    assert english == "Confidence red; No report for two quarters; Priority NISP-2018 3"
     with translation.override("ur"):
         urdu = labelled(figures_with([entry]))["exceptions"]["top"][0]
     assert urdu["reasons"] == ["اعتماد سرخ", "دو سہ ماہیوں سے کوئی رپورٹ نہیں", "ترجیح NISP-2018 3"]
