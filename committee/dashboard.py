@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError
 from django.http import QueryDict
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from agencies import geography
 from agencies.models import Province
@@ -24,11 +24,11 @@ DEFAULT_POLICY = "NISP-2018"
 ALL_POLICIES = "all"
 # Scorecard columns: the sort key of each (a field of a by_agency row) and its heading.
 SCORECARD_SORTS = {
-    "agency": ("code", "Agency"),
-    "owned": ("owned", "Items owned"),
-    "reported": ("reported_share", "Reported"),
-    "good": ("good_share", "On track or completed"),
-    "overdue": ("overdue", "Overdue"),
+    "agency": ("code", _("Agency")),
+    "owned": ("owned", _("Items owned")),
+    "reported": ("reported_share", _("Reported")),
+    "good": ("good_share", _("On track or completed")),
+    "overdue": ("overdue", _("Overdue")),
 }
 # Most overdue first: where the committee should look first.
 DEFAULT_SORT = "-overdue"

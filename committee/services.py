@@ -19,6 +19,7 @@ from simple_history.utils import update_change_reason
 from agencies.models import Agency, User
 from committee import permissions
 from committee.figures import committee_figures
+from committee.labels import reasons_text
 from committee.models import ActionItem, AgendaItem, Decision, Meeting, MeetingComment
 from core.data_version import data_version_bump
 from core.quarters import Quarter
@@ -135,7 +136,7 @@ def _draft_agenda(meeting: Meeting, policy: Policy | None) -> None:
                 position=position,
                 kind=AgendaItem.Kind.EXCEPTION,
                 title=f"{entry['policy']} {entry['ref']}: {_short(entry['text'])}",
-                reason=entry["reason"],
+                reason=reasons_text(entry["reasons"]),
                 severity=entry["severity"],
                 item_id=entry["id"],
             )

@@ -17,6 +17,7 @@ from agencies import geography
 from agencies.models import Province
 from committee import dashboard as committee_dashboard
 from committee.figures import committee_figures
+from committee.labels import labelled
 from core.data_version import data_version_current
 from core.quarters import Quarter
 from interventions.models import Policy
@@ -56,12 +57,15 @@ def dashboard(request):
         # Our own page body as rendered (and escaped) before.
         context["body_html"] = mark_safe(body)
         return render(request, "committee/dashboard.html", context)
-    figures = committee_figures(
-        quarter=choice.quarter,
-        policy=choice.policy,
-        today=today,
-        level=choice.level,
-        province=choice.province,
+    # The figures' keys worded in the reader's language (the figures themselves are English).
+    figures = labelled(
+        committee_figures(
+            quarter=choice.quarter,
+            policy=choice.policy,
+            today=today,
+            level=choice.level,
+            province=choice.province,
+        )
     )
     links = committee_dashboard.Links(choice.policy, choice.level, choice.province)
     # The real plan has some 90 agencies; a synthetic one at scale thousands: show the first

@@ -10,6 +10,7 @@ from agencies import geography
 from agencies.models import Agency
 from committee import exceptions, services
 from committee.figures import committee_figures
+from committee.labels import reason_text, reasons_text
 from committee.models import ActionItem, AgendaItem
 from core.quarters import Quarter
 from reporting.models import Notification
@@ -49,7 +50,12 @@ def test_each_severity_rule_fires_with_its_weight_and_reason(
 ):
     [entry] = exceptions.rank([row(**overrides)])
     assert entry["rules"] == [rule]
-    assert (entry["score"], entry["severity"], entry["reason"]) == (score, severity, reason)
+    assert [reason["code"] for reason in entry["reasons"]] == [rule]
+    assert (entry["score"], entry["severity"], reasons_text(entry["reasons"])) == (
+        score,
+        severity,
+        reason,
+    )
 
 
 @pytest.mark.parametrize(
@@ -72,7 +78,7 @@ def test_rules_add_up_and_a_priority_adds_one_reason_and_point():
     )
     assert entry["rules"] == ["confidence_red", "overdue"]
     assert (entry["score"], entry["severity"]) == (10, "high")
-    assert entry["reasons"][-1] == "Priority NISP-2018 4"
+    assert reason_text(entry["reasons"][-1]) == "Priority NISP-2018 4"
     assert entry["is_priority"]
 
 
