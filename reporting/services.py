@@ -126,7 +126,7 @@ def validate_update(
     data: UpdateData,
     *,
     unchecked: frozenset[str] = frozenset(),
-    previous: ProgressUpdate | None | object = UNREAD,
+    previous: ProgressUpdate | object | None = UNREAD,
 ) -> None:
     """Every rule an update's content must hold, all checked and raised together as field
     errors (the web form and the API show each next to its field). `unchecked` names fields
@@ -242,7 +242,7 @@ def update_create(
     item: PlanItem,
     period: ReportingPeriod,
     data: UpdateData,
-    previous: ProgressUpdate | None | object = UNREAD,
+    previous: ProgressUpdate | object | None = UNREAD,
 ) -> ProgressUpdate:
     """A new draft. `previous` as for validate_update (a batch passes what it read)."""
     if not permissions.can_draft(user, item):
@@ -307,7 +307,7 @@ def update_edit(
     update: ProgressUpdate,
     data: UpdateData,
     version: int,
-    previous: ProgressUpdate | None | object = UNREAD,
+    previous: ProgressUpdate | object | None = UNREAD,
 ) -> ProgressUpdate:
     """Change a draft or returned update at the version the officer saw. `previous` as for
     validate_update (a batch passes what it read)."""
