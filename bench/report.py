@@ -164,7 +164,8 @@ def main() -> None:
             f"CPU {result['cpu_seconds']} s; {result['pages']} PDF pages; "
             f"peak RSS {result['peak_rss_mb']} MB; files (KB) {result['kilobytes']}; "
             f"floor (figures alone, fresh) {result['floor_figures_seconds']} s, "
-            f"report / floor {result['seconds'] / max(result['floor_figures_seconds'], 0.01):.1f}x; "
+            f"report / floor {result['seconds'] / max(result['floor_figures_seconds'], 0.01):.1f}x;"
+            " "
             f"targets < {TARGET_SECONDS} s, < {TARGET_MB} MB; "
             f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}"
         )
