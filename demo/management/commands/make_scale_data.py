@@ -1,3 +1,4 @@
+import os
 import time
 
 from django.conf import settings
@@ -70,10 +71,12 @@ class Command(BaseCommand):
                     cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
         elapsed = time.perf_counter() - started
         progress = counts.progress
+        cpu = sum(os.times()[:2])
+        load = " ".join(f"{value:.1f}" for value in os.getloadavg())
         self.stdout.write(
             f"Made {counts.copies_made} synthetic copies ({counts.items_made} items), "
             f"{progress.updates} sample updates and {progress.indicator_values} indicator "
-            f"values in {elapsed:.1f} s."
+            f"values in {elapsed:.1f} s (this process's CPU {cpu:.1f} s; load average {load})."
         )
         self.stdout.write(f"Now: {totals()}.")
 
