@@ -224,7 +224,7 @@ class Server:
              *extra],
             cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
         )  # fmt: skip
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 90  # workers import Django slowly on a loaded machine
         while time.monotonic() < deadline:
             try:
                 connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
@@ -234,11 +234,11 @@ class Server:
             except OSError:
                 time.sleep(0.2)
         self.stop()
-        raise RuntimeError("gunicorn did not answer on /healthz within 30 s")
+        raise RuntimeError("gunicorn did not answer on /healthz within 90 s")
 
     def stop(self) -> None:
         self.process.terminate()
-        self.process.wait(timeout=10)
+        self.process.wait(timeout=60)
 
 
 def measure_http(port: int, path: str, key: str, requests: int, concurrency: int) -> dict:
