@@ -592,7 +592,7 @@ def main() -> None:
     print("|" + "---|" * len(header))
     for factor, name, api, floor, naive, identical, load in rows:
         naive_p50 = f"{naive['p50']:.0f}" if naive else "n/a"
-        naive_ratio = f"{naive['p50'] / api['p50']:.0f}x" if naive else "n/a"
+        naive_ratio = f"{naive['p50'] / api['p50']:.1f}x" if naive else "n/a"
         print(
             f"| {factor} | {name} | {api['p50']:.1f} | {api['p95']:.1f} | {api['rps']:.0f} | "
             f"{floor['p50']:.1f} | {naive_p50} | {api['p50'] / floor['p50']:.2f}x | "
