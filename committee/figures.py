@@ -111,9 +111,7 @@ def _compute(
     today = today or timezone.localdate()
     as_of = min(today, quarter.end)
     items = Item.objects.all() if policy is None else Item.objects.filter(policy=policy)
-    if level or province:
-        bodies = geography.agencies_for(level=level, province=province)
-        items = items.filter(responsibilities__agency__in=bodies).distinct()
+    items = items.at_place(level=level, province=province)
     rows = _item_rows(items, quarter, as_of)
     themes = _pillars(policy)
     agencies = _agency_rows(items, rows)

@@ -13,6 +13,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from agencies import geography
 from interventions.models import PlanItem
 from reporting.models import ProgressUpdate
 
@@ -83,6 +84,10 @@ def labelled(snapshot: dict) -> dict:
             window["term_label"] = term_label(window["term"])
     if figures["scope"]["policy"] is None:
         figures["scope"]["title"] = _("All policies")
+    # A place the figures were narrowed to, worded now (older snapshots have none).
+    figures["scope"]["place"] = geography.place_title(
+        level=snapshot["scope"].get("level", ""), province=snapshot["scope"].get("province", "")
+    )
     for entry in figures["attention"]:
         entry["reasons"] = [reason_text(reason) for reason in entry["reasons"]]
     return figures

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.cache import caches
@@ -12,6 +13,8 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
+from agencies import geography
+from agencies.models import Province
 from committee import dashboard as committee_dashboard
 from committee.figures import committee_figures
 from core.data_version import data_version_current
@@ -34,6 +37,8 @@ def dashboard(request):
         "policies": policies,
         "quarters": committee_dashboard.quarter_options(policies, today),
         "all_policies": committee_dashboard.ALL_POLICIES,
+        "levels": geography.Level.choices,
+        "provinces": Province.choices,
         "body_cache_seconds": 0,  # an error page is not cached
     }
     if choice.errors:
@@ -51,8 +56,14 @@ def dashboard(request):
         # Our own page body as rendered (and escaped) before.
         context["body_html"] = mark_safe(body)
         return render(request, "committee/dashboard.html", context)
-    figures = committee_figures(quarter=choice.quarter, policy=choice.policy, today=today)
-    links = committee_dashboard.Links(choice.policy)
+    figures = committee_figures(
+        quarter=choice.quarter,
+        policy=choice.policy,
+        today=today,
+        level=choice.level,
+        province=choice.province,
+    )
+    links = committee_dashboard.Links(choice.policy, choice.level, choice.province)
     # The real plan has some 90 agencies; a synthetic one at scale thousands: show the first
     # ones in the chosen order unless all are asked for.
     agencies = figures["by_agency"]
@@ -63,6 +74,11 @@ def dashboard(request):
     context.update(
         {
             "figures": figures,
+            "place_title": geography.place_title(level=choice.level, province=choice.province),
+            # Carried by the page's own links (sorting, show all) with the quarter and policy.
+            "place_query": urlencode(
+                {k: v for k, v in (("level", choice.level), ("province", choice.province)) if v}
+            ),
             "as_of": datetime.date.fromisoformat(figures["as_of"]),
             "is_current": choice.quarter == Quarter.of(today),
             "today_year": today.year,
@@ -82,13 +98,6 @@ def dashboard(request):
         }
     )
     return render(request, "committee/dashboard.html", context)
-
-
-def _cached(key: str) -> str | None:
-    try:
-        return caches["figures"].get(key)
-    except Exception:  # an unreachable cache: render afresh
-        return None
 
 
 def _cached(key: str) -> str | None:

@@ -1,4 +1,5 @@
-"""The plan's own filters of items (text, policy, theme, agency, priority, term); the web list
+"""The plan's own filters of items (text, policy, theme, agency, level, province, priority,
+term); the web list
 and the API use them through reporting.filters.ItemFilter, which adds the progress filters."""
 
 from __future__ import annotations
@@ -8,7 +9,8 @@ from django.db.models import Exists, OuterRef, Q
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from agencies.models import Agency
+from agencies import geography
+from agencies.models import Agency, Province
 from interventions.models import PlanItem, Policy, Responsibility, Theme, owner_not_stated
 
 
@@ -23,6 +25,13 @@ class PlanItemFilter(django_filters.FilterSet):
     agency = django_filters.ModelChoiceFilter(
         queryset=Agency.objects.all(), to_field_name="code", method="for_agency", label="Agency"
     )
+    # Choices, not records: no lookup to validate them, and the filter itself is one EXISTS.
+    level = django_filters.ChoiceFilter(
+        choices=geography.Level.choices, method="at_place", label="Level"
+    )
+    province = django_filters.ChoiceFilter(
+        choices=Province.choices, method="at_place", label="Province"
+    )
     priority = django_filters.NumberFilter(
         field_name="priorities__rank", distinct=True, label="NISP priority (rank)"
     )
@@ -34,7 +43,9 @@ class PlanItemFilter(django_filters.FilterSet):
 
     class Meta:
         model = PlanItem
-        fields = ["q", "policy", "theme", "agency", "priority", "term", "no_owner"]
+        fields = [
+            "q", "policy", "theme", "agency", "level", "province", "priority", "term", "no_owner",
+        ]  # fmt: skip
 
     @property
     def qs(self):
@@ -61,3 +72,13 @@ class PlanItemFilter(django_filters.FilterSet):
         # EXISTS rather than a join: no duplicate rows, so no DISTINCT over the annotated list.
         named = Q(via_group=agency) if agency.kind == Agency.Kind.GROUP else Q(agency=agency)
         return queryset.filter(Exists(Responsibility.objects.filter(named, item=OuterRef("pk"))))
+
+    def at_place(self, queryset, name: str, value: str):
+        # Items with a responsible body that counts for the level and the province asked
+        # (agencies.geography, the committee figures' rule): one body answering both when
+        # both are given, so both apply together, at the first of the two.
+        level = self.form.cleaned_data.get("level") or ""
+        province = self.form.cleaned_data.get("province") or ""
+        if name != ("level" if level else "province"):
+            return queryset
+        return queryset.at_place(level=level, province=province)
