@@ -115,7 +115,9 @@ def test_every_filter_on_the_item_list_has_a_readable_label(reader):
 
 def test_item_list_filters_by_level_and_province(reader):
     kp = reader.get(reverse("reporting:item_list"), {"province": "KP", "policy": "NISP-2018"})
-    items = list(kp.context["page"].paginator.object_list)
+    items = PlanItem.objects.filter(
+        pk__in=[row["id"] for row in kp.context["page"].paginator.object_list]
+    )
     assert items
     codes = {code for item in items for code in item.responsibilities.values_list(
         "agency__code", flat=True)}  # fmt: skip
