@@ -350,6 +350,9 @@ SPECTACULAR_SETTINGS = {
         "BudgetKindEnum": "interventions.models.PlanItem.BudgetKind",
         "MeetingKindEnum": "committee.models.Meeting.Kind",
         "AgendaItemKindEnum": "committee.models.AgendaItem.Kind",
+        # An indicator's direction and an agenda point's move are both `direction`.
+        "IndicatorDirectionEnum": "interventions.models.Direction",
+        "AgendaMoveDirectionEnum": [("up", "up"), ("down", "down")],
     },
 }
 
