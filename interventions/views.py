@@ -52,7 +52,9 @@ def _run(form, call):
 
 @login_required
 def change_request_create(request, item_id: int):
-    item = get_object_or_404(PlanItem.objects.select_related("policy"), pk=item_id)
+    item = get_object_or_404(
+        PlanItem.objects.visible_to(request.user).select_related("policy"), pk=item_id
+    )
     if not services.can_propose(request.user, item):
         raise PermissionDenied(
             "Only a reviewer of a responsible agency or the committee secretary proposes changes."

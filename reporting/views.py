@@ -92,7 +92,9 @@ def my_items(request):
 
 @login_required
 def update_create(request, item_id: int):
-    item = get_object_or_404(PlanItem.objects.select_related("policy"), pk=item_id)
+    item = get_object_or_404(
+        PlanItem.objects.visible_to(request.user).select_related("policy"), pk=item_id
+    )
     if not permissions.can_draft(request.user, item):
         raise PermissionDenied("Only desk officers of a responsible agency report on this item.")
     periods = selectors.reportable_periods().filter(policy_id=item.policy_id)
@@ -315,7 +317,7 @@ def update_review(request, update_id: int):
 @login_required
 @require_POST
 def comment_add(request, item_id: int):
-    item = get_object_or_404(PlanItem, pk=item_id)
+    item = get_object_or_404(PlanItem.objects.visible_to(request.user), pk=item_id)
     form = CommentForm(request.POST)
     if form.is_valid():
         try:
@@ -374,10 +376,8 @@ DOWNLOADS = {"csv": CSVRenderer, "xlsx": XLSXRenderer}
 @login_required
 def item_list(request):
     download = DOWNLOADS.get(request.GET.get("format", ""))
-    filterset = ItemFilter(
-        request.GET or None,
-        queryset=selectors.items_for_table() if download else selectors.items_for_list(),
-    )
+    items = selectors.items_for_table() if download else selectors.items_for_list()
+    filterset = ItemFilter(request.GET or None, queryset=items.visible_to(request.user))
     valid = filterset.is_valid()
     if download and valid:
         return _items_download(download(), filterset)
@@ -433,7 +433,7 @@ def _item_page(request, item_id: int, owner_form: OwnerAssignForm | None = None,
 @require_POST
 def owner_assign(request, item_id: int):
     """The secretary records an owner the source does not name; errors re-show the page."""
-    item = get_object_or_404(PlanItem, pk=item_id)
+    item = get_object_or_404(PlanItem.objects.visible_to(request.user), pk=item_id)
     if not can_assign_owner(request.user):
         raise PermissionDenied("Only the committee secretary can assign an owner.")
     form = OwnerAssignForm(request.POST)
@@ -461,4 +461,7 @@ def owner_assign(request, item_id: int):
 
 @login_required
 def crosswalk(request):
-    return render(request, "reporting/crosswalk.html", {"rows": selectors.nap_crosswalk()})
+    readable = PlanItem.objects.visible_to(request.user)
+    return render(
+        request, "reporting/crosswalk.html", {"rows": selectors.nap_crosswalk(items=readable)}
+    )

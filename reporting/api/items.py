@@ -154,6 +154,10 @@ class PlanItemViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = r"\d+"
     queryset = items_for_api()
 
+    def get_queryset(self):
+        # The one rule (PlanItem.objects.visible_to): an item outside it is a 404 here.
+        return super().get_queryset().visible_to(self.request.user)
+
     @extend_schema(responses={200: PlanItemSerializer(many=True)})
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
@@ -162,7 +166,7 @@ class PlanItemViewSet(viewsets.ReadOnlyModelViewSet):
 
     def _download(self, request) -> Response:
         # An invalid filter raises here (400 in the one error shape), never a full download.
-        items = self.filter_queryset(items_for_table())
+        items = self.filter_queryset(items_for_table().visible_to(request.user))
         filename = table_filename(request.query_params, request.accepted_renderer.format)
         return Response(
             {"columns": ITEM_TABLE_COLUMNS, "rows": item_table_rows(items)},
