@@ -167,6 +167,15 @@ class PlanItemQuerySet(models.QuerySet):
         item does not exist for that user (404, never 403)."""
         return self.filter(item_visible(user))
 
+    def for_visibility_class(self, visibility: str) -> PlanItemQuerySet:
+        """The items a whole class of readers sees (visibility_class): what a page cached per
+        class may name."""
+        if visibility == "all":
+            return self.all()
+        if visibility == "official":
+            return self.exclude(sensitivity=Sensitivity.RESTRICTED)
+        return self.filter(sensitivity=Sensitivity.PUBLIC)
+
     def for_agency(self, agency: Agency) -> PlanItemQuerySet:
         """Items the agency answers for, directly or through a group wording."""
         return self.filter(responsibilities__agency=agency).distinct()
