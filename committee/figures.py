@@ -199,7 +199,11 @@ def _compute(
         ),
         "indicators": indicators,
         "budget": _budget(ordered),
-        "annex": [_annex_row(row) for row in ordered],
+        # Restricted items go to their own annex (below), which only the committee's version
+        # of the report carries; the other figures leave them out altogether.
+        "annex": [
+            _annex_row(row) for row in ordered if row["sensitivity"] != Sensitivity.RESTRICTED
+        ],
         "contains_sample": any(row["is_sample"] for row in ordered),
         "contains_synthetic": any(row["is_synthetic"] for row in ordered),
         "timeline": _timeline(policy, ordered),

@@ -18,6 +18,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
 from committee.labels import NOT_REPORTED, STATUS_LABELS
@@ -39,8 +40,7 @@ class PublicRateThrottle(FailOpenThrottleMixin, SimpleRateThrottle):
     scope = "public"
 
     def get_rate(self):
-        from rest_framework.settings import api_settings
-
+        # Read at request time so that settings overrides (tests, env) take effect.
         return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
 
     def get_cache_key(self, request, view=None):

@@ -7,6 +7,7 @@ switcher's CSRF token, which is the reader's own.
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Callable
 from functools import wraps
@@ -69,10 +70,9 @@ def _cache_get(key: str):
 
 
 def _cache_set(key: str, value) -> None:
-    try:
+    # An unreachable cache costs a re-render next time, never an error.
+    with contextlib.suppress(Exception):
         caches["figures"].set(key, value, BODY_CACHE_SECONDS)
-    except Exception:
-        pass
 
 
 def _page(request, name: str, template: str, build: Callable[[], dict | None], title: str):

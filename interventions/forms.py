@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
-from agencies.models import Agency
+from agencies.models import Agency, User
 from core.forms import ServiceErrorsMixin
 from interventions.models import (
     INDICATOR_PLAN_FIELDS,
@@ -16,6 +17,7 @@ from interventions.models import (
     PlanItem,
     Policy,
     Responsibility,
+    Sensitivity,
 )
 
 ITEM_SCOPE = "item"
@@ -146,3 +148,23 @@ class OwnerAssignForm(ServiceErrorsMixin, forms.Form):
         help_text="The decision it rests on: a meeting's minutes or a notification, with its date.",
         error_messages={"required": "Say what the assignment rests on."},
     )
+
+
+class SensitivityForm(ServiceErrorsMixin, forms.Form):
+    """The secretary's choice of who reads an item (or every item of a policy), with why."""
+
+    sensitivity = forms.ChoiceField(label=_("Who may read it"), choices=Sensitivity.choices)
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class GrantForm(ServiceErrorsMixin, forms.Form):
+    """The secretary lets one named person read a restricted item."""
+
+    username = forms.CharField(label=_("User name"), max_length=150)
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+    def clean_username(self):
+        user = User.objects.filter(username=self.cleaned_data["username"], is_active=True).first()
+        if user is None:
+            raise ValidationError(_("No active user has that user name."))
+        return user

@@ -425,6 +425,7 @@ def _item_page(request, item_id: int, owner_form: OwnerAssignForm | None = None,
         "audit": selectors.audit_trail(item, request.user),
         "plan": selectors.item_plan_section(item),
         "can_propose": plan_services.can_propose(request.user, item),
+        "can_set_sensitivity": plan_services.can_set_sensitivity(request.user),
     }
     return render(request, "reporting/item_detail.html", context, status=status)
 

@@ -27,7 +27,8 @@ from interventions.api.serializers import (
     TimelineSerializer,
 )
 from interventions.export import item_as_dict, theme_path, with_links
-from interventions.models import Indicator, PlanItem
+from interventions import services as plan_services
+from interventions.models import Indicator, PlanItem, Sensitivity
 from reporting.filters import STATUS_CHOICES, ItemFilter, status_in
 from reporting.item_table import ITEM_TABLE_COLUMNS, item_table_rows, table_filename
 from reporting.models import ProgressUpdate
@@ -125,6 +126,16 @@ def _latest_actual(indicator: Indicator) -> dict | None:
     }
 
 
+class SensitivitySerializer(serializers.Serializer):
+    sensitivity = serializers.ChoiceField(choices=Sensitivity.choices)
+    reason = serializers.CharField(help_text="Why the item's readers change; kept on its history.")
+
+
+class SensitivityResultSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    sensitivity = serializers.ChoiceField(choices=Sensitivity.choices)
+
+
 class ItemApiFilter(ItemFilter):
     status = django_filters.MultipleChoiceFilter(
         choices=STATUS_CHOICES,
@@ -202,6 +213,21 @@ class PlanItemViewSet(viewsets.ReadOnlyModelViewSet):
     )
     def xlsx(self, request, *args, **kwargs):
         return self._download(request)
+
+    @extend_schema(
+        summary="Set who may read the item (the committee secretary)",
+        request=SensitivitySerializer,
+        responses={200: SensitivityResultSerializer},
+    )
+    @action(detail=True, methods=["post"], url_path="sensitivity", pagination_class=None)
+    def sensitivity(self, request, *args, **kwargs):
+        # An item the caller may not read is a 404 (get_object), before any permission check.
+        item = self.get_object()
+        form = SensitivitySerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        plan_services.item_sensitivity_set(user=request.user, items=[item], **form.validated_data)
+        item.refresh_from_db(fields=["sensitivity"])
+        return Response(SensitivityResultSerializer(item).data)
 
     def retrieve(self, request, *args, **kwargs):
         (item,) = with_links([self.get_object()])

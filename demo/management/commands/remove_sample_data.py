@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
-from demo.sample_data import sample_updates_remove
 from agencies.models import User
+from demo.sample_data import sample_updates_remove
 from demo.sample_plan import sample_plan_remove
 from demo.sample_sensitivity import sample_sensitivity_remove
 
