@@ -19,6 +19,7 @@ from rest_framework.response import Response
 
 from core.api.fields import NumberOrTextField
 from core.api.renderers import CSVRenderer, DownloadNegotiation, TableRenderer, XLSXRenderer
+from interventions import services as plan_services
 from interventions.api.serializers import (
     BudgetSerializer,
     LinkSerializer,
@@ -27,7 +28,6 @@ from interventions.api.serializers import (
     TimelineSerializer,
 )
 from interventions.export import item_as_dict, theme_path, with_links
-from interventions import services as plan_services
 from interventions.models import Indicator, PlanItem, Sensitivity
 from reporting.filters import STATUS_CHOICES, ItemFilter, status_in
 from reporting.item_table import ITEM_TABLE_COLUMNS, item_table_rows, table_filename

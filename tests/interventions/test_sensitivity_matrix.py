@@ -15,7 +15,9 @@ import openpyxl
 import pytest
 from django.test import Client
 from django.utils import timezone
+from rest_framework.test import APIClient
 
+from agencies.services import api_token_create
 from committee import labels
 from committee.figures import committee_figures
 from committee.models import QuarterlyReport
@@ -25,7 +27,7 @@ from interventions.models import PlanItem, Sensitivity
 from reporting import services, workbook, workbook_import
 from reporting.models import ProgressUpdate
 from reporting.update_fields import UpdateData
-from tests.api.conftest import api_as  # noqa: F401
+from tests.api.conftest import client_with_token
 from tests.factories import user_with_role
 
 pytestmark = pytest.mark.django_db
@@ -66,10 +68,12 @@ def client_for(role: str, world) -> Client:
     return client
 
 
-def api_for(role: str, world, api_as):
-    from rest_framework.test import APIClient
-
-    return APIClient() if role == "anonymous" else api_as(world["people"][role])
+def api_for(role: str, world):
+    """An API client holding a real token of the role's person (none when anonymous)."""
+    if role == "anonymous":
+        return APIClient()
+    _, key = api_token_create(user=world["people"][role], name="matrix")
+    return client_with_token(key)
 
 
 def _named(content: bytes, item: PlanItem) -> bool:
@@ -116,8 +120,8 @@ def test_item_page_is_a_404_like_a_missing_one(role, world):
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_api_list_detail_and_filters(role, world, api_as):
-    item, api = world["item"], api_for(role, world, api_as)
+def test_api_list_detail_and_filters(role, world):
+    item, api = world["item"], api_for(role, world)
     listed = api.get("/api/v1/items/", {"policy": "NISP-2018", "page_size": 500})
     detail = api.get(f"/api/v1/items/{item.pk}/")
     missing = api.get(f"/api/v1/items/{MISSING_ID}/")
@@ -137,19 +141,19 @@ def test_api_list_detail_and_filters(role, world, api_as):
         assert detail.json()["code"] == missing.json()["code"]
         # An unreadable id is refused exactly as an unknown one.
         assert filtered.status_code == filtered_missing.status_code == 400
-        assert str(item.pk) not in str(filtered.json()) or str(MISSING_ID) in str(
-            filtered_missing.json()
-        )
+        swapped = filtered.content.replace(str(item.pk).encode(), str(MISSING_ID).encode())
+        assert swapped == filtered_missing.content
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_csv_and_xlsx_downloads(role, world, api_as):
+def test_csv_and_xlsx_downloads(role, world):
     item = world["item"]
-    client, api = client_for(role, world), api_for(role, world, api_as)
+    client, api = client_for(role, world), api_for(role, world)
     web_csv = client.get("/items/", {"policy": "NISP-2018", "format": "csv"})
     api_xlsx = api.get("/api/v1/items/xlsx/", {"policy": "NISP-2018"})
     if role == "anonymous":
-        assert web_csv.status_code == 302 and api_xlsx.status_code == 401
+        assert web_csv.status_code == 302
+        assert api_xlsx.status_code == 401
         return
     assert (item.text[:60] in web_csv.content.decode("utf-8-sig")) is (role in SEES)
     sheet = openpyxl.load_workbook(io.BytesIO(api_xlsx.content), read_only=True).active
@@ -184,7 +188,7 @@ def test_workbook_lists_the_item_for_its_agency_and_an_upload_of_it_is_refused_e
         refusals.append(str(refused.value).replace(str(item_id), "<id>"))
     assert refusals[0] == refusals[1]
     assert "not HD-KP's items" in refusals[0]
-    assert item.text[:20] not in refusals[0] and item.ref not in refusals[0].split("<id>")[0]
+    assert item.text[:20] not in refusals[0]
 
 
 def _with_first_id(book: bytes, item_id: int) -> bytes:
@@ -218,7 +222,8 @@ def test_dashboard_counts_it_only_as_restricted(role, world):
     # (its own agency too: the dashboard is cached per class of reader, never per person).
     assert ('data-restricted-left-out="1"' in body) is not everything
     if not everything:
-        assert item.text[:60] not in body and f"/items/{item.pk}/" not in body
+        assert item.text[:60] not in body
+        assert f"/items/{item.pk}/" not in body
         assert MARKER not in body
 
 
@@ -269,7 +274,8 @@ def test_a_public_item_shows_its_approved_narrative_without_names_or_comments(wo
     )
     ProgressUpdate.objects.filter(pk=world["update"].pk).update(review_comment="Check annex 2.")
     page = Client().get(f"/public/items/{item.pk}/").content.decode()
-    assert MARKER in page and item.text[:60] in page
+    assert MARKER in page
+    assert item.text[:60] in page
     assert "Check annex 2." not in page
     for person in (people["officer"], people["reviewer"]):
         assert person.username not in page
