@@ -87,7 +87,7 @@ def update_for_review(user: User) -> QuerySet[ProgressUpdate]:
         ProgressUpdate.objects.visible_to(user)
         .select_related("item__policy", "period", "agency", "author", "reviewed_by")
         .prefetch_related(
-            "evidence",
+            Prefetch("evidence", queryset=EvidenceFile.objects.visible_to(user)),
             "indicator_values",
             Prefetch("item__indicators", queryset=Indicator.objects.order_by("position")),
         )
@@ -221,7 +221,7 @@ def item_for_page(user: User) -> QuerySet[PlanItem]:
     updates = (
         ProgressUpdate.objects.visible_to(user)
         .select_related("period", "agency", "author", "reviewed_by")
-        .prefetch_related("evidence")
+        .prefetch_related(Prefetch("evidence", queryset=EvidenceFile.objects.visible_to(user)))
         .order_by("-period__start", "agency__code")
     )
     links_out = ItemLink.objects.filter(item_visible(user, "to_item_id", "to_item__"))

@@ -310,6 +310,8 @@ def update_review(request, update_id: int):
         "late": status.update_is_late(update),
         "can_approve": permissions.can_approve(request.user, update),
         "can_return": permissions.can_return(request.user, update),
+        "can_set_sensitivity": plan_services.can_set_sensitivity(request.user),
+        "sensitivity_choices": ProgressUpdate._meta.get_field("sensitivity").choices,
     }
     return render(request, "reporting/update_review.html", context)
 
@@ -466,3 +468,25 @@ def crosswalk(request):
     return render(
         request, "reporting/crosswalk.html", {"rows": selectors.nap_crosswalk(items=readable)}
     )
+
+
+@login_required
+@require_POST
+def record_sensitivity(request, update_id: int, file_id: int | None = None):
+    """The secretary narrows who reads one update (or one of its evidence files), with why."""
+    update = get_object_or_404(ProgressUpdate.objects.visible_to(request.user), pk=update_id)
+    record = evidence_for(request.user, update_id, file_id) if file_id else update
+    try:
+        services.record_sensitivity_set(
+            user=request.user,
+            record=record,
+            sensitivity=request.POST.get("sensitivity", ""),
+            reason=request.POST.get("reason", ""),
+        )
+    except ValidationError as error:
+        messages.error(
+            request, _("Not changed: %(reason)s") % {"reason": "; ".join(error.messages)}
+        )
+    else:
+        messages.success(request, _("Who may read it was changed, with its reason."))
+    return redirect("reporting:update_review", update_id=update.pk)

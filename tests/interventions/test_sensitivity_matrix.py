@@ -13,6 +13,8 @@ import io
 
 import openpyxl
 import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -25,7 +27,7 @@ from core.quarters import Quarter
 from interventions import services as plan_services
 from interventions.models import PlanItem, Sensitivity
 from reporting import services, workbook, workbook_import
-from reporting.models import ProgressUpdate
+from reporting.models import EvidenceFile, ProgressUpdate
 from reporting.update_fields import UpdateData
 from tests.api.conftest import client_with_token
 from tests.factories import user_with_role
@@ -293,11 +295,11 @@ def test_a_public_item_shows_its_approved_narrative_without_names_or_comments(wo
 
 def test_only_the_secretary_sets_sensitivity_with_a_reason_on_record(world, people):
     item = world["item"]
-    with pytest.raises(plan_services.PermissionDenied):
+    with pytest.raises(PermissionDenied):
         plan_services.item_sensitivity_set(
             user=people["committee"], items=[item], sensitivity="public", reason="Why not."
         )
-    with pytest.raises(plan_services.ValidationError) as missing_reason:
+    with pytest.raises(ValidationError) as missing_reason:
         plan_services.item_sensitivity_set(
             user=people["secretary"], items=[item], sensitivity="public", reason="  "
         )
@@ -331,3 +333,48 @@ def test_the_sensitivity_page_is_the_secretarys(world, people):
     assert item.sensitivity == "official"
     page = secretary.get(f"/items/{item.pk}/sensitivity/").content.decode()
     assert "Declassified in ACIS 4." in page
+
+
+def test_a_restricted_update_and_file_on_an_official_item_stay_inside(world, people):
+    """An update marked restricted is read only by those who read the item's restricted
+    content; a file shows on the public pages only when marked public; never looser."""
+    item, update, secretary = world["item"], world["update"], people["secretary"]
+    plan_services.item_sensitivity_set(
+        user=secretary, items=[item], sensitivity="public", reason="Published plan."
+    )
+    # Filed with the update before its approval (evidence changes only on a draft).
+    evidence = EvidenceFile.objects.create(
+        update=update, file=SimpleUploadedFile("minutes.pdf", b"%PDF-1.4 minutes"),
+        original_name="minutes.pdf", content_type="application/pdf", size=16,
+        uploaded_by=people["officer"],
+    )  # fmt: skip
+    public_page = f"/public/items/{item.pk}/"
+    file_url = f"/public/updates/{update.pk}/evidence/{evidence.pk}/"
+    assert Client().get(file_url).status_code == 404  # not marked public
+    services.record_sensitivity_set(
+        user=secretary, record=evidence, sensitivity="public", reason="The minutes are public."
+    )
+    assert Client().get(file_url).status_code == 200
+    assert "minutes.pdf" in Client().get(public_page).content.decode()
+
+    services.record_sensitivity_set(
+        user=secretary, record=update, sensitivity="restricted", reason="Names a source."
+    )
+    assert MARKER not in Client().get(public_page).content.decode()
+    assert Client().get(file_url).status_code == 404
+    outsider, officer = client_for("other_officer", world), client_for("officer", world)
+    assert outsider.get(f"/updates/{update.pk}/").status_code == 404
+    assert MARKER not in outsider.get(f"/items/{item.pk}/").content.decode()
+    assert MARKER in officer.get(f"/items/{item.pk}/").content.decode()
+
+    with pytest.raises(ValidationError):  # looser than its update: refused, nothing changes
+        services.record_sensitivity_set(
+            user=secretary, record=evidence, sensitivity="official", reason="Looser."
+        )
+    with pytest.raises(PermissionDenied):
+        services.record_sensitivity_set(
+            user=people["reviewer"], record=update, sensitivity="", reason="Mine."
+        )
+    update.refresh_from_db()
+    assert update.sensitivity == "restricted"
+    assert "Names a source." in update.history.first().history_change_reason
