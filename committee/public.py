@@ -15,7 +15,8 @@ import datetime
 from collections import OrderedDict
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Prefetch, QuerySet
+from django.core.paginator import Paginator
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework.settings import api_settings
@@ -106,20 +107,26 @@ def policies_overview() -> list[dict]:
     ]
 
 
-def policy_page(policy: Policy) -> dict:
-    """A policy's themes and its public items, each with agencies and current status."""
+ITEMS_PER_PAGE = 100
+
+
+def policy_page(policy: Policy, page_number: int = 1) -> dict | None:
+    """A policy's themes, the chart of all its public items, and one page of those items, each
+    with agencies and current status. None for a page past the last."""
     items = list(
-        public_items()
-        .filter(policy=policy)
-        .select_related("theme__parent__parent")
-        .prefetch_related(_responsibilities())
+        public_items().filter(policy=policy).select_related("theme__parent__parent")
         .order_by("position")
-    )
-    rows = [{"item": item, "agencies": _agencies(item)} for item in items]
+    )  # fmt: skip
+    page = Paginator(items, ITEMS_PER_PAGE).get_page(page_number)
+    if page.number != page_number:
+        return None
+    shown = list(page.object_list)
+    prefetch_related_objects(shown, _responsibilities())
     return {
         "policy": policy,
         "themes": list(policy.themes.filter(parent=None).order_by("position")),
-        "rows": rows,
+        "rows": [{"item": item, "agencies": _agencies(item)} for item in shown],
+        "page": page,
         "groups": status_groups(items),
         "statuses": statuses(),
     }

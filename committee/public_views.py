@@ -112,13 +112,19 @@ def index(request):
 @require_GET
 @throttled
 def policy_detail(request, code: str):
+    asked = request.GET.get("page", "1")
+    if not asked.isdigit() or int(asked) < 1:
+        raise Http404("No such page.")
+
     def build():
         policy = Policy.objects.filter(code=code).first()
-        if policy is None:
+        page = public.policy_page(policy, int(asked)) if policy else None
+        if page is None:
             return None
-        return {**public.policy_page(policy), "title": policy.title}
+        return {**page, "title": policy.title}
 
-    return _page(request, f"policy:{code}", "committee/public/policy.html", build, code)
+    name = f"policy:{code}:{int(asked)}"
+    return _page(request, name, "committee/public/policy.html", build, code)
 
 
 @require_GET
