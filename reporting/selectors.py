@@ -14,6 +14,7 @@ from django.db.models import (
     Max,
     OuterRef,
     Prefetch,
+    Q,
     QuerySet,
     Subquery,
 )
@@ -33,6 +34,7 @@ from interventions.models import (
     item_visible,
 )
 from reporting.models import (
+    Comment,
     DeadlineExtension,
     EvidenceFile,
     IndicatorValue,
@@ -257,6 +259,14 @@ def item_for_page(user: User) -> QuerySet[PlanItem]:
         Prefetch("updates", queryset=updates, to_attr="visible_updates"),
         "priorities",
         "context_notes",
+        # A remark on an update the user may not read is not shown either.
+        Prefetch(
+            "comments",
+            queryset=Comment.objects.filter(
+                Q(update__isnull=True)
+                | Q(update__in=ProgressUpdate.objects.visible_to(user).values("pk"))
+            ),
+        ),
         "comments__author",
     )
 

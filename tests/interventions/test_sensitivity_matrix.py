@@ -362,10 +362,17 @@ def test_a_restricted_update_and_file_on_an_official_item_stay_inside(world, peo
     )
     assert MARKER not in Client().get(public_page).content.decode()
     assert Client().get(file_url).status_code == 404
+    services.comment_add(
+        user=people["committee"], item=item, update=update, text="Ask the JID for its figures."
+    )
     outsider, officer = client_for("other_officer", world), client_for("officer", world)
     assert outsider.get(f"/updates/{update.pk}/").status_code == 404
-    assert MARKER not in outsider.get(f"/items/{item.pk}/").content.decode()
-    assert MARKER in officer.get(f"/items/{item.pk}/").content.decode()
+    outside_page = outsider.get(f"/items/{item.pk}/").content.decode()
+    assert MARKER not in outside_page
+    assert "Ask the JID" not in outside_page  # a remark on it is as hidden as the update
+    inside_page = officer.get(f"/items/{item.pk}/").content.decode()
+    assert MARKER in inside_page
+    assert "Ask the JID" in inside_page
 
     with pytest.raises(ValidationError):  # looser than its update: refused, nothing changes
         services.record_sensitivity_set(
