@@ -143,8 +143,7 @@ def test_api_list_detail_and_filters(role, world):
         assert detail.json()["code"] == missing.json()["code"]
         # An unreadable id is refused exactly as an unknown one.
         assert filtered.status_code == filtered_missing.status_code == 400
-        swapped = filtered.content.replace(str(item.pk).encode(), str(MISSING_ID).encode())
-        assert swapped == filtered_missing.content
+        assert filtered.json() == filtered_missing.json()
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -187,7 +186,7 @@ def test_workbook_lists_the_item_for_its_agency_and_an_upload_of_it_is_refused_e
         book = _with_first_id(kp_book, item_id)
         with pytest.raises(workbook_import.WorkbookRefused) as refused:
             workbook_import.read(io.BytesIO(book), size=len(book), agency=kp)
-        refusals.append(str(refused.value).replace(str(item_id), "<id>"))
+        refusals.append(str(refused.value).replace(f"(item {item_id})", "(item <id>)"))
     assert refusals[0] == refusals[1]
     assert "not HD-KP's items" in refusals[0]
     assert item.text[:20] not in refusals[0]
