@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 PORT   ?= 8000
+# Test processes: one per core (each gets its own test database).
+TEST_WORKERS ?= auto
 
 .PHONY: run test lint format install install-test demo-data clean
 
@@ -41,7 +43,7 @@ run: install var
 ## Run the test suite (uses DATABASE_URL / REDIS_URL when set).
 test: install-test var
 	DEBUG=1 $(PY) manage.py compile_translations
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 lint: install-test
 	$(VENV)/bin/ruff check .

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from agencies.models import ApiToken
 from core.forms import ServiceErrorsMixin
@@ -7,8 +8,11 @@ from core.forms import ServiceErrorsMixin
 class ApiTokenForm(ServiceErrorsMixin, forms.Form):
     name = forms.CharField(
         max_length=ApiToken._meta.get_field("name").max_length,
-        help_text="What will use it, e.g. 'Punjab dashboard'.",
+        label=_("Name"),
+        help_text=_("What will use it, e.g. 'Punjab dashboard'."),
     )
     read_only = forms.BooleanField(
-        required=False, label="Read-only", help_text="It can read but never change anything."
+        required=False,
+        label=_("Read-only"),
+        help_text=_("It can read but never change anything."),
     )

@@ -2,7 +2,9 @@
 
 Since the 18th amendment most internal-security work is provincial, so the committee splits
 its figures by level and by province. The registry gives each body a level and a province;
-this module reads them once for every view (dashboard, exceptions, item list, report):
+the rule below is written once, as a database condition (`counts_for`), and every view reads
+it: the item list's filters, the dashboard, the ranked exceptions and the report (through
+`places`, which evaluates the same condition for every level and province in one query).
 
 - the *special areas* are Gilgit-Baltistan and Azad Jammu and Kashmir (regions the registry
   groups with the provinces by convention); every other provincial body is *provincial*;
@@ -13,59 +15,75 @@ this module reads them once for every view (dashboard, exceptions, item list, re
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet, TextChoices
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, TextChoices
+from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency, Province
 
 
 class Level(TextChoices):
-    FEDERAL = "federal", "Federal"
-    PROVINCIAL = "provincial", "Provincial"
-    SPECIAL = "special", "Special areas"
+    FEDERAL = "federal", _("Federal")
+    PROVINCIAL = "provincial", _("Provincial")
+    SPECIAL = "special", _("Special areas")
 
 
 SPECIAL_AREAS = (Province.GB, Province.AJK)
+# A provincial body with no province: a collective record working in every province.
+_COLLECTIVE = Q(level=Agency.Level.PROVINCIAL, province="")
 
 
-def _level_of(level: str, province: str) -> str | None:
-    if level == Agency.Level.FEDERAL:
-        return Level.FEDERAL
-    if level == Agency.Level.PROVINCIAL:
-        return Level.SPECIAL if province in SPECIAL_AREAS else Level.PROVINCIAL
-    return None
+def _own(level: str, province: str) -> Q:
+    """The body's own level and province (not its members') count for both given."""
+    condition = Q()
+    if level == Level.FEDERAL:
+        condition &= Q(level=Agency.Level.FEDERAL)
+    elif level == Level.PROVINCIAL:
+        condition &= Q(level=Agency.Level.PROVINCIAL) & ~Q(province__in=SPECIAL_AREAS)
+    elif level == Level.SPECIAL:
+        condition &= _COLLECTIVE | Q(level=Agency.Level.PROVINCIAL, province__in=SPECIAL_AREAS)
+    if province:
+        condition &= Q(province=province) | _COLLECTIVE
+    return condition
+
+
+def counts_for(*, level: str = "", province: str = "") -> Q:
+    """The condition on an Agency that it counts for a level and/or a province: by its own
+    place or, for a group wording, a member's. One SQL condition, no query of its own, so a
+    filter built on it (agencies_for, as a subquery) costs the list no extra query."""
+    own = _own(level, province)
+    member = Agency.members.through.objects.filter(
+        from_agency=OuterRef("pk"), to_agency__in=Agency.objects.filter(own)
+    )
+    return own | Q(Exists(member))
 
 
 def places() -> dict[int, tuple[frozenset[str], frozenset[str]]]:
-    """Per agency id: the levels and provinces it counts for. Two queries."""
-    rows = {
-        pk: (level, province)
-        for pk, level, province in Agency.objects.values_list("pk", "level", "province")
+    """Per agency id: the levels and provinces it counts for (counts_for, read for every
+    level and province in one query)."""
+    keys = [("level", key) for key in Level.values] + [("province", key) for key in Province.values]
+    flags = {
+        f"{kind}_{key}": ExpressionWrapper(counts_for(**{kind: key}), output_field=BooleanField())
+        for kind, key in keys
     }
-    out: dict[int, tuple[set[str], set[str]]] = {}
-    for pk, (level, province) in rows.items():
-        if level == Agency.Level.PROVINCIAL and not province:
-            # A collective record: it works in every province and special area.
-            levels, provinces = {Level.PROVINCIAL, Level.SPECIAL}, set(Province.values)
-        else:
-            found = _level_of(level, province)
-            levels = {found} if found else set()
-            provinces = {province} if province else set()
-        out[pk] = (levels, provinces)
-    members = Agency.members.through.objects.values_list("from_agency_id", "to_agency_id")
-    for group_id, member_id in members:
-        levels, provinces = out[group_id]
-        member_levels, member_provinces = out[member_id]
-        out[group_id] = (levels | member_levels, provinces | member_provinces)
-    return {
-        pk: (frozenset(levels), frozenset(provinces)) for pk, (levels, provinces) in out.items()
-    }
+    out = {}
+    for row in Agency.objects.annotate(**flags).values("pk", *flags):
+        levels = frozenset(key for kind, key in keys if kind == "level" and row[f"level_{key}"])
+        provinces = frozenset(
+            key for kind, key in keys if kind == "province" and row[f"province_{key}"]
+        )
+        out[row["pk"]] = (levels, provinces)
+    return out
 
 
-def agencies_for(*, level: str = "", province: str = "") -> QuerySet[Agency]:
+def agencies_for(*, level: str = "", province: str = ""):
     """The bodies that count for a level and/or a province (both when both are given)."""
-    chosen = [
-        pk
-        for pk, (levels, provinces) in places().items()
-        if (not level or level in levels) and (not province or province in provinces)
-    ]
-    return Agency.objects.filter(Q(pk__in=chosen))
+    return Agency.objects.filter(counts_for(level=level, province=province))
+
+
+def place_title(*, level: str = "", province: str = "") -> str:
+    """How a page or a report names a scope narrowed to a level and/or a province, in the
+    active language ("Provincial · Sindh"); empty when it is not narrowed."""
+    parts = [str(Level(level).label)] if level else []
+    if province:
+        parts.append(str(Province(province).label))
+    return " · ".join(parts)

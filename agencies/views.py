@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
@@ -34,7 +35,9 @@ def token_list(request):
             form.add_service_errors(error)
         else:
             form = ApiTokenForm()
-            messages.success(request, f"Token “{token.name}” created. Copy its key now.")
+            messages.success(
+                request, _("Token “%(name)s” created. Copy its key now.") % {"name": token.name}
+            )
     tokens = request.user.api_tokens.all()
     return render(
         request,
@@ -48,7 +51,9 @@ def token_list(request):
 def token_revoke(request, token_id: int):
     token = get_object_or_404(request.user.api_tokens, pk=token_id)
     api_token_revoke(user=request.user, token=token)
-    messages.success(request, f"Token “{token.name}” revoked: it no longer works.")
+    messages.success(
+        request, _("Token “%(name)s” revoked: it no longer works.") % {"name": token.name}
+    )
     return redirect("agencies:token_list")
 
 
@@ -65,7 +70,9 @@ def lockout_list(request):
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            messages.success(request, f"{username or ip_address} can sign in again.")
+            messages.success(
+                request, _("%(who)s can sign in again.") % {"who": username or ip_address}
+            )
         return redirect("agencies:lockout_list")
     return render(
         request,

@@ -23,9 +23,35 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# Issue 23's targets for the x10 report, scope all, every format.
+TARGET_SECONDS, TARGET_MB = 20, 400
 
 
-def child(scope: str, quarter: str | None) -> dict:
+def profiled(function, path: str):
+    """`function` under pyinstrument (installed by hand: a tool, not a dependency), its
+    call tree written to `path`."""
+    from pyinstrument import Profiler
+
+    def wrapper(*args, **kwargs):
+        profiler = Profiler()
+        profiler.start()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            profiler.stop()
+            Path(path).write_text(profiler.output_text(show_all=False))
+
+    return wrapper
+
+
+def pdf_pages(field) -> int:
+    from pypdf import PdfReader
+
+    with field.open("rb") as file:
+        return len(PdfReader(file).pages)
+
+
+def child(scope: str, quarter: str | None, profile: str | None = None) -> dict:
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "nisp_tracker.settings")
     import django
@@ -57,6 +83,8 @@ def child(scope: str, quarter: str | None) -> dict:
     # Time each stage by wrapping the functions generation calls; behaviour is unchanged.
     for name in ("committee_figures", "render_pdf", "render_xlsx", "render_csv"):
         setattr(generation, name, timed(name.removeprefix("render_"), getattr(generation, name)))
+    if profile:
+        generation.render_pdf = profiled(generation.render_pdf, profile)
 
     # The floor beside it: the figures computed afresh, no rendering (what every format needs).
     policy = services.scope_policy(scope)
@@ -81,6 +109,9 @@ def child(scope: str, quarter: str | None) -> dict:
         "floor_figures_seconds": floor_seconds,
         "kilobytes": {f: getattr(report, f).size // 1024 for f in ("pdf", "xlsx", "csv")},
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        # CPU seconds of this process: on a shared machine the wall clock also counts waiting.
+        "cpu_seconds": round(sum(resource.getrusage(resource.RUSAGE_SELF)[:2]), 1),
+        "pages": pdf_pages(report.pdf),
     }
     for field in ("pdf", "xlsx", "csv"):
         getattr(report, field).delete(save=False)
@@ -88,7 +119,7 @@ def child(scope: str, quarter: str | None) -> dict:
     return result
 
 
-def run(database_url: str, scope: str, quarter: str | None) -> dict:
+def run(database_url: str, scope: str, quarter: str | None, profile: str | None = None) -> dict:
     with tempfile.TemporaryDirectory() as media:
         env = {
             **os.environ,
@@ -98,6 +129,8 @@ def run(database_url: str, scope: str, quarter: str | None) -> dict:
             "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
         }
         command = [sys.executable, __file__, "--child", "--scope", scope]
+        if profile:
+            command += ["--profile", profile]
         if quarter:
             command += ["--quarter", quarter]
         output = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True)
@@ -111,25 +144,30 @@ def main() -> None:
     parser.add_argument("--database-url", action="append", dest="urls")
     parser.add_argument("--scope", default="ALL", help="A policy code, or ALL (the default).")
     parser.add_argument("--quarter", help="Default: the last completed quarter.")
+    parser.add_argument("--profile", help="Write the PDF stage's pyinstrument profile here.")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        print(json.dumps(child(args.scope, args.quarter)))
+        print(json.dumps(child(args.scope, args.quarter, args.profile)))
         return
     urls = args.urls or [os.environ.get("DATABASE_URL", "")]
     if not all(urls):
         raise SystemExit("Give --database-url or set DATABASE_URL.")
     print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     for url in urls:
-        result = run(url, args.scope, args.quarter)
+        result = run(url, args.scope, args.quarter, args.profile)
         stages = ", ".join(f"{name} {seconds} s" for name, seconds in result["stages"].items())
         print(
             f"{result['database']}: {result['scope']} {result['quarter']} {result['state']}; "
             f"{result['items']} items, {result['updates']} updates, "
             f"{result['annex_rows']} annex rows; {result['seconds']} s ({stages}); "
+            f"CPU {result['cpu_seconds']} s; {result['pages']} PDF pages; "
             f"peak RSS {result['peak_rss_mb']} MB; files (KB) {result['kilobytes']}; "
             f"floor (figures alone, fresh) {result['floor_figures_seconds']} s, "
-            f"report / floor {result['seconds'] / max(result['floor_figures_seconds'], 0.01):.1f}x"
+            f"report / floor {result['seconds'] / max(result['floor_figures_seconds'], 0.01):.1f}x;"
+            " "
+            f"targets < {TARGET_SECONDS} s, < {TARGET_MB} MB; "
+            f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}"
         )
 
 

@@ -12,6 +12,8 @@ from collections.abc import Iterable
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 # Good news first, then work under way, then trouble, then silence: the order of every chart
 # and of the tables beside them.
@@ -45,12 +47,14 @@ WINDOW = "#8fb8de"
 BAND = "#eef3f0"
 TIMELINE_LABEL, TIMELINE_NOTE, TIMELINE_ROW = 190, 150, 28
 TERM_NAMES = {
-    "short": "Short term",
-    "medium": "Medium term",
-    "long": "Long term",
-    "unknown": "Term unknown",
+    "short": gettext_lazy("Short term"),
+    "medium": gettext_lazy("Medium term"),
+    "long": gettext_lazy("Long term"),
+    "unknown": gettext_lazy("Term unknown"),
 }
 FONT = "DejaVu Sans, Verdana, Arial, sans-serif"
+# A label that is a name from the sources keeps its language and direction on an Urdu page.
+SOURCE_WORDS = {"lang": "en", "direction": "ltr"}
 CHAR = 0.6  # average glyph width as a share of the font size, to fit labels without measuring
 
 
@@ -77,7 +81,9 @@ def _svg(width: float, height: float, title: str, description: str, body: list[s
     return mark_safe(  # every text in `body` went through escape()
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
         f'width="{width:g}" height="{height:g}" viewBox="0 0 {width:g} {height:g}" '
-        f'font-family="{FONT}" font-size="12">'
+        # Drawn left to right in every language (bars grow rightwards, labels start at x):
+        # an Urdu page's direction must not flip where its text starts.
+        f'font-family="{FONT}" font-size="12" direction="ltr">'
         f"<title>{escape(title)}</title><desc>{escape(description)}</desc>"
         + "".join(body)
         + "</svg>"
@@ -147,7 +153,8 @@ def status_bars(
     shapes, top = _legend(statuses, width)
     for index, row in enumerate(rows):
         y = top + index * (bar_height + gap)
-        shapes.append(_text(0, y + 15, _clip(row["label"], 12, label_width - 8)))
+        # A group's name as the sources write it (a pillar, an agency): English, left to right.
+        shapes.append(_text(0, y + 15, _clip(row["label"], 12, label_width - 8), **SOURCE_WORDS))
         for status, count, offset, span in _stack(statuses, row["by_status"], bar_width, most):
             x = label_width + offset
             tip = f"{row['label']}: {status['label']} {count}"
@@ -225,10 +232,13 @@ def timeline_bars(
     for policy in timeline:
         band = 22 + len(policy["windows"]) * TIMELINE_ROW
         start, end = policy["start_year"], (policy["end_year"] or today_year) + 1
-        period = f"policy period {start}–{policy['end_year'] or 'open'}"
+        period = _("policy period %(start)s–%(end)s") % {
+            "start": start,
+            "end": policy["end_year"] or _("open"),
+        }
         tip = f"{policy['policy']} {period}"
         shapes.append(_rect(x_of(start), y, x_of(end) - x_of(start), band, BAND, tip))
-        shapes.append(_text(0, y + 15, policy["policy"], font_weight="bold"))
+        shapes.append(_text(0, y + 15, policy["policy"], font_weight="bold", **SOURCE_WORDS))
         shapes.append(_text(x_of(start) + 4, y + 15, period, fill=MUTED))
         for index, window in enumerate(policy["windows"]):
             row_y = y + 22 + index * TIMELINE_ROW
@@ -236,17 +246,22 @@ def timeline_bars(
         y += band + 10
     now = x_of(today_year)
     shapes.append(_line(now, 20, now, y, ALERT, width=2, dash="4 3"))
-    shapes.append(_text(now + 4, y + 12, f"today ({today_year})", fill=ALERT))
+    shapes.append(_text(now + 4, y + 12, _("today (%(year)s)") % {"year": today_year}, fill=ALERT))
     return _svg(width, y + 18, title, description, shapes)
 
 
 def _window_row(policy: dict, window: dict, y: float, x_of, today_year: int, width: int) -> list:
     begin = window["start_year"] or policy["start_year"]
     finish = (window["end_year"] or today_year) + 1
-    label = f"{TERM_NAMES.get(window['term'], window['term'])}, {begin}–"
-    label += str(window["end_year"] or "open")
-    items = f"{window['items']} item{'s' if window['items'] != 1 else ''}"
-    tip = f"{policy['policy']} {label}: {items}, {window['overdue']} overdue"
+    label = _("%(term)s, %(start)s–%(end)s") % {
+        "term": TERM_NAMES.get(window["term"], window["term"]),
+        "start": begin,
+        "end": window["end_year"] or _("open"),
+    }
+    count = window["items"]
+    items = ngettext("%(count)s item", "%(count)s items", count) % {"count": count}
+    overdue = _("%(count)s overdue") % {"count": window["overdue"]}
+    tip = f"{policy['policy']} {label}: {items}, {overdue}"
     shapes = [
         _text(0, y + 14, _clip(label, 12, TIMELINE_LABEL - 8)),
         _rect(x_of(begin), y, x_of(finish) - x_of(begin), 20, WINDOW, tip),
@@ -254,12 +269,11 @@ def _window_row(policy: dict, window: dict, y: float, x_of, today_year: int, wid
     ]
     if window["overdue"] and finish <= today_year:
         # The years the overdue items have run past their window, up to today.
-        late = f"{window['overdue']} overdue since {finish}"
+        late = _("%(count)s overdue since %(year)s") % {"count": window["overdue"], "year": finish}
         shapes.append(_rect(x_of(finish), y + 7, x_of(today_year) - x_of(finish), 6, ALERT, late))
     note_x = width - TIMELINE_NOTE + 8
     if window["overdue"]:
-        overdue = f"{window['overdue']} overdue"
         shapes.append(_text(note_x, y + 14, overdue, fill=ALERT, font_weight="bold"))
     else:
-        shapes.append(_text(note_x, y + 14, "none overdue", fill=MUTED))
+        shapes.append(_text(note_x, y + 14, _("none overdue"), fill=MUTED))
     return shapes

@@ -13,7 +13,10 @@ from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError
 from django.http import QueryDict
+from django.utils.translation import gettext_lazy as _
 
+from agencies import geography
+from agencies.models import Province
 from core.quarters import Quarter
 from interventions.models import Policy, Theme
 
@@ -21,11 +24,11 @@ DEFAULT_POLICY = "NISP-2018"
 ALL_POLICIES = "all"
 # Scorecard columns: the sort key of each (a field of a by_agency row) and its heading.
 SCORECARD_SORTS = {
-    "agency": ("code", "Agency"),
-    "owned": ("owned", "Items owned"),
-    "reported": ("reported_share", "Reported"),
-    "good": ("good_share", "On track or completed"),
-    "overdue": ("overdue", "Overdue"),
+    "agency": ("code", _("Agency")),
+    "owned": ("owned", _("Items owned")),
+    "reported": ("reported_share", _("Reported")),
+    "good": ("good_share", _("On track or completed")),
+    "overdue": ("overdue", _("Overdue")),
 }
 # Most overdue first: where the committee should look first.
 DEFAULT_SORT = "-overdue"
@@ -39,10 +42,14 @@ class Choice:
     policy: Policy | None
     scope: str
     errors: list[str] = field(default_factory=list)
+    # Narrowed to the items of bodies at a level and/or in a province (agencies.geography).
+    level: str = ""
+    province: str = ""
 
 
 def choose(params: QueryDict, policies: list[Policy], today: datetime.date) -> Choice:
-    """Read ?quarter=2026Q3&policy=NISP-2018|all; defaults: this quarter, NISP 2018."""
+    """Read ?quarter=2026Q3&policy=NISP-2018|all&level=provincial&province=KP; defaults: this
+    quarter, NISP 2018, every level and province."""
     current = Quarter.of(today)
     earliest = Quarter(_first_year(policies), 1)
     errors = []
@@ -63,7 +70,21 @@ def choose(params: QueryDict, policies: list[Policy], today: datetime.date) -> C
     if scope != ALL_POLICIES and scope not in by_code:
         errors.append(f"“{scope}” is not a policy: choose one of {', '.join(by_code)} or all.")
     policy = by_code.get(scope)
-    return Choice(quarter=quarter, policy=policy, scope=scope, errors=errors)
+    level = params.get("level", "").strip()
+    if level and level not in geography.Level.values:
+        errors.append(
+            _("“%(level)s” is not a level: choose federal, provincial or special.")
+            % {"level": level}
+        )
+    province = params.get("province", "").strip()
+    if province and province not in Province.values:
+        errors.append(
+            _("“%(province)s” is not a province or area: choose one of %(known)s.")
+            % {"province": province, "known": ", ".join(Province.values)}
+        )
+    return Choice(
+        quarter=quarter, policy=policy, scope=scope, errors=errors, level=level, province=province
+    )
 
 
 def quarter_options(policies: list[Policy], today: datetime.date) -> list[str]:
@@ -90,21 +111,28 @@ class Links:
     The item list filters by status, overdue and "no update this period" as they stand today,
     so for a past quarter a link shows today's items behind the figure (the page says so)."""
 
-    def __init__(self, policy: Policy | None):
+    def __init__(self, policy: Policy | None, level: str = "", province: str = ""):
         self.policy = policy.code if policy else None
+        self.place = {"level": level, "province": province}
 
     def scope(self, **more) -> str:
-        return _query(policy=self.policy, **more)
+        return _query(policy=self.policy, **self.place, **more)
 
     def by_policy(self, figures: dict) -> dict[str, str]:
-        return {group["key"]: _query(policy=group["key"]) for group in figures["by_policy"]}
+        return {
+            group["key"]: _query(policy=group["key"], **self.place)
+            for group in figures["by_policy"]
+        }
 
     def by_pillar(self) -> dict[str, str]:
         """Per pillar key ("NISP-2018 P3", as in the figures), its item-list query."""
         pillars = Theme.objects.filter(parent=None).values_list("pk", "policy__code", "key")
         if self.policy:
             pillars = pillars.filter(policy__code=self.policy)
-        return {f"{code} {key}": _query(policy=code, theme=pk) for pk, code, key in pillars}
+        return {
+            f"{code} {key}": _query(policy=code, theme=pk, **self.place)
+            for pk, code, key in pillars
+        }
 
     def by_agency(self, rows: list[dict]) -> dict[str, str]:
         """Per agency row given (the scorecard's shown rows), its item-list query."""

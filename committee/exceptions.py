@@ -1,10 +1,11 @@
 """The ranked exceptions: which items most need a decision from the committee this quarter.
 
-Each rule below gives an item a weight and a short reason; an item is an exception when at
-least one rule fires, and its score is the sum of its weights. The list is ranked by score,
-then priority items first, then the number of reasons, then plan order, so two readers never
-rank alike items differently. The dashboard, the quarterly report and a meeting's agenda all
-read the one list, computed in committee.figures and so frozen with a report.
+Each rule below gives an item a weight and a reason (a key and its values, worded in
+committee.labels only when shown); an item is an exception when at least one rule fires, and
+its score is the sum of its weights. The list is ranked by score, then priority items first,
+then the number of reasons, then plan order, so two readers never rank alike items
+differently. The dashboard, the quarterly report and a meeting's agenda all read the one
+list, computed in committee.figures and so frozen with a report.
 
 The rules read the figures' rows only: "overdue" is the figures' flag (reporting.status'
 rule against the due date in force), never spelt again here.
@@ -24,12 +25,20 @@ Status = ProgressUpdate.Status
 CONFIDENCE_RANK = {value: rank for rank, value in enumerate(Confidence.values)}
 
 
+def _no_parameters(row: dict) -> dict:
+    return {}
+
+
 @dataclass(frozen=True)
 class Rule:
+    """One reason an item is an exception: its key (the reason's code), its weight, when it
+    fires, and the values its wording needs. The words themselves are in committee.labels,
+    so a frozen report stores keys and values and reads in the reader's language."""
+
     key: str
     weight: int
     fires: Callable[[dict], bool]
-    reason: Callable[[dict], str]
+    parameters: Callable[[dict], dict] = _no_parameters
 
 
 def _fell(row: dict) -> bool:
@@ -38,36 +47,20 @@ def _fell(row: dict) -> bool:
 
 
 RULES: tuple[Rule, ...] = (
-    Rule(
-        "confidence_red", 5, lambda r: r["confidence"] == Confidence.RED, lambda r: "Confidence red"
-    ),
-    Rule(
-        "confidence_amber_red",
-        4,
-        lambda r: r["confidence"] == Confidence.AMBER_RED,
-        lambda r: "Confidence amber/red",
-    ),
-    Rule("overdue", 4, lambda r: r["overdue"], lambda r: f"Overdue: due {r['due_date']}"),
+    Rule("confidence_red", 5, lambda r: r["confidence"] == Confidence.RED),
+    Rule("confidence_amber_red", 4, lambda r: r["confidence"] == Confidence.AMBER_RED),
+    Rule("overdue", 4, lambda r: r["overdue"], lambda r: {"due_date": r["due_date"]}),
     Rule(
         "confidence_fell",
         3,
         _fell,
-        lambda r: (
-            f"Confidence fell from {Confidence(r['previous_confidence']).label}"
-            f" to {Confidence(r['confidence']).label}"
-        ),
+        lambda r: {"from": r["previous_confidence"], "to": r["confidence"]},
     ),
-    Rule(
-        "silent_two_periods",
-        3,
-        lambda r: not r["reported"] and not r["reported_previous"],
-        lambda r: "No report for two quarters",
-    ),
+    Rule("silent_two_periods", 3, lambda r: not r["reported"] and not r["reported_previous"]),
     Rule(
         "completed_without_evidence",
         2,
         lambda r: r["status"] == Status.COMPLETED and not r["has_evidence"],
-        lambda r: "Completed without evidence",
     ),
 )
 # Weighs only with another rule: a priority item on track is no exception.
@@ -90,9 +83,9 @@ def rank(rows: list[dict]) -> list[dict]:
         if not fired:
             continue
         score = sum(rule.weight for rule in fired) + (PRIORITY_WEIGHT if row["priority"] else 0)
-        reasons = [rule.reason(row) for rule in fired]
+        reasons = [{"code": rule.key, **rule.parameters(row)} for rule in fired]
         if row["priority"]:
-            reasons.append(f"Priority {', '.join(row['priority'])}")
+            reasons.append({"code": "priority", "priorities": list(row["priority"])})
         ranked.append(
             {
                 "id": row["id"],
@@ -102,8 +95,8 @@ def rank(rows: list[dict]) -> list[dict]:
                 "score": score,
                 "severity": severity_of(score),
                 "rules": [rule.key for rule in fired],
+                # Keys and values (committee.labels.reason_text words them).
                 "reasons": reasons,
-                "reason": "; ".join(reasons),
                 "is_priority": bool(row["priority"]),
                 "agencies": row["lead"] or row["agencies"],
                 "levels": row["levels"],

@@ -132,9 +132,7 @@ def _compute(
     today = today or timezone.localdate()
     as_of = min(today, quarter.end)
     items = Item.objects.all() if policy is None else Item.objects.filter(policy=policy)
-    if level or province:
-        bodies = geography.agencies_for(level=level, province=province)
-        items = items.filter(responsibilities__agency__in=bodies).distinct()
+    items = items.at_place(level=level, province=province)
     shown = SHOWN_LEVELS[visibility]
     # The rows are read for the whole scope in the same queries whatever the class (a constant
     # count); the items the class may not see are then only counted.

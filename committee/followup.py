@@ -40,7 +40,7 @@ def follow_up(*, quarter: Quarter, items: QuerySet[PlanItem], today: datetime.da
     rows = []
     for action in actions:
         meeting = action.decision.agenda_item.meeting
-        overdue = action.status in ActionItem.UNFINISHED and action.due_date < today
+        overdue = action.is_overdue_on(today)
         rows.append(
             {
                 "id": action.pk,

@@ -13,6 +13,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from agencies import geography
 from interventions.models import PlanItem
 from reporting.models import ProgressUpdate
 
@@ -35,8 +36,20 @@ def term_label(key: str) -> str:
     return str(dict(PlanItem.Term.choices).get(key, key))
 
 
+SEVERITY_LABELS = {
+    "high": gettext_lazy("high"),
+    "medium": gettext_lazy("medium"),
+    "low": gettext_lazy("low"),
+}
+
+
+def severity_label(key: str) -> str:
+    return str(SEVERITY_LABELS.get(key, key))
+
+
 def reason_text(reason: dict | str) -> str:
-    """One reason an item needs attention; a report frozen before reasons had keys kept text."""
+    """One reason an item needs attention or is an exception, in the active language; a report
+    frozen before reasons had keys kept their English text, shown as it was."""
     if isinstance(reason, str):
         return reason
     code = reason["code"]
@@ -51,7 +64,23 @@ def reason_text(reason: dict | str) -> str:
         }
     if code == "overdue":
         return _("Overdue: due %(date)s") % {"date": reason["due_date"]}
+    # The ranked exceptions' own reasons (committee.exceptions.RULES).
+    if code == "confidence_red":
+        return _("Confidence red")
+    if code == "confidence_amber_red":
+        return _("Confidence amber/red")
+    if code == "silent_two_periods":
+        return _("No report for two quarters")
+    if code == "completed_without_evidence":
+        return _("Completed without evidence")
+    if code == "priority":
+        return _("Priority %(priorities)s") % {"priorities": ", ".join(reason["priorities"])}
     return code
+
+
+def reasons_text(reasons: list) -> str:
+    """An exception's reasons in one line, as the agenda and the report show them."""
+    return "; ".join(reason_text(reason) for reason in reasons)
 
 
 def frozen(figures: dict) -> dict:
@@ -83,6 +112,14 @@ def labelled(snapshot: dict) -> dict:
             window["term_label"] = term_label(window["term"])
     if figures["scope"]["policy"] is None:
         figures["scope"]["title"] = _("All policies")
+    # A place the figures were narrowed to, worded now (older snapshots have none).
+    figures["scope"]["place"] = geography.place_title(
+        level=snapshot["scope"].get("level", ""), province=snapshot["scope"].get("province", "")
+    )
     for entry in figures["attention"]:
         entry["reasons"] = [reason_text(reason) for reason in entry["reasons"]]
+    exceptions = figures.get("exceptions", {})
+    for entry in [*exceptions.get("top", []), *exceptions.get("all", [])]:
+        entry["reasons"] = [reason_text(reason) for reason in entry["reasons"]]
+        entry["reason"] = "; ".join(entry["reasons"])
     return figures

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from committee import meeting_forms as forms
@@ -28,7 +29,7 @@ def _errors(error: ValidationError) -> str:
 
 def _meetings(user):
     if not permissions.can_read_meetings(user):
-        raise Http404("No such meeting.")
+        raise Http404(_("No such meeting."))
     return Meeting.objects.select_related("created_by")
 
 
@@ -45,7 +46,7 @@ def meeting_list(request):
     form = forms.MeetingForm(request.POST or None) if manager else None
     if request.method == "POST":
         if not manager:
-            raise PermissionDenied("Only the committee secretary arranges meetings.")
+            raise PermissionDenied(_("Only the committee secretary arranges meetings."))
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -61,7 +62,7 @@ def meeting_list(request):
             except ValidationError as error:
                 form.add_error(None, _errors(error))
             else:
-                messages.success(request, "Meeting arranged; its agenda is drafted below.")
+                messages.success(request, _("Meeting arranged; its agenda is drafted below."))
                 return redirect("committee:meeting_detail", meeting_id=meeting.pk)
     status = 400 if form is not None and form.errors else 200
     return render(
@@ -114,7 +115,7 @@ def meeting_detail(request, meeting_id: int):
 def _meeting_for_write(request, meeting_id: int) -> Meeting:
     meeting = get_object_or_404(_meetings(request.user), pk=meeting_id)
     if not permissions.can_manage_meetings(request.user):
-        raise PermissionDenied("Only the committee secretary changes a meeting.")
+        raise PermissionDenied(_("Only the committee secretary changes a meeting."))
     return meeting
 
 
@@ -130,7 +131,7 @@ def meeting_minutes(request, meeting_id: int):
     meeting = _meeting_for_write(request, meeting_id)
     form = forms.MinutesForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "The minutes could not be saved: check the attendees.")
+        messages.error(request, _("The minutes could not be saved: check the attendees."))
         return _back(meeting)
     services.meeting_update(
         user=request.user,
@@ -139,7 +140,7 @@ def meeting_minutes(request, meeting_id: int):
         attendees=list(form.cleaned_data["attendees"]),
         guests=form.cleaned_data["guests"],
     )
-    messages.success(request, "Minutes and attendance saved.")
+    messages.success(request, _("Minutes and attendance saved."))
     return _back(meeting, "#minutes")
 
 
@@ -149,7 +150,7 @@ def agenda_add(request, meeting_id: int):
     meeting = _meeting_for_write(request, meeting_id)
     form = forms.AgendaPointForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Say what the agenda point is.")
+        messages.error(request, _("Say what the agenda point is."))
         return _back(meeting)
     services.agenda_item_add(
         user=request.user,
@@ -157,7 +158,7 @@ def agenda_add(request, meeting_id: int):
         title=form.cleaned_data["title"],
         reason=form.cleaned_data["reason"],
     )
-    messages.success(request, "Point added to the agenda.")
+    messages.success(request, _("Point added to the agenda."))
     return _back(meeting, "#agenda")
 
 
@@ -189,7 +190,9 @@ def agenda_drop(request, point_id: int):
     except ValidationError as error:
         messages.error(request, _errors(error))
     else:
-        messages.success(request, f"Dropped from the agenda: {point.title[:80]}")
+        messages.success(
+            request, _("Dropped from the agenda: %(title)s") % {"title": point.title[:80]}
+        )
     return _back(point.meeting, "#agenda")
 
 
@@ -200,7 +203,7 @@ def decision_add(request, point_id: int):
     form = forms.DecisionForm(request.POST)
     if not form.is_valid():
         errors = [m for field in form.errors.values() for m in field]
-        messages.error(request, "The decision was not recorded: " + " ".join(errors))
+        messages.error(request, _("The decision was not recorded:") + " " + " ".join(errors))
         return _back(point.meeting, f"#point-{point.pk}")
     data = form.cleaned_data
     try:
@@ -213,9 +216,9 @@ def decision_add(request, point_id: int):
             due_date=data["due_date"],
         )
     except ValidationError as error:
-        messages.error(request, "The decision was not recorded: " + _errors(error))
+        messages.error(request, _("The decision was not recorded:") + " " + _errors(error))
     else:
-        messages.success(request, "Decision recorded.")
+        messages.success(request, _("Decision recorded."))
     return _back(point.meeting, f"#point-{point.pk}")
 
 
@@ -225,10 +228,10 @@ def meeting_comment(request, meeting_id: int):
     meeting = get_object_or_404(_meetings(request.user), pk=meeting_id)
     form = forms.CommentForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Write a comment.")
+        messages.error(request, _("Write a comment."))
         return _back(meeting)
     services.meeting_comment_add(user=request.user, meeting=meeting, text=form.cleaned_data["text"])
-    messages.success(request, "Comment added.")
+    messages.success(request, _("Comment added."))
     return _back(meeting, "#comments")
 
 
@@ -294,7 +297,7 @@ def action_detail(request, action_id: int):
     status = 200
     if request.method == "POST":
         if form is None:
-            raise PermissionDenied("Only the owner agency's people update this action.")
+            raise PermissionDenied(_("Only the owner agency's people update this action."))
         if form.is_valid():
             try:
                 services.action_item_update(
@@ -307,7 +310,11 @@ def action_detail(request, action_id: int):
             except ValidationError as error:
                 form.add_error(None, _errors(error))
             else:
-                messages.success(request, f"Action marked {action.get_status_display().lower()}.")
+                messages.success(
+                    request,
+                    _("Action marked %(status)s.")
+                    % {"status": action.get_status_display().lower()},
+                )
                 return redirect("committee:action_detail", action_id=action.pk)
         status = 400
     history = action.history.select_related("history_user").order_by("-history_date")[:50]
@@ -336,7 +343,7 @@ def action_close(request, action_id: int):
     except ValidationError as error:
         messages.error(request, _errors(error))
     else:
-        messages.success(request, "Action closed.")
+        messages.success(request, _("Action closed."))
     return redirect("committee:action_detail", action_id=action.pk)
 
 
@@ -354,5 +361,5 @@ def action_drop(request, action_id: int):
     except ValidationError as error:
         messages.error(request, _errors(error))
     else:
-        messages.success(request, "Action dropped.")
+        messages.success(request, _("Action dropped."))
     return redirect("committee:action_detail", action_id=action.pk)

@@ -9,7 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from agencies.models import User
+from agencies import geography
+from agencies.models import Province, User
 
 COMMITTEE_ROLES = (
     User.Role.COMMITTEE_MEMBER,
@@ -19,7 +20,9 @@ COMMITTEE_ROLES = (
 
 
 def report_file_path(instance: QuarterlyReport, filename: str) -> str:
-    return f"reports/{instance.quarter}/{instance.scope}/v{instance.version}/{filename}"
+    place = "-".join(part for part in (instance.level, instance.province) if part)
+    scope = f"{instance.scope}-{place}" if place else instance.scope
+    return f"reports/{instance.quarter}/{scope}/v{instance.version}/{filename}"
 
 
 class QuarterlyReportQuerySet(models.QuerySet):
@@ -46,6 +49,14 @@ class QuarterlyReport(models.Model):
 
     quarter = models.CharField(max_length=6, help_text="Calendar quarter, e.g. 2025Q3.")
     scope = models.CharField(max_length=32, help_text="A policy code, or ALL.")
+    # Narrowed to the items of bodies at a level and/or in a province (agencies.geography);
+    # blank: every level and province. Each place is a series of versions of its own.
+    level = models.CharField(
+        max_length=16, blank=True, default="", help_text="federal, provincial, special or blank."
+    )
+    province = models.CharField(
+        max_length=16, blank=True, default="", help_text="A province or area code, or blank."
+    )
     version = models.PositiveIntegerField()
     # The language its PDF, workbook and annex are written in; the snapshot itself has no words.
     language = models.CharField(
@@ -93,12 +104,12 @@ class QuarterlyReport(models.Model):
         ordering = ["-quarter", "scope", "-version"]
         constraints = [
             models.UniqueConstraint(
-                fields=["quarter", "scope", "version"],
+                fields=["quarter", "scope", "level", "province", "version"],
                 name="reporting_quarterlyreport_unique_version",
                 violation_error_message="This version of the report already exists.",
             ),
             models.UniqueConstraint(
-                fields=["quarter", "scope"],
+                fields=["quarter", "scope", "level", "province"],
                 condition=Q(signed_off_at__isnull=False),
                 name="reporting_quarterlyreport_one_signed_off",
                 violation_error_message="Another version of this report is already signed off.",
@@ -113,6 +124,16 @@ class QuarterlyReport(models.Model):
                 name="reporting_quarterlyreport_quarter_label",
                 violation_error_message="A quarter is written like 2025Q3.",
             ),
+            models.CheckConstraint(
+                condition=Q(level__in=["", *geography.Level.values]),
+                name="committee_quarterlyreport_level_known",
+                violation_error_message="A report's level is federal, provincial or special.",
+            ),
+            models.CheckConstraint(
+                condition=Q(province__in=["", *Province.values]),
+                name="committee_quarterlyreport_province_known",
+                violation_error_message="A report's province is one of the registry's.",
+            ),
         ]
         indexes = [
             # The report list shows the latest requests first.
@@ -120,7 +141,17 @@ class QuarterlyReport(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.scope} {self.quarter} v{self.version}"
+        place = " ".join(part for part in (self.level, self.province) if part)
+        scope = f"{self.scope} {place}" if place else self.scope
+        return f"{scope} {self.quarter} v{self.version}"
+
+    @property
+    def place(self) -> dict[str, str]:
+        return {"level": self.level, "province": self.province}
+
+    @property
+    def place_title(self) -> str:
+        return geography.place_title(**self.place)
 
     @property
     def is_final(self) -> bool:
@@ -131,8 +162,8 @@ class Meeting(models.Model):
     """A sitting of the Advisory Committee: one per quarter, or ad hoc."""
 
     class Kind(models.TextChoices):
-        QUARTERLY = "quarterly", "Quarterly review"
-        AD_HOC = "ad_hoc", "Ad hoc"
+        QUARTERLY = "quarterly", _("Quarterly review")
+        AD_HOC = "ad_hoc", _("Ad hoc")
 
     title = models.CharField(max_length=200)
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.QUARTERLY)
@@ -170,9 +201,9 @@ class AgendaItem(models.Model):
     up, or a point the secretary added."""
 
     class Kind(models.TextChoices):
-        EXCEPTION = "exception", "Exception"
-        FOLLOW_UP = "follow_up", "Action item follow-up"
-        OTHER = "other", "Other business"
+        EXCEPTION = "exception", _("Exception")
+        FOLLOW_UP = "follow_up", _("Action item follow-up")
+        OTHER = "other", _("Other business")
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda")
     position = models.PositiveIntegerField()
@@ -229,7 +260,8 @@ class ActionItemQuerySet(models.QuerySet):
         return self.filter(status__in=ActionItem.UNFINISHED)
 
     def overdue(self, today) -> ActionItemQuerySet:
-        """Past the due date and neither done nor dropped."""
+        """Past the due date and neither done nor dropped: the rule of ActionItem.is_overdue_on,
+        in the database (the action list's filter, the escalation)."""
         return self.unfinished().filter(due_date__lt=today)
 
     def visible_to(self, user) -> ActionItemQuerySet:
@@ -245,10 +277,10 @@ class ActionItem(models.Model):
     """Something an agency must do because the committee decided it, tracked to closure."""
 
     class Status(models.TextChoices):
-        OPEN = "open", "Open"
-        IN_PROGRESS = "in_progress", "In progress"
-        DONE = "done", "Done"
-        DROPPED = "dropped", "Dropped"
+        OPEN = "open", _("Open")
+        IN_PROGRESS = "in_progress", _("In progress")
+        DONE = "done", _("Done")
+        DROPPED = "dropped", _("Dropped")
 
     UNFINISHED = (Status.OPEN, Status.IN_PROGRESS)
 
@@ -306,9 +338,14 @@ class ActionItem(models.Model):
     def is_closed(self) -> bool:
         return self.closed_at is not None
 
+    def is_overdue_on(self, day) -> bool:
+        """Past the due date on `day` and neither done nor dropped (the queryset's `overdue`,
+        for one action in hand: the report's follow-up, the agenda, the pages)."""
+        return self.status in self.UNFINISHED and self.due_date < day
+
     @property
     def is_overdue(self) -> bool:
-        return self.status in self.UNFINISHED and self.due_date < timezone.localdate()
+        return self.is_overdue_on(timezone.localdate())
 
 
 class MeetingComment(models.Model):

@@ -13,11 +13,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from simple_history.utils import update_change_reason
 
 from agencies.models import Agency, User
 from committee import permissions
 from committee.figures import committee_figures
+from committee.labels import reasons_text
 from committee.models import ActionItem, AgendaItem, Decision, Meeting, MeetingComment
 from core.data_version import data_version_bump
 from core.quarters import Quarter
@@ -38,9 +40,9 @@ def _save(instance, user: User, reason: str = "") -> None:
     data_version_bump()
 
 
-def _secretary_only(user: User, what: str) -> None:
+def _secretary_only(user: User, message: str) -> None:
     if not permissions.can_manage_meetings(user):
-        raise PermissionDenied(f"Only the committee secretary {what}.")
+        raise PermissionDenied(message)
 
 
 def _text(value: str, field: str, message: str) -> str:
@@ -68,10 +70,10 @@ def meeting_create(
 ) -> Meeting:
     """A new meeting; with `build_agenda`, its agenda drafted from the quarter's ranked
     exceptions (the top, as the dashboard shows it) and every unfinished earlier action."""
-    _secretary_only(user, "arranges meetings")
-    title = _text(title, "title", "Give the meeting a title.")
+    _secretary_only(user, _("Only the committee secretary arranges meetings."))
+    title = _text(title, "title", _("Give the meeting a title."))
     if kind not in Meeting.Kind.values:
-        raise ValidationError({"kind": ["Choose a quarterly review or an ad hoc meeting."]})
+        raise ValidationError({"kind": [_("Choose a quarterly review or an ad hoc meeting.")]})
     quarter = _quarter_under_review(quarter, kind, date)
     meeting = Meeting(
         title=title,
@@ -106,9 +108,21 @@ def _quarter_under_review(label: str, kind: str, date: datetime.date) -> str:
         raise ValidationError({field: error.message_dict["quarter"]}) from error
     if quarter.start > timezone.localdate():
         raise ValidationError(
-            {field: [f"{quarter} has not begun: a review covers a quarter under way or past."]}
+            {
+                field: [
+                    _("%(quarter)s has not begun: a review covers a quarter under way or past.")
+                    % {"quarter": quarter}
+                ]
+            }
         )
     return quarter.label
+
+
+def _short(text: str, limit: int = 200) -> str:
+    """An agenda title's text: whole words within the limit, an ellipsis if cut."""
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0].rstrip(" ,;:") + "…"
 
 
 def _draft_agenda(meeting: Meeting, policy: Policy | None) -> None:
@@ -121,8 +135,8 @@ def _draft_agenda(meeting: Meeting, policy: Policy | None) -> None:
                 meeting=meeting,
                 position=position,
                 kind=AgendaItem.Kind.EXCEPTION,
-                title=f"{entry['policy']} {entry['ref']}: {entry['text'][:200]}",
-                reason=entry["reason"],
+                title=f"{entry['policy']} {entry['ref']}: {_short(entry['text'])}",
+                reason=reasons_text(entry["reasons"]),
                 severity=entry["severity"],
                 item_id=entry["id"],
             )
@@ -134,12 +148,12 @@ def _draft_agenda(meeting: Meeting, policy: Policy | None) -> None:
     )
     for action in earlier:
         position += 1
-        late = " (overdue)" if action.due_date < meeting.date else ""
+        late = " (overdue)" if action.is_overdue_on(meeting.date) else ""
         AgendaItem.objects.create(
             meeting=meeting,
             position=position,
             kind=AgendaItem.Kind.FOLLOW_UP,
-            title=f"Action for {action.owner.code}: {action.text[:200]}",
+            title=f"Action for {action.owner.code}: {_short(action.text)}",
             reason=f"{action.get_status_display()}, due {action.due_date:%d %b %Y}{late}",
             action=action,
         )
@@ -149,7 +163,7 @@ def _draft_agenda(meeting: Meeting, policy: Policy | None) -> None:
 def meeting_update(
     *, user: User, meeting: Meeting, minutes: str, attendees: list[User], guests: str
 ) -> Meeting:
-    _secretary_only(user, "writes the minutes")
+    _secretary_only(user, _("Only the committee secretary writes the minutes."))
     meeting.minutes = minutes.strip()
     meeting.guests = guests.strip()
     _save(meeting, user, "Minutes and attendance recorded")
@@ -161,8 +175,8 @@ def meeting_update(
 def agenda_item_add(
     *, user: User, meeting: Meeting, title: str, reason: str = "", item: PlanItem | None = None
 ) -> AgendaItem:
-    _secretary_only(user, "sets the agenda")
-    title = _text(title, "title", "Say what the agenda point is.")
+    _secretary_only(user, _("Only the committee secretary sets the agenda."))
+    title = _text(title, "title", _("Say what the agenda point is."))
     last = meeting.agenda.aggregate(last=Max("position"))["last"] or 0
     point = AgendaItem(
         meeting=meeting,
@@ -178,9 +192,9 @@ def agenda_item_add(
 
 @transaction.atomic
 def agenda_item_drop(*, user: User, point: AgendaItem) -> None:
-    _secretary_only(user, "sets the agenda")
+    _secretary_only(user, _("Only the committee secretary sets the agenda."))
     if point.decisions.exists():
-        raise ValidationError({"__all__": ["A decision was recorded on this point: keep it."]})
+        raise ValidationError({"__all__": [_("A decision was recorded on this point: keep it.")]})
     point._history_user = user
     point.delete()
     _renumber(point.meeting, user)
@@ -189,12 +203,12 @@ def agenda_item_drop(*, user: User, point: AgendaItem) -> None:
 @transaction.atomic
 def agenda_item_move(*, user: User, point: AgendaItem, offset: int) -> None:
     """Move a point up (offset -1) or down (+1) the agenda."""
-    _secretary_only(user, "sets the agenda")
+    _secretary_only(user, _("Only the committee secretary sets the agenda."))
     points = list(point.meeting.agenda.select_for_update().order_by("position", "pk"))
     index = next(i for i, p in enumerate(points) if p.pk == point.pk)
     target = index + offset
     if not 0 <= target < len(points):
-        raise ValidationError({"__all__": ["That point cannot move further."]})
+        raise ValidationError({"__all__": [_("That point cannot move further.")]})
     points[index], points[target] = points[target], points[index]
     for position, each in enumerate(points, start=1):
         if each.position != position:
@@ -213,7 +227,7 @@ def _renumber(meeting: Meeting, user: User) -> None:
 def meeting_comment_add(*, user: User, meeting: Meeting, text: str) -> MeetingComment:
     if not permissions.can_comment_on_meetings(user):
         raise PermissionDenied("Only committee members comment on meetings.")
-    text = _text(text, "text", "Write a comment.")
+    text = _text(text, "text", _("Write a comment."))
     comment = MeetingComment(meeting=meeting, author=user, text=text, created_at=timezone.now())
     _save(comment, user)
     return comment
@@ -227,8 +241,8 @@ def decision_record(
     *, user: User, point: AgendaItem, text: str, items: list[PlanItem] | None = None
 ) -> Decision:
     """A decision on an agenda point; the point's plan item is linked unless others are given."""
-    _secretary_only(user, "records decisions")
-    text = _text(text, "text", "Write what the committee decided.")
+    _secretary_only(user, _("Only the committee secretary records decisions."))
+    text = _text(text, "text", _("Write what the committee decided."))
     decision = Decision(agenda_item=point, text=text, recorded_by=user, recorded_at=timezone.now())
     _save(decision, user, "Decision recorded")
     linked = items if items else ([point.item] if point.item_id else [])
@@ -240,14 +254,19 @@ def decision_record(
 def action_item_create(
     *, user: User, decision: Decision, text: str, owner: Agency, due_date: datetime.date
 ) -> ActionItem:
-    _secretary_only(user, "assigns action items")
-    text = _text(text, "text", "Say what must be done.")
+    _secretary_only(user, _("Only the committee secretary assigns action items."))
+    text = _text(text, "text", _("Say what must be done."))
     if owner.kind == Agency.Kind.GROUP:
         raise ValidationError(
-            {"owner": [f"{owner.code} is a group of bodies: give the action to one body."]}
+            {
+                "owner": [
+                    _("%(code)s is a group of bodies: give the action to one body.")
+                    % {"code": owner.code}
+                ]
+            }
         )
     if due_date < timezone.localdate():
-        raise ValidationError({"due_date": ["The due date has already passed."]})
+        raise ValidationError({"due_date": [_("The due date has already passed.")]})
     action = ActionItem(
         decision=decision, text=text, owner=owner, due_date=due_date, created_at=timezone.now()
     )
@@ -264,14 +283,18 @@ def action_item_update(
     if not permissions.can_update_action(user, action):
         raise PermissionDenied("Only the owner agency's people update this action.")
     if action.is_closed:
-        raise ValidationError({"status": ["The secretary has closed this action."]})
+        raise ValidationError({"status": [_("The secretary has closed this action.")]})
     if status not in (Status.OPEN, Status.IN_PROGRESS, Status.DONE):
         raise ValidationError(
-            {"status": ["Choose open, in progress or done (only the secretary drops an action)."]}
+            {
+                "status": [
+                    _("Choose open, in progress or done (only the secretary drops an action).")
+                ]
+            }
         )
     evidence = evidence.strip()
     if status == Status.DONE and not evidence:
-        raise ValidationError({"evidence": ["Say what shows it was done: a document, a link."]})
+        raise ValidationError({"evidence": [_("Say what shows it was done: a document, a link.")]})
     action.status = status
     action.progress_note = note.strip() or action.progress_note
     if evidence:
@@ -284,11 +307,11 @@ def action_item_update(
 @transaction.atomic
 def action_item_close(*, user: User, action: ActionItem) -> ActionItem:
     """The secretary confirms a done action is closed."""
-    _secretary_only(user, "closes action items")
+    _secretary_only(user, _("Only the committee secretary closes action items."))
     if action.status != Status.DONE:
-        raise ValidationError({"status": ["Only a done action can be closed; drop it instead."]})
+        raise ValidationError({"status": [_("Only a done action can be closed; drop it instead.")]})
     if action.is_closed:
-        raise ValidationError({"status": ["This action is already closed."]})
+        raise ValidationError({"status": [_("This action is already closed.")]})
     action.closed_by = user
     action.closed_at = timezone.now()
     _save(action, user, "Closed by the secretary")
@@ -297,10 +320,10 @@ def action_item_close(*, user: User, action: ActionItem) -> ActionItem:
 
 @transaction.atomic
 def action_item_drop(*, user: User, action: ActionItem, reason: str) -> ActionItem:
-    _secretary_only(user, "drops action items")
-    reason = _text(reason, "drop_reason", "Say why the action is dropped.")
+    _secretary_only(user, _("Only the committee secretary drops action items."))
+    reason = _text(reason, "drop_reason", _("Say why the action is dropped."))
     if action.is_closed:
-        raise ValidationError({"status": ["This action is already closed."]})
+        raise ValidationError({"status": [_("This action is already closed.")]})
     now = timezone.now()
     action.status = Status.DROPPED
     action.drop_reason = reason
@@ -374,7 +397,7 @@ def decision_record_with_action(
     decision = decision_record(user=user, point=point, text=text)
     if action.strip():
         if owner is None or due_date is None:
-            raise ValidationError({"owner": ["An action needs an owner agency and a due date."]})
+            raise ValidationError({"owner": [_("An action needs an owner agency and a due date.")]})
         action_item_create(
             user=user, decision=decision, text=action, owner=owner, due_date=due_date
         )

@@ -23,7 +23,9 @@ TRANSIENT_ERRORS = (OperationalError, InterfaceError, ConnectionError)
     reject_on_worker_lost=True,
     autoretry_for=TRANSIENT_ERRORS,
     retry_backoff=30,
-    retry_backoff_max=600,
+    # Below the broker's visibility timeout: a retry waiting longer would be handed to a
+    # second worker while the first still holds it, and run twice.
+    retry_backoff_max=300,
     max_retries=5,
 )
 def generate_quarterly_report(report_id: int) -> str:

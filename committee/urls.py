@@ -1,4 +1,5 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from committee import meeting_views, views
 from committee.reports import views as report_views
@@ -50,11 +51,32 @@ urlpatterns = [
         meeting_views.decision_add,
         name="decision_add",
     ),
-    path("committee/actions/", meeting_views.action_list, name="action_list"),
+    path("committee/action-items/", meeting_views.action_list, name="action_list"),
     path("committee/my-actions/", meeting_views.my_actions, name="my_actions"),
-    path("committee/actions/<int:action_id>/", meeting_views.action_detail, name="action_detail"),
     path(
-        "committee/actions/<int:action_id>/close/", meeting_views.action_close, name="action_close"
+        "committee/action-items/<int:action_id>/",
+        meeting_views.action_detail,
+        name="action_detail",
     ),
-    path("committee/actions/<int:action_id>/drop/", meeting_views.action_drop, name="action_drop"),
+    path(
+        "committee/action-items/<int:action_id>/close/",
+        meeting_views.action_close,
+        name="action_close",
+    ),
+    path(
+        "committee/action-items/<int:action_id>/drop/",
+        meeting_views.action_drop,
+        name="action_drop",
+    ),
+    # The first addresses of the action pages, kept for links already sent (escalation mail).
+    path(
+        "committee/actions/",
+        RedirectView.as_view(
+            pattern_name="committee:action_list", query_string=True, permanent=True
+        ),
+    ),
+    path(
+        "committee/actions/<int:action_id>/",
+        RedirectView.as_view(pattern_name="committee:action_detail", permanent=True),
+    ),
 ]

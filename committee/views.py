@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.cache import caches
@@ -12,8 +13,11 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
+from agencies import geography
+from agencies.models import Province
 from committee import dashboard as committee_dashboard
 from committee.figures import committee_figures
+from committee.labels import labelled
 from core.data_version import data_version_current
 from core.quarters import Quarter
 from interventions.models import PlanItem, Policy, visibility_class
@@ -34,6 +38,8 @@ def dashboard(request):
         "policies": policies,
         "quarters": committee_dashboard.quarter_options(policies, today),
         "all_policies": committee_dashboard.ALL_POLICIES,
+        "levels": geography.Level.choices,
+        "provinces": Province.choices,
         "body_cache_seconds": 0,  # an error page is not cached
     }
     if choice.errors:
@@ -54,10 +60,18 @@ def dashboard(request):
         # Our own page body as rendered (and escaped) before.
         context["body_html"] = mark_safe(body)
         return render(request, "committee/dashboard.html", context)
-    figures = committee_figures(
-        quarter=choice.quarter, policy=choice.policy, today=today, visibility=visibility
+    # The figures' keys worded in the reader's language (the figures themselves are English).
+    figures = labelled(
+        committee_figures(
+            quarter=choice.quarter,
+            policy=choice.policy,
+            today=today,
+            level=choice.level,
+            province=choice.province,
+            visibility=visibility,
+        )
     )
-    links = committee_dashboard.Links(choice.policy)
+    links = committee_dashboard.Links(choice.policy, choice.level, choice.province)
     # The real plan has some 90 agencies; a synthetic one at scale thousands: show the first
     # ones in the chosen order unless all are asked for.
     agencies = figures["by_agency"]
@@ -68,6 +82,11 @@ def dashboard(request):
     context.update(
         {
             "figures": figures,
+            "place_title": geography.place_title(level=choice.level, province=choice.province),
+            # Carried by the page's own links (sorting, show all) with the quarter and policy.
+            "place_query": urlencode(
+                {k: v for k, v in (("level", choice.level), ("province", choice.province)) if v}
+            ),
             "as_of": datetime.date.fromisoformat(figures["as_of"]),
             "is_current": choice.quarter == Quarter.of(today),
             "today_year": today.year,
@@ -89,13 +108,6 @@ def dashboard(request):
         }
     )
     return render(request, "committee/dashboard.html", context)
-
-
-def _cached(key: str) -> str | None:
-    try:
-        return caches["figures"].get(key)
-    except Exception:  # an unreachable cache: render afresh
-        return None
 
 
 def _cached(key: str) -> str | None:

@@ -7,16 +7,48 @@ their caches by `data_version_current()`. Lower apps call down into core, so any
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
+from django.db import transaction
 from django.utils import timezone
 
 from core.models import DataVersion
 
 _ROW = 1
+# Inside data_version_deferred(): whether a bump was asked for (None outside it).
+_deferred: ContextVar[list[bool] | None] = ContextVar("data_version_deferred", default=None)
 
 
 def data_version_bump() -> None:
     """Give the data a new version; rolled back with the caller's transaction if it fails."""
+    pending = _deferred.get()
+    if pending is not None:
+        pending[0] = True
+        return
+    _bump()
+
+
+@contextmanager
+def data_version_deferred() -> Iterator[None]:
+    """One bump for a batch of service calls (a workbook's rows) instead of one per call: the
+    bumps asked for inside are made once, on leaving, if any was. Use it inside the batch's
+    transaction, so the bump commits (or rolls back) with the writes it stands for."""
+    pending = [False]
+    token = _deferred.set(pending)
+    try:
+        yield
+    finally:
+        _deferred.reset(token)
+    # A batch that marked its transaction for rollback changed nothing: nothing to bump.
+    if pending[0] and not (
+        transaction.get_connection().in_atomic_block and transaction.get_rollback()
+    ):
+        _bump()
+
+
+def _bump() -> None:
     changed = DataVersion.objects.filter(pk=_ROW).update(
         token=uuid.uuid4(), bumped_at=timezone.now()
     )

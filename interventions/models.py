@@ -11,6 +11,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from agencies import geography
 from agencies.models import Agency
 from core.models import SourceReference
 
@@ -181,6 +182,17 @@ class PlanItemQuerySet(models.QuerySet):
     def for_agency(self, agency: Agency) -> PlanItemQuerySet:
         """Items the agency answers for, directly or through a group wording."""
         return self.filter(responsibilities__agency=agency).distinct()
+
+    def at_place(self, *, level: str = "", province: str = "") -> PlanItemQuerySet:
+        """Items with a responsible body counting for the level and/or province (one body
+        answering both when both are given; agencies.geography holds the rule). An EXISTS:
+        no duplicate rows, no query of its own. The item filter and the figures both use it."""
+        if not (level or province):
+            return self
+        bodies = geography.agencies_for(level=level, province=province)
+        return self.filter(
+            Exists(Responsibility.objects.filter(item=OuterRef("pk"), agency__in=bodies))
+        )
 
     def without_owner(self) -> PlanItemQuerySet:
         """Items whose source names no lead and that nobody has assigned one: a data gap."""

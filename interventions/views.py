@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from core.errors import ConflictError
@@ -81,7 +82,7 @@ def change_request_create(request, item_id: int):
             ),
         )
         if proposed:
-            messages.success(request, "Change proposed; the committee secretary decides on it.")
+            messages.success(request, _("Change proposed; the committee secretary decides on it."))
             return redirect("reporting:item_detail", item_id=item.pk)
     return render(request, "interventions/change_request_form.html", {"form": form, "item": item})
 
@@ -118,10 +119,17 @@ def change_request_decide(request, request_id: int):
                 user=request.user, request=change, note=data["note"]
             )
         if _run(form, call):
-            messages.success(request, f"Request {change.pk} {data['decision']}d.")
+            done = (
+                _("Request %(id)s approved.")
+                if data["decision"] == "approve"
+                else _("Request %(id)s rejected.")
+            )
+            messages.success(request, done % {"id": change.pk})
             return redirect("interventions:change_request_queue")
     for error in form.errors.values():
-        messages.error(request, f"Request {change.pk}: {' '.join(error)}")
+        messages.error(
+            request, _("Request %(id)s: %(why)s") % {"id": change.pk, "why": " ".join(error)}
+        )
     return redirect("interventions:change_request_queue")
 
 
@@ -142,7 +150,15 @@ def due_dates_bulk(request):
             ),
         )
         if revisions:
-            messages.success(request, f"Due date set for {len(revisions)} items.")
+            messages.success(
+                request,
+                ngettext(
+                    "Due date set for %(count)s item.",
+                    "Due date set for %(count)s items.",
+                    len(revisions),
+                )
+                % {"count": len(revisions)},
+            )
             return redirect("interventions:change_request_queue")
     return render(request, "interventions/due_dates_bulk.html", {"form": form})
 

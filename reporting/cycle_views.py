@@ -7,6 +7,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from agencies.models import Agency
@@ -17,9 +20,9 @@ from reporting.models import Notification, ReportingPeriod
 from reporting.period_forms import ExtensionForm, PeriodActionForm
 
 ACTIONS = {
-    "close": (periods.period_close, "closed for submissions"),
-    "lock": (periods.period_lock, "locked"),
-    "reopen": (periods.period_reopen, "reopened"),
+    "close": (periods.period_close, gettext_lazy("closed for submissions")),
+    "lock": (periods.period_lock, pgettext_lazy("period", "locked")),
+    "reopen": (periods.period_reopen, gettext_lazy("reopened")),
 }
 NOTIFICATIONS_SHOWN = 200
 
@@ -68,7 +71,9 @@ def period_action(request, period_id: int, action: str):
     _require_manager(request.user)
     period = get_object_or_404(ReportingPeriod.objects.select_related("policy"), pk=period_id)
     if action not in ACTIONS:
-        messages.error(request, f"“{action}” is not something a period can do.")
+        messages.error(
+            request, _("“%(action)s” is not something a period can do.") % {"action": action}
+        )
         return redirect("reporting:period_detail", period_id=period.pk)
     form = PeriodActionForm(request.POST)
     form.is_valid()  # both fields are optional; the service judges them
@@ -81,9 +86,9 @@ def period_action(request, period_id: int, action: str):
             expected_state=form.cleaned_data.get("expected_state") or None,
         )
     except (ValidationError, ConflictError) as error:
-        messages.error(request, f"Not {done}: {_refusal(error)}")
+        messages.error(request, _("Not %(done)s: %(why)s") % {"done": done, "why": _refusal(error)})
     else:
-        messages.success(request, f"{period} {done}.")
+        messages.success(request, _("%(period)s %(done)s.") % {"period": period, "done": done})
     return redirect("reporting:period_detail", period_id=period.pk)
 
 
@@ -103,18 +108,22 @@ def period_extend(request, period_id: int):
                 reason=form.cleaned_data["reason"],
             )
         except (ValidationError, ConflictError) as error:
-            messages.error(request, f"No extension given: {_refusal(error)}")
+            messages.error(request, _("No extension given: %(why)s") % {"why": _refusal(error)})
             if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
                 form.add_service_errors(error)
         else:
             messages.success(
                 request,
-                f"{extension.agency.code} may submit for {period} until "
-                f"{extension.until:%d %B %Y}.",
+                _("%(agency)s may submit for %(period)s until %(until)s.")
+                % {
+                    "agency": extension.agency.code,
+                    "period": period,
+                    "until": date_format(extension.until, "j F Y"),
+                },
             )
             return redirect("reporting:period_detail", period_id=period.pk)
     else:
-        messages.error(request, "No extension given: correct the fields marked below.")
+        messages.error(request, _("No extension given: correct the fields marked below."))
     context = _detail_context(period, extension_form=form)
     return render(request, "reporting/period_detail.html", context, status=400)
 

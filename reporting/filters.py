@@ -6,14 +6,17 @@ import django_filters
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency
+from core.forms import SourceNamesSelect
 from interventions.filters import PlanItemFilter
 from interventions.sorting import natural_ref
 from reporting import status
 from reporting.models import ProgressUpdate, ReportingPeriod
 
-STATUS_CHOICES = [("none", "No approved update"), *ProgressUpdate.Status.choices]
+STATUS_CHOICES = [("none", _("No approved update")), *ProgressUpdate.Status.choices]
 
 
 def status_in(values) -> Q:
@@ -27,6 +30,16 @@ class ItemOrderingFilter(django_filters.OrderingFilter):
     no approved update last either way)."""
 
     expressions = {"ref": natural_ref, "current_status": status.status_severity}
+    # Worded by our catalogue (django-filter ships no Urdu), when the list is shown.
+    descending_fmt = _("%s (descending)")
+
+    def build_choices(self, fields, labels):
+        choices = []
+        for field, param in fields.items():
+            label = labels.get(field, param)
+            descending = lazy(lambda label: str(self.descending_fmt) % label, str)(label)
+            choices += [(param, label), (f"-{param}", labels.get(f"-{param}", descending))]
+        return choices
 
     def get_ordering_value(self, param):
         descending = param.startswith("-")
@@ -39,13 +52,18 @@ class ItemOrderingFilter(django_filters.OrderingFilter):
 
 class ItemFilter(PlanItemFilter):
     status = django_filters.ChoiceFilter(
-        choices=STATUS_CHOICES, method="with_status", label="Status"
+        choices=STATUS_CHOICES, method="with_status", label=_("Status")
     )
-    overdue = django_filters.BooleanFilter(method="is_overdue", label="Overdue")
-    no_update = django_filters.BooleanFilter(method="without_update", label="No update this period")
+    overdue = django_filters.BooleanFilter(method="is_overdue", label=_("Overdue"))
+    no_update = django_filters.BooleanFilter(
+        method="without_update", label=_("No update this period")
+    )
     ordering = ItemOrderingFilter(
         fields=(("position", "position"), ("ref", "ref"), ("current_status", "status"),
                 ("last_approved_at", "updated"), ("policy__code", "policy")),
+        field_labels={"position": _("Position"), "ref": _("Ref"), "current_status": _("Status"),
+                      "last_approved_at": _("Updated"), "policy__code": _("Policy")},
+        label=_("Ordering"),
     )  # fmt: skip
 
     class Meta(PlanItemFilter.Meta):
@@ -70,24 +88,27 @@ class ReviewFilter(django_filters.FilterSet):
 
     agency = django_filters.ModelChoiceFilter(
         queryset=Agency.objects.filter(updates__state=ProgressUpdate.State.SUBMITTED).distinct(),
-        empty_label="Any agency",
+        empty_label=_("Any agency"),
+        label=_("Agency"),
+        widget=SourceNamesSelect,
     )
     period = django_filters.ModelChoiceFilter(
         queryset=ReportingPeriod.objects.filter(updates__state=ProgressUpdate.State.SUBMITTED)
         .distinct()
         .select_related("policy"),
-        empty_label="Any period",
+        empty_label=_("Any period"),
+        label=_("Period"),
     )
     status = django_filters.ChoiceFilter(
-        choices=ProgressUpdate.Status.choices, empty_label="Any status"
+        choices=ProgressUpdate.Status.choices, empty_label=_("Any status"), label=_("Status")
     )
     confidence = django_filters.ChoiceFilter(
-        choices=ProgressUpdate.Confidence.choices, label="Rating", empty_label="Any rating"
+        choices=ProgressUpdate.Confidence.choices, label=_("Rating"), empty_label=_("Any rating")
     )
     late = django_filters.BooleanFilter(
-        label="Late",
+        label=_("Late"),
         widget=forms.Select(
-            choices=[("", "Late or on time"), ("true", "Late"), ("false", "On time")]
+            choices=[("", _("Late or on time")), ("true", _("Late")), ("false", _("On time"))]
         ),
     )
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import forms
+from django.utils.html import format_html
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -46,42 +47,45 @@ def indicator_field_name(indicator: Indicator) -> str:
 # How the form presents the reported fields; what each holds comes from the model.
 FIELD_OPTIONS = {
     # `initial` set: the officer must choose; no empty "---------" option is offered.
-    "status": {"initial": None, "label": _("Status")},
-    "percent_complete": {"label": _("Percent complete")},
+    "status": {"initial": None, "label": update_fields.FIELD_LABELS["status"]},
+    "percent_complete": {"label": update_fields.FIELD_LABELS["percent_complete"]},
     "confidence": {
         "initial": None,
         "widget": ConfidenceSelect,
-        "label": _("Delivery confidence (looking ahead)"),
+        "label": update_fields.FIELD_LABELS["confidence"],
     },
     "confidence_rationale": {
         "widget": forms.Textarea(attrs={"rows": 2, "dir": "auto"}),
-        "label": _("Confidence rationale"),
+        "label": update_fields.FIELD_LABELS["confidence_rationale"],
         "help_text": _("Required for amber or worse, and whenever the rating changes."),
     },
     "narrative": {
         "widget": forms.Textarea(attrs={"rows": 4, "dir": "auto"}),
-        "label": _("Progress"),
+        "label": update_fields.FIELD_LABELS["narrative"],
     },
     "challenges": {
         "widget": forms.Textarea(attrs={"rows": 3, "dir": "auto"}),
-        "label": _("Challenges"),
+        "label": update_fields.FIELD_LABELS["challenges"],
     },
     "next_steps": {
         "widget": forms.Textarea(attrs={"rows": 3, "dir": "auto"}),
-        "label": _("Next steps"),
+        "label": update_fields.FIELD_LABELS["next_steps"],
     },
     "budget_released": {
-        "label": _("Budget released (PKR)"),
+        "label": update_fields.FIELD_LABELS["budget_released"],
         "help_text": _("Cumulative to date, not this period alone."),
     },
     "budget_spent": {
-        "label": _("Budget spent (PKR)"),
+        "label": update_fields.FIELD_LABELS["budget_spent"],
         "help_text": _("Cumulative to date, not this period alone."),
     },
-    "evidence_link": {"label": _("Evidence link"), "assume_scheme": "https"},
+    "evidence_link": {
+        "label": update_fields.FIELD_LABELS["evidence_link"],
+        "assume_scheme": "https",
+    },
     "change_rationale": {
         "widget": forms.Textarea(attrs={"rows": 2}),
-        "label": _("Reason for a decrease"),
+        "label": update_fields.FIELD_LABELS["change_rationale"],
         "help_text": _("Required when percent complete or the budget is lower than last approved."),
     },
 }
@@ -103,7 +107,11 @@ class UpdateForm(ReportedFieldsForm):
     evidence_file = forms.FileField(
         required=False,
         label=_("Attach evidence"),
-        help_text=format_lazy("{}; {}", ", ".join(EVIDENCE_EXTENSIONS), _("up to 10 MB.")),
+        help_text=format_lazy(
+            '<span lang="en" dir="ltr">{}</span>; {}',
+            ", ".join(EVIDENCE_EXTENSIONS),
+            _("up to 10 MB."),
+        ),
         widget=forms.ClearableFileInput(
             attrs={"accept": ",".join(f".{e}" for e in EVIDENCE_EXTENSIONS)}
         ),
@@ -127,8 +135,9 @@ class UpdateForm(ReportedFieldsForm):
                 field = forms.DecimalField(max_digits=16, decimal_places=2, required=False)
             else:
                 field = forms.CharField(required=False, widget=forms.TextInput)
-            field.label = indicator.description
-            field.help_text = indicator.unit
+            # The indicator as the source words it: English, marked so, inside an Urdu page.
+            field.label = format_html('<span lang="en" dir="ltr">{}</span>', indicator.description)
+            field.help_text = format_html('<span lang="en" dir="ltr">{}</span>', indicator.unit)
             self.fields[indicator_field_name(indicator)] = field
         for name, field in self.fields.items():
             field.last_approved = self.last_approved.get(name, "")
@@ -185,7 +194,7 @@ def review_comment_field() -> forms.Field:
         validators=update_fields.model_field("review_comment").validators,
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
-        label="Comment",
+        label=_("Comment"),
     )
 
 

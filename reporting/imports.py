@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from agencies.models import User
+from core.data_version import data_version_deferred
 from core.errors import ConflictError
 from core.tasks import enqueue
 from reporting import services
@@ -155,9 +156,13 @@ def import_confirm(*, user: User, record: ImportRecord, valid_only: bool) -> Imp
 def _apply_row(user: User, plan: Plan, row: RowPlan) -> None:
     update = row.update
     if row.action == NEW:
-        update = services.update_create(user=user, item=row.item, period=plan.period, data=row.data)
+        update = services.update_create(
+            user=user, item=row.item, period=plan.period, data=row.data, previous=row.previous
+        )
     elif row.action == EDIT:
-        update = services.update_edit(user=user, update=update, data=row.data, version=row.version)
+        update = services.update_edit(
+            user=user, update=update, data=row.data, version=row.version, previous=row.previous
+        )
     if row.submit:
         version = update.version if row.action in (NEW, EDIT) else row.version
         services.update_submit(user=user, update=update, version=version)
@@ -184,7 +189,8 @@ def import_apply(*, record: ImportRecord, progress: Progress | None = None) -> I
     applied: list[dict] = []
     refused: list[dict] = []
     rows = [row for row in plan.rows if row.writes or row.errors]
-    with transaction.atomic():
+    # One data version bump for the upload, not one per row; inside the transaction.
+    with transaction.atomic(), data_version_deferred():
         for done, row in enumerate(rows, start=1):
             shown = row.as_dict()
             if row.errors:

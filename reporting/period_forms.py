@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency
-from core.forms import ServiceErrorsMixin
+from core.forms import ServiceErrorsMixin, SourceNamesSelect
 from reporting.models import ReportingPeriod
 
 
@@ -18,11 +19,15 @@ class PeriodActionForm(forms.Form):
 
 
 class ExtensionForm(ServiceErrorsMixin, forms.Form):
-    agency = forms.ModelChoiceField(queryset=Agency.objects.none(), required=False)
-    until = forms.DateField(
-        required=False, widget=forms.DateInput(attrs={"type": "date"}), label="New last day"
+    agency = forms.ModelChoiceField(
+        queryset=Agency.objects.none(), required=False, label=_("Agency"), widget=SourceNamesSelect
     )
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    until = forms.DateField(
+        required=False, widget=forms.DateInput(attrs={"type": "date"}), label=_("New last day")
+    )
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2, "dir": "auto"}), required=False, label=_("Reason")
+    )
 
     def __init__(self, *args, period: ReportingPeriod, **kwargs):
         super().__init__(*args, **kwargs)

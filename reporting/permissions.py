@@ -19,6 +19,9 @@ Role = User.Role
 def is_responsible(agency_id: int | None, item: PlanItem) -> bool:
     if agency_id is None:
         return False
+    if "responsibilities" in getattr(item, "_prefetched_objects_cache", {}):
+        # A batch (a workbook upload) read them with the items: no query per row.
+        return any(r.agency_id == agency_id for r in item.responsibilities.all())
     return item.responsibilities.filter(agency_id=agency_id).exists()
 
 

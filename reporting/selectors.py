@@ -4,6 +4,7 @@ costs a fixed number of queries."""
 from __future__ import annotations
 
 import datetime
+import html
 from decimal import Decimal
 
 from django.db import models
@@ -20,7 +21,9 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
-from django.utils.text import capfirst
+from django.utils.html import conditional_escape, format_html, strip_tags
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from agencies.models import User
 from interventions.baselines import plan_for_item, progress_toward_target
@@ -52,7 +55,7 @@ from reporting.status import (
     with_current_status,
     with_latest_actual,
 )
-from reporting.update_fields import REPORTED_FIELDS
+from reporting.update_fields import REPORTED_FIELDS, field_label
 
 
 def reportable_periods() -> QuerySet[ReportingPeriod]:
@@ -137,7 +140,7 @@ def changes_since_approved(update: ProgressUpdate, previous: ProgressUpdate | No
         after = _shown(update, name)
         before = _shown(previous, name) if previous else ""
         if after != before:
-            label = capfirst(update._meta.get_field(name).verbose_name)
+            label = field_label(update._meta.get_field(name))
             rows.append({"field": name, "label": label, "before": before, "after": after})
     return rows
 
@@ -300,16 +303,25 @@ def item_plan_section(item: PlanItem) -> dict:
 
 # Bookkeeping a reader of the trail does not need: the lock counter, derived dates, ordering.
 AUDIT_EXCLUDED_FIELDS = ["version", "first_submitted_at", "position"]
-HISTORY_VERBS = {"+": "created", "~": "changed", "-": "deleted"}
+HISTORY_VERBS = {
+    "+": gettext_lazy("created"),
+    "~": gettext_lazy("changed"),
+    "-": gettext_lazy("deleted"),
+}
+EVIDENCE_VERBS = {
+    "+": gettext_lazy("added"),
+    "~": gettext_lazy("changed"),
+    "-": gettext_lazy("removed"),
+}
 
 
 def _value_shown(field, value, users: dict[int, str]) -> str:
     if value in (None, ""):
-        return "(empty)"
+        return _("(empty)")
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
     if field.is_relation and field.related_model is User:
-        return users.get(value, f"user {value}")
+        return users.get(value, _("user %(id)s") % {"id": value})
     text = str(value)
     return text if len(text) <= 200 else f"{text[:200]}…"
 
@@ -324,7 +336,9 @@ def _with_changes(records: list, label_of, verbs=HISTORY_VERBS) -> list:
     for history in by_object.values():
         previous = None
         for record in history:
-            record.label = label_of(record)
+            # Shown as HTML (the sources' names marked English); read as text elsewhere.
+            record.label_html = conditional_escape(label_of(record))
+            record.label = html.unescape(strip_tags(record.label_html))
             record.verb = verbs[record.history_type]
             record.changes = []
             if previous is not None and record.history_type == "~":
@@ -350,12 +364,17 @@ def _named_changes(entries: list) -> None:
             field = entry.instance_type._meta.get_field(change.field)
             shown.append(
                 {
-                    "label": capfirst(field.verbose_name),
+                    "label": field_label(field),
                     "old": _value_shown(field, change.old, users),
                     "new": _value_shown(field, change.new, users),
                 }
             )
         entry.changes = shown
+
+
+def _source_words(text: str) -> str:
+    """A name as the sources write it, kept English (left to right) inside a translated page."""
+    return format_html('<span lang="en" dir="ltr">{}</span>', text)
 
 
 def audit_trail(item: PlanItem, user: User, limit: int = 100) -> list:
@@ -382,7 +401,10 @@ def audit_trail(item: PlanItem, user: User, limit: int = 100) -> list:
 
     def update_label(update_id: int) -> str:
         update = updates[update_id]
-        return f"Update {update.period.label} · {update.agency.code}"
+        return _("Update %(period)s · %(agency)s") % {
+            "period": update.period.label,
+            "agency": update.agency.code,
+        }
 
     history = [
         r
@@ -404,24 +426,32 @@ def audit_trail(item: PlanItem, user: User, limit: int = 100) -> list:
         if shown(r.update_id, r.history_date)
     ]
     entries = (
-        _with_changes(list(item.history.select_related("history_user")), lambda r: "Item")
+        _with_changes(list(item.history.select_related("history_user")), lambda r: _("Item"))
         + _with_changes(
             list(Responsibility.history.filter(item_id=item.pk).select_related("history_user")),
-            lambda r: f"Responsibility {r.as_written}",
+            lambda r: format_html(_("Responsibility {name}"), name=_source_words(r.as_written)),
         )
         + _with_changes(
             list(Indicator.history.filter(item_id=item.pk).select_related("history_user")),
-            lambda r: f"Indicator “{r.description[:40]}”",
+            lambda r: format_html(_("Indicator “{name}”"), name=_source_words(r.description[:40])),
         )
         + _with_changes(history, lambda r: update_label(r.id))
         + _with_changes(
             values,
-            lambda r: f"{update_label(r.update_id)}: actual of “{r.indicator.description[:40]}”",
+            lambda r: format_html(
+                _("{update}: actual of “{name}”"),
+                update=update_label(r.update_id),
+                name=_source_words(r.indicator.description[:40]),
+            ),
         )
         + _with_changes(
             evidence,
-            lambda r: f"{update_label(r.update_id)}: evidence “{r.original_name}”",
-            verbs={"+": "added", "~": "changed", "-": "removed"},
+            lambda r: format_html(
+                _("{update}: evidence “{name}”"),
+                update=update_label(r.update_id),
+                name=format_html('<span dir="auto">{}</span>', r.original_name),
+            ),
+            verbs=EVIDENCE_VERBS,
         )
     )
     entries.sort(key=lambda r: r.history_date, reverse=True)

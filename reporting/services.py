@@ -46,6 +46,9 @@ State = ProgressUpdate.State
 # Ratings at which the committee needs to know why.
 CONFIDENCE_NEEDING_RATIONALE = {Confidence.AMBER, Confidence.AMBER_RED, Confidence.RED}
 
+# "The caller did not read the previous update": validate_update reads it itself.
+UNREAD = object()
+
 # Field name -> its errors, each a ValidationError with a code (the API's typed field errors).
 Errors = dict[str, list[ValidationError]]
 
@@ -132,18 +135,23 @@ def validate_update(
     data: UpdateData,
     *,
     unchecked: frozenset[str] = frozenset(),
+    previous: ProgressUpdate | object | None = UNREAD,
 ) -> None:
     """Every rule an update's content must hold, all checked and raised together as field
     errors (the web form and the API show each next to its field). `unchecked` names fields
     the caller could not even parse: the rules that read them are skipped, the rest still
-    run, so the officer sees every error at once."""
+    run, so the officer sees every error at once. `previous` is the agency's last approved
+    update before the period (status.last_approved_before, None for none) when the caller has
+    read it already: a batch reads them all at once with status.last_approved_before_by_item,
+    so checking a row costs no query."""
     errors: Errors = {}
 
     def checks(*names: str) -> bool:
         return not unchecked.intersection(names)
 
     _model_checks(data, errors, unchecked)
-    previous = status.last_approved_before(item, agency_id, period)
+    if previous is UNREAD:
+        previous = status.last_approved_before(item, agency_id, period)
     if checks("confidence", "confidence_rationale") and not data.confidence_rationale.strip():
         if data.confidence in CONFIDENCE_NEEDING_RATIONALE:
             errors.setdefault("confidence_rationale", []).append(
@@ -209,11 +217,25 @@ def _require_open(period: ReportingPeriod) -> None:
     periods.require_draftable(period)
 
 
-def _write_indicator_values(update: ProgressUpdate, values: dict[int, Decimal | str]) -> None:
+def _write_indicator_values(
+    update: ProgressUpdate, values: dict[int, Decimal | str], *, created: bool = False
+) -> None:
+    """Store the reported actuals; an empty one removes what was stored. A new update has
+    none stored yet, so nothing is looked up for it (a workbook row sends every indicator)."""
+    emptied = [pk for pk, value in values.items() if value in ("", None)]
+    if emptied and not created:
+        IndicatorValue.objects.filter(update=update, indicator_id__in=emptied).delete()
     for indicator_id, value in values.items():
         is_number = isinstance(value, Decimal)
         if value in ("", None):
-            IndicatorValue.objects.filter(update=update, indicator_id=indicator_id).delete()
+            continue
+        if created:
+            IndicatorValue.objects.create(
+                update=update,
+                indicator_id=indicator_id,
+                number=value if is_number else None,
+                text="" if is_number else value,
+            )
             continue
         IndicatorValue.objects.update_or_create(
             update=update,
@@ -224,8 +246,14 @@ def _write_indicator_values(update: ProgressUpdate, values: dict[int, Decimal | 
 
 @transaction.atomic
 def update_create(
-    *, user: User, item: PlanItem, period: ReportingPeriod, data: UpdateData
+    *,
+    user: User,
+    item: PlanItem,
+    period: ReportingPeriod,
+    data: UpdateData,
+    previous: ProgressUpdate | object | None = UNREAD,
 ) -> ProgressUpdate:
+    """A new draft. `previous` as for validate_update (a batch passes what it read)."""
     if not permissions.can_draft(user, item):
         raise PermissionDenied("Only desk officers of a responsible agency report on this item.")
     if period.policy_id != item.policy_id:
@@ -243,17 +271,20 @@ def update_create(
             f"{user.agency.code} already has an update for {period.label}: edit that one.",
             code="duplicate_update",
         )
-    validate_update(item, user.agency_id, period, data)
+    validate_update(item, user.agency_id, period, data, previous=previous)
     update = ProgressUpdate(item=item, period=period, agency=user.agency, author=user)
     update_fields.apply(update, data)
     update.save()
-    _write_indicator_values(update, data.indicator_values)
+    _write_indicator_values(update, data.indicator_values, created=True)
     data_version_bump()
     return update
 
 
 def _locked_for_change(update: ProgressUpdate, version: int) -> ProgressUpdate:
     current = ProgressUpdate.objects.select_for_update().select_related("period").get(pk=update.pk)
+    if "item" in update._state.fields_cache:
+        # An update's item never changes: keep the one the caller read (with its indicators).
+        current.item = update.item
     if current.version != version:
         raise ConflictError(
             "Someone else saved this update after you opened it "
@@ -280,12 +311,19 @@ def _editable(user: User, update: ProgressUpdate, version: int, *, verb: str) ->
 
 @transaction.atomic
 def update_edit(
-    *, user: User, update: ProgressUpdate, data: UpdateData, version: int
+    *,
+    user: User,
+    update: ProgressUpdate,
+    data: UpdateData,
+    version: int,
+    previous: ProgressUpdate | object | None = UNREAD,
 ) -> ProgressUpdate:
+    """Change a draft or returned update at the version the officer saw. `previous` as for
+    validate_update (a batch passes what it read)."""
     current = _editable(user, update, version, verb="edited")
     if update_fields.is_unchanged(current, data):
         return current  # nothing to record: no new version, no needless 409 for others
-    validate_update(current.item, current.agency_id, current.period, data)
+    validate_update(current.item, current.agency_id, current.period, data, previous=previous)
     update_fields.apply(current, data)
     current.version += 1
     current.save()

@@ -152,6 +152,32 @@ def last_approved_before(
     )
 
 
+def last_approved_before_by_item(
+    item_ids, agency_id: int, period: ReportingPeriod
+) -> dict[int, ProgressUpdate]:
+    """`last_approved_before` for many items of one agency and period in one query (a window
+    over the items, ranked by LATEST_APPROVED_ORDER): item id -> that update, with its period.
+    An item with none is absent. What a batch (a workbook upload) checks its rows against."""
+    ranked = (
+        ProgressUpdate.objects.filter(
+            item_id__in=item_ids,
+            agency_id=agency_id,
+            state=State.APPROVED,
+            period__start__lt=period.start,
+        )
+        .select_related("period")
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("item_id")],
+                order_by=[F(name.lstrip("-")).desc() for name in LATEST_APPROVED_ORDER],
+            )
+        )
+        .filter(rank=1)
+    )
+    return {update.item_id: update for update in ranked}
+
+
 def latest_approved_by_item(
     items: QuerySet[PlanItem], as_of: datetime.date, *fields: str
 ) -> dict[int, dict]:

@@ -31,6 +31,8 @@ def advance_periods(today: str | None = None) -> list[str]:
     name="reporting.send_reminders",
     autoretry_for=(OSError,),
     retry_backoff=60,
+    # Below the broker's visibility timeout (see committee.tasks), or a digest goes twice.
+    retry_backoff_max=300,
     max_retries=5,
 )
 def send_reminders(today: str | None = None) -> int:

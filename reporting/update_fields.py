@@ -14,6 +14,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import models
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
 
 from reporting.models import ProgressUpdate
 
@@ -30,6 +32,46 @@ REPORTED_FIELDS: tuple[str, ...] = (
     "evidence_link",
     "change_rationale",
 )
+
+
+# The reported fields as people read them: the form's labels, the review's rows and the audit
+# trail's, in the reader's language.
+FIELD_LABELS = {
+    "status": _("Status"),
+    "percent_complete": _("Percent complete"),
+    "confidence": _("Delivery confidence (looking ahead)"),
+    "confidence_rationale": _("Confidence rationale"),
+    "narrative": _("Progress"),
+    "challenges": _("Challenges"),
+    "next_steps": _("Next steps"),
+    "budget_released": _("Budget released (PKR)"),
+    "budget_spent": _("Budget spent (PKR)"),
+    "evidence_link": _("Evidence link"),
+    "change_rationale": _("Reason for a decrease"),
+}
+# The record's other fields, as the audit trail names their changes.
+RECORD_LABELS = {
+    "state": _("State"),
+    "submitted_at": _("Submitted at"),
+    "reviewed_at": _("Reviewed at"),
+    "reviewed_by": _("Reviewed by"),
+    "review_comment": _("Review comment"),
+    "author": _("Author"),
+    "period": _("Period"),
+    "agency": _("Agency"),
+    "item": _("Item"),
+    "is_sample": _("Sample data"),
+}
+
+
+def field_label(field: models.Field) -> str:
+    """A progress update's field by its name in the reader's language; another model's field
+    by its verbose name."""
+    if field.model is ProgressUpdate:
+        label = FIELD_LABELS.get(field.name) or RECORD_LABELS.get(field.name)
+        if label:
+            return str(label)
+    return capfirst(field.verbose_name)
 
 
 def model_field(name: str) -> models.Field:

@@ -11,12 +11,13 @@ file belongs to, which the upload checks. Written through core.tables (formula-s
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from decimal import Decimal
 
 from django.db import models
 from django.db.models import Prefetch
-from django.utils import timezone
+from django.utils import timezone, translation
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -70,6 +71,12 @@ PROTECTION_OPTIONS = {"formatColumns": False, "autoFilter": False, "sort": False
 
 def field_header(name: str) -> str:
     """The column header of a reported field: the form's label, else the model's name."""
+    # Remembered per language: an upload asks for every header on every row.
+    return _field_header(name, translation.get_language())
+
+
+@functools.lru_cache(maxsize=256)
+def _field_header(name: str, language: str | None) -> str:
     label = FIELD_OPTIONS.get(name, {}).get("label")
     return str(label or update_fields.model_field(name).verbose_name).capitalize()
 

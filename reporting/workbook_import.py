@@ -59,6 +59,9 @@ class RowPlan:
     data: UpdateData | None = None
     update: ProgressUpdate | None = None
     version: int | None = None
+    # The agency's last approved update before the period (None: none), read for all rows at
+    # once; the services check the row against it.
+    previous: ProgressUpdate | None = None
     errors: list[CellError] = field(default_factory=list)
 
     @property
@@ -392,7 +395,8 @@ def read(file: IO[bytes], *, size: int, agency: Agency, validate: bool = True) -
             for item in status.items_owed(period, agency.pk)
             .filter(pk__in=[i for i in ids if i])
             .select_related("policy")
-            .prefetch_related("indicators")
+            # The services' checks read them: prefetched, a row costs no query for either.
+            .prefetch_related("indicators", "responsibilities")
         }
         foreign = [
             f"row {row} (item {values.get(workbook.ITEM_ID)})"
@@ -420,18 +424,24 @@ def read(file: IO[bytes], *, size: int, agency: Agency, validate: bool = True) -
             period=period, agency=agency, item_id__in=owed
         ).prefetch_related("indicator_values")
     }
+    for update in updates.values():
+        update.item = owed[update.item_id]
+    previous = status.last_approved_before_by_item(owed, agency.pk, period)
     plans = []
     for (row, values), item_id in zip(rows, ids, strict=True):
         item, update = owed[item_id], updates.get(item_id)
         plan = _plan_row(row, values, item, update, period, agency,
-                         indicator_values.get(item_id, {}), validate)  # fmt: skip
+                         indicator_values.get(item_id, {}), validate,
+                         previous.get(item_id))  # fmt: skip
         # An indicator cell that cannot be read refuses its item's row.
         plan.errors.extend(indicator_errors.get(item_id, []))
         plans.append(plan)
     return Plan(agency=agency, period=period, rows=plans)
 
 
-def _plan_row(row, values, item, update, period, agency, indicator_values, validate) -> RowPlan:
+def _plan_row(
+    row, values, item, update, period, agency, indicator_values, validate, previous
+) -> RowPlan:
     cells = _Cells(workbook.UPDATES, row)
     version = _int(values.get(workbook.VERSION))
     submit_raw = str(values.get(workbook.SUBMIT) or workbook.NO).strip().casefold()
@@ -439,7 +449,8 @@ def _plan_row(row, values, item, update, period, agency, indicator_values, valid
         cells.error(workbook.SUBMIT, f"Choose {workbook.YES} or {workbook.NO}.")
     submit = submit_raw == "yes"
     plan = RowPlan(row=row, item=item, action=NEW if update is None else EDIT, submit=submit,
-                   update=update, version=version, errors=cells.errors)  # fmt: skip
+                   update=update, version=version, previous=previous,
+                   errors=cells.errors)  # fmt: skip
     if update is None and _is_empty(values, indicator_values):
         plan.action = EMPTY
         if submit:
@@ -464,7 +475,7 @@ def _plan_row(row, values, item, update, period, agency, indicator_values, valid
         return plan
     if validate:
         try:
-            services.validate_update(item, agency.pk, period, data)
+            services.validate_update(item, agency.pk, period, data, previous=previous)
         except ValidationError as error:
             _service_errors(cells, error)
     return plan

@@ -7,6 +7,7 @@ import zoneinfo
 import pytest
 import time_machine
 from django.conf import settings as django_settings
+from django.utils import translation
 
 from core.translations import compile_catalogues
 from interventions.loader import load_policies
@@ -39,6 +40,15 @@ def _frozen_clock(request):
         return
     with time_machine.travel(TEST_NOW, tick=True):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    # A request in Urdu leaves Urdu active on the thread (as in a server, where the next request
+    # sets its own): each test starts in the default language, whatever ran before it.
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

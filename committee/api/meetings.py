@@ -11,7 +11,7 @@ from rest_framework.response import Response
 
 from agencies.models import Agency, User
 from committee import permissions, services
-from committee.models import ActionItem, AgendaItem, Decision, Meeting
+from committee.models import ActionItem, AgendaItem, Decision, Meeting, MeetingComment
 from core.api.http import absolute_url
 
 # What an owner may report; only the secretary drops an action (with a reason, in the web).
@@ -116,6 +116,27 @@ class MeetingDecisionCreateSerializer(serializers.Serializer):
     due_date = serializers.DateField(required=False, allow_null=True, default=None)
 
 
+class AgendaMoveSerializer(serializers.Serializer):
+    direction = serializers.ChoiceField(
+        choices=[("up", "up"), ("down", "down")], help_text="One place up or down the agenda."
+    )
+
+
+class MeetingCommentCreateSerializer(serializers.Serializer):
+    text = serializers.CharField(help_text="The member's comment on the meeting or its agenda.")
+
+
+class MeetingCommentSerializer(serializers.ModelSerializer):
+    author = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, help_text="Username of who wrote it."
+    )
+
+    class Meta:
+        model = MeetingComment
+        fields = ["id", "author", "text", "created_at"]
+        read_only_fields = fields
+
+
 class ActionItemFilter(django_filters.FilterSet):
     owner = django_filters.ModelChoiceFilter(
         queryset=Agency.objects.all(), to_field_name="code", label="Owner agency (code)"
@@ -204,6 +225,52 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         )
         return Response(
             MeetingDecisionSerializer(decision).data,
+            status=status.HTTP_201_CREATED,
+            headers={"Location": absolute_url(request, "meeting-detail", meeting.pk)},
+        )
+
+    def _point(self, meeting: Meeting, point_id: str) -> AgendaItem:
+        point = meeting.agenda.filter(pk=point_id).first()
+        if point is None:
+            raise exceptions.NotFound("Not a point of this meeting's agenda.")
+        return point
+
+    @extend_schema(request=AgendaMoveSerializer, responses={200: MeetingSerializer})
+    @route(detail=True, methods=["post"], url_path=r"agenda/(?P<point_id>\d+)/move")
+    def agenda_move(self, request, pk=None, point_id=None):
+        """Move an agenda point one place up or down (the secretary); the meeting as it now
+        stands."""
+        meeting = self.get_object()
+        form = AgendaMoveSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        offset = -1 if form.validated_data["direction"] == "up" else 1
+        services.agenda_item_move(
+            user=request.user, point=self._point(meeting, point_id), offset=offset
+        )
+        return Response(self._shown(meeting))
+
+    @extend_schema(request=None, responses={200: MeetingSerializer})
+    @route(detail=True, methods=["post"], url_path=r"agenda/(?P<point_id>\d+)/drop")
+    def agenda_drop(self, request, pk=None, point_id=None):
+        """Drop a point with no decision from the agenda (the secretary); the rest renumbered."""
+        meeting = self.get_object()
+        services.agenda_item_drop(user=request.user, point=self._point(meeting, point_id))
+        return Response(self._shown(meeting))
+
+    @extend_schema(
+        request=MeetingCommentCreateSerializer, responses={201: MeetingCommentSerializer}
+    )
+    @route(detail=True, methods=["post"])
+    def comments(self, request, pk=None):
+        """A committee member's (or the secretary's) comment on the meeting."""
+        meeting = self.get_object()
+        form = MeetingCommentCreateSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        comment = services.meeting_comment_add(
+            user=request.user, meeting=meeting, text=form.validated_data["text"]
+        )
+        return Response(
+            MeetingCommentSerializer(comment).data,
             status=status.HTTP_201_CREATED,
             headers={"Location": absolute_url(request, "meeting-detail", meeting.pk)},
         )

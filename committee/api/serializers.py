@@ -8,6 +8,8 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from agencies import geography
+from agencies.models import Province
 from committee.models import QuarterlyReport
 from committee.reports.files import FILE_TYPES
 from committee.reports.services import SCHEDULED_SCOPE, scope_policy
@@ -35,9 +37,9 @@ class ReportSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = QuarterlyReport
-        fields = ["id", "quarter", "scope", "version", "state", "error", "attempts",
-                  "requested_by", "requested_at", "started_at", "finished_at", "contains_sample",
-                  "signed_off_by", "signed_off_at", "files"]  # fmt: skip
+        fields = ["id", "quarter", "scope", "level", "province", "version", "state", "error",
+                  "attempts", "requested_by", "requested_at", "started_at", "finished_at",
+                  "contains_sample", "signed_off_by", "signed_off_at", "files"]  # fmt: skip
         read_only_fields = fields
 
     @extend_schema_field(
@@ -71,6 +73,22 @@ class ReportRequestSerializer(serializers.Serializer):
         max_length=32,
         default=SCHEDULED_SCOPE,
         help_text="A policy code, or ALL for every policy.",
+    )
+
+    level = serializers.ChoiceField(
+        choices=geography.Level.choices,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Narrow to the items of bodies at this level; blank or absent: all levels.",
+    )
+    province = serializers.ChoiceField(
+        choices=Province.choices,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Narrow to the items of bodies in this province or area (a provincial body "
+        "with no province, such as All Home Departments, counts for each); absent: all.",
     )
 
     def _parsed(self, field: str, parse, value):

@@ -64,6 +64,8 @@ class ReportViewSet(
             user=request.user,
             quarter=form.validated_data["quarter"],
             policy=form.validated_data["scope"],
+            level=form.validated_data["level"],
+            province=form.validated_data["province"],
         )
         shown = ReportSerializer(report, context=self.get_serializer_context())
         return Response(

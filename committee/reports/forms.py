@@ -6,6 +6,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from agencies import geography
+from agencies.models import Province
 from committee.models import QuarterlyReport
 from committee.reports.services import scope_policy
 from core.forms import ServiceErrorsMixin
@@ -33,6 +35,15 @@ class ReportRequestForm(ServiceErrorsMixin, forms.Form):
 
     quarter = forms.CharField(max_length=16, help_text=_("Written like 2025Q3."))
     scope = forms.ChoiceField(choices=_scope_choices)
+    # Blank: every level and province. Choices, checked again by the service (scope_place).
+    level = forms.ChoiceField(
+        choices=[("", _("All levels")), *geography.Level.choices], required=False, label=_("Level")
+    )
+    province = forms.ChoiceField(
+        choices=[("", _("All provinces and areas")), *Province.choices],
+        required=False,
+        label=_("Province or area"),
+    )
     language = forms.ChoiceField(
         choices=settings.LANGUAGES,
         initial=settings.LANGUAGE_CODE,

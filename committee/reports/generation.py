@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from agencies import geography
 from agencies.models import User
 from committee import labels
 from committee.figures import committee_figures
@@ -50,7 +51,7 @@ def _freeze(report: QuarterlyReport) -> dict:
     """The report's figures, taken once: a rerun after a failure renders the same snapshot."""
     if report.snapshot is None:
         figures = committee_figures(
-            quarter=Quarter.parse(report.quarter), policy=_policy_of(report)
+            quarter=Quarter.parse(report.quarter), policy=_policy_of(report), **report.place
         )
         report.snapshot = labels.frozen(figures)
         report.contains_sample = bool(figures["contains_sample"])
@@ -78,7 +79,8 @@ def _policy_of(report: QuarterlyReport) -> Policy | None:
 
 def file_stem(report: QuarterlyReport) -> str:
     sample = "-SAMPLE" if report.contains_sample else ""
-    return f"nisp-report-{report.scope}-{report.quarter}-v{report.version}{sample}"
+    place = "".join(f"-{part}" for part in (report.level, report.province) if part)
+    return f"nisp-report-{report.scope}{place}-{report.quarter}-v{report.version}{sample}"
 
 
 def _fail(report_id: int, error: Exception) -> None:
@@ -167,6 +169,8 @@ def _notice(report: QuarterlyReport) -> tuple[str, str]:
     """The report-ready message in the active language."""
     scope = report.snapshot["scope"]["title"] if report.snapshot else None
     scope = scope or (_("All policies") if report.scope == "ALL" else report.scope)
+    place = geography.place_title(**report.place)
+    scope = f"{scope} · {place}" if place else scope
     names = {"quarter": report.quarter, "scope": report.scope}
     subject = _("Quarterly progress report %(quarter)s (%(scope)s) is ready") % names
     sample = (

@@ -8,7 +8,7 @@ from django.template.loader import render_to_string
 from weasyprint import CSS, HTML
 
 from committee.models import Meeting
-from committee.reports.render_pdf import STYLESHEET
+from committee.reports.render_pdf import STYLESHEET, URDU_FONTS
 
 
 def render_minutes_pdf(meeting: Meeting) -> bytes:
@@ -25,5 +25,5 @@ def render_minutes_pdf(meeting: Meeting) -> bytes:
     )
     base_url = f"{settings.BASE_DIR / 'static'}/"
     return HTML(string=html, base_url=base_url).write_pdf(
-        stylesheets=[CSS(filename=finders.find(STYLESHEET))]
+        stylesheets=[CSS(string=URDU_FONTS), CSS(filename=finders.find(STYLESHEET))]
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
+from django.utils import translation
 from weasyprint import CSS, HTML
 
 from committee.models import QuarterlyReport
@@ -27,6 +28,9 @@ def render_pdf(report: QuarterlyReport, snapshot: dict) -> bytes:
     # Everything is local: the stylesheet is read from the static source directory, charts are
     # inline SVG, and relative references resolve against the static files, never the network.
     base_url = f"{settings.BASE_DIR / 'static'}/"
-    return HTML(string=html, base_url=base_url).write_pdf(
-        stylesheets=[CSS(string=URDU_FONTS), CSS(filename=finders.find(STYLESHEET))]
-    )
+    stylesheets = [CSS(filename=finders.find(STYLESHEET))]
+    if translation.get_language_bidi():
+        # Only the Urdu report names these faces (report.css, html[lang="ur"]); an English
+        # one never asks for them by name, so WeasyPrint is not made to load them for it.
+        stylesheets.insert(0, CSS(string=URDU_FONTS))
+    return HTML(string=html, base_url=base_url).write_pdf(stylesheets=stylesheets)

@@ -15,6 +15,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 
+from agencies import geography
 from committee.labels import confidence_label, labelled, reason_text, status_label
 from committee.models import QuarterlyReport
 from core import tables
@@ -360,6 +361,11 @@ def _cover(workbook: Workbook, report: QuarterlyReport, snapshot: dict) -> None:
     tables.append_row(sheet, [title, "Advisory Committee on Internal Security"])
     tables.append_row(sheet, ["Quarter", snapshot["quarter"]["label"]])
     tables.append_row(sheet, ["Scope", snapshot["scope"]["title"]])
+    place = geography.place_title(
+        level=snapshot["scope"].get("level", ""), province=snapshot["scope"].get("province", "")
+    )
+    if place:
+        tables.append_row(sheet, ["Level and province", place])
     tables.append_row(sheet, ["Version", report.version])
     tables.append_row(sheet, ["Approved data as of", snapshot["as_of"]])
     tables.append_row(sheet, ["Sheets", ", ".join(s.title for s in SHEETS)])

@@ -17,7 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError as BrokerError
 
-from agencies.models import User
+from agencies import geography
+from agencies.models import Province, User
 from committee import permissions
 from committee.models import QuarterlyReport
 from core.errors import ConflictError
@@ -54,14 +55,35 @@ def scope_code(policy: Policy | None) -> str:
     return policy.code if policy else QuarterlyReport.ALL
 
 
-def _validate_request(quarter: Quarter, scope: str, today: datetime.date) -> None:
+def scope_place(*, level: str = "", province: str = "") -> dict[str, str]:
+    """A level and a province as a report stores them (blank: all), or clear field errors."""
+    level, province = (level or "").strip(), (province or "").strip()
+    errors = {}
+    if level not in ("", *geography.Level.values):
+        errors["level"] = [
+            _("“%(level)s” is not a level: choose federal, provincial or special.")
+            % {"level": level}
+        ]
+    if province not in ("", *Province.values):
+        errors["province"] = [
+            _("“%(province)s” is not a province or area: choose one of %(known)s.")
+            % {"province": province, "known": ", ".join(Province.values)}
+        ]
+    if errors:
+        raise ValidationError(errors, code="invalid")
+    return {"level": level, "province": province}
+
+
+def _validate_request(
+    quarter: Quarter, scope: str, today: datetime.date, place: dict[str, str]
+) -> None:
     if quarter.start > today:
         raise ValidationError(
             {"quarter": [f"{quarter} has not begun: a report covers a quarter under way or past."]}
         )
     signed = (
         QuarterlyReport.objects.filter(
-            quarter=quarter.label, scope=scope, signed_off_at__isnull=False
+            quarter=quarter.label, scope=scope, **place, signed_off_at__isnull=False
         )
         .values_list("version", flat=True)
         .first()
@@ -79,8 +101,10 @@ def _create(
     requested_by: User | None,
     enqueue: bool = True,
     language: str = settings.LANGUAGE_CODE,
+    place: dict[str, str] | None = None,
 ) -> QuarterlyReport:
-    latest = QuarterlyReport.objects.filter(quarter=quarter.label, scope=scope).aggregate(
+    place = place or {"level": "", "province": ""}
+    latest = QuarterlyReport.objects.filter(quarter=quarter.label, scope=scope, **place).aggregate(
         latest=Max("version")
     )["latest"]
     try:
@@ -88,6 +112,7 @@ def _create(
             report = QuarterlyReport.objects.create(
                 quarter=quarter.label,
                 scope=scope,
+                **place,
                 version=(latest or 0) + 1,
                 requested_by=requested_by,
                 requested_at=timezone.now(),
@@ -134,24 +159,28 @@ def report_request(
     quarter: Quarter,
     policy: Policy | None,
     language: str = settings.LANGUAGE_CODE,
+    level: str = "",
+    province: str = "",
 ) -> QuarterlyReport:
     """Queue a new version of the report for a quarter and scope (the secretary only), written
-    in English or Urdu."""
+    in English or Urdu; narrowed, when asked, to a level and/or a province."""
     if not permissions.can_manage_reports(user):
         raise PermissionDenied("Only the committee secretary requests quarterly reports.")
     if language not in dict(settings.LANGUAGES):
         raise ValidationError({"language": [_("Choose English or Urdu.")]})
     scope = scope_code(policy)
-    _validate_request(quarter, scope, timezone.localdate())
-    return _create(quarter=quarter, scope=scope, requested_by=user, language=language)
+    place = scope_place(level=level, province=province)
+    _validate_request(quarter, scope, timezone.localdate(), place)
+    return _create(quarter=quarter, scope=scope, requested_by=user, language=language, place=place)
 
 
 @transaction.atomic
 def report_create_unqueued(*, quarter: Quarter, policy: Policy | None) -> QuarterlyReport:
     """A new version for the caller to generate in its own process (the management command)."""
     scope = scope_code(policy)
-    _validate_request(quarter, scope, timezone.localdate())
-    return _create(quarter=quarter, scope=scope, requested_by=None, enqueue=False)
+    place = scope_place()
+    _validate_request(quarter, scope, timezone.localdate(), place)
+    return _create(quarter=quarter, scope=scope, requested_by=None, enqueue=False, place=place)
 
 
 def is_stale(report: QuarterlyReport, now: datetime.datetime | None = None) -> bool:
@@ -223,7 +252,7 @@ def report_sign_off(*, user: User, report: QuarterlyReport) -> QuarterlyReport:
         raise ConflictError("This version is already signed off.", code="already_signed_off")
     other = (
         QuarterlyReport.objects.filter(
-            quarter=report.quarter, scope=report.scope, signed_off_at__isnull=False
+            quarter=report.quarter, scope=report.scope, **report.place, signed_off_at__isnull=False
         )
         .exclude(pk=report.pk)
         .values_list("version", flat=True)
@@ -243,7 +272,10 @@ def report_sign_off(*, user: User, report: QuarterlyReport) -> QuarterlyReport:
 
 def periods_sign_off_locks(report: QuarterlyReport):
     """The periods a sign-off of this report locks (its scope's, inside its quarter, not yet
-    locked), as the report page states them before the secretary confirms."""
+    locked), as the report page states them before the secretary confirms. A report narrowed
+    to a level or a province locks nothing: the periods are every agency's."""
+    if report.level or report.province:
+        return ReportingPeriod.objects.none()
     quarter = Quarter.parse(report.quarter)
     if report.scope == QuarterlyReport.ALL:
         return lockable_periods(periods_of_quarter(quarter, None))
@@ -269,7 +301,10 @@ def last_quarter_past_deadline(today: datetime.date) -> Quarter:
 def reports_schedule_due(*, today: datetime.date | None = None) -> QuarterlyReport | None:
     """Request the NISP 2018 report of the last quarter past its deadline, once."""
     quarter = last_quarter_past_deadline(today or timezone.localdate())
-    if QuarterlyReport.objects.filter(quarter=quarter.label, scope=SCHEDULED_SCOPE).exists():
+    scheduled = QuarterlyReport.objects.filter(
+        quarter=quarter.label, scope=SCHEDULED_SCOPE, level="", province=""
+    )
+    if scheduled.exists():
         return None
     try:
         return _create(quarter=quarter, scope=SCHEDULED_SCOPE, requested_by=None)

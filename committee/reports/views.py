@@ -44,6 +44,8 @@ def report_list(request):
                     quarter=form.cleaned_data["quarter"],
                     policy=form.cleaned_data["scope"],
                     language=form.cleaned_data["language"] or settings.LANGUAGE_CODE,
+                    level=form.cleaned_data["level"],
+                    province=form.cleaned_data["province"],
                 )
             except ValidationError as error:
                 form.add_service_errors(error)
@@ -91,7 +93,7 @@ def report_detail(request, report_id: int):
     context.update(
         can_sign_off=can_sign_off,
         sign_off_locks=list(services.periods_sign_off_locks(report)) if can_sign_off else [],
-        versions=_reports().filter(quarter=report.quarter, scope=report.scope),
+        versions=_reports().filter(quarter=report.quarter, scope=report.scope, **report.place),
     )
     if report.state == QuarterlyReport.State.DONE:
         context.update(document_context(report, report.snapshot))

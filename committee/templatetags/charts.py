@@ -10,6 +10,8 @@ from urllib.parse import urlencode
 
 from django import template
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from committee import charts
 from committee.figures import STATUS_LABELS
@@ -42,7 +44,7 @@ def status_chart(
     title: str,
     description: str = "",
     label: str = "both",
-    heading: str = "Group",
+    heading: str = "",
     links: dict[str, str] | None = None,
 ) -> dict:
     """Stacked bars of items by status per group (policy, pillar, agency), then its table.
@@ -69,9 +71,11 @@ def status_chart(
                 "total_url": _link(query),
             }
         )
-    description = description or (
-        f"Items by status for each of {len(rows)} rows; the table that follows gives the counts."
-    )
+    description = description or ngettext(
+        "Items by status for each of %(count)s row; the table that follows gives the counts.",
+        "Items by status for each of %(count)s rows; the table that follows gives the counts.",
+        len(rows),
+    ) % {"count": len(rows)}
     return {
         "svg": charts.status_bars(rows, statuses, title=title, description=description),
         "title": title,
@@ -85,11 +89,10 @@ def status_chart(
 def trend_chart(trend: list[dict], statuses: list[dict], *, title: str) -> dict:
     """Items by status at the end of each quarter, then the same as a table."""
     columns = charts.ordered_statuses(statuses)
-    description = (
-        f"Items by status at the end of each of the {len(trend)} quarters up to "
-        f"{trend[-1]['quarter'] if trend else 'the chosen one'}, with the share on track or "
-        "completed above each column; the table that follows gives the counts."
-    )
+    description = _(
+        "Items by status at the end of each of the %(count)s quarters up to %(last)s, with the "
+        "share on track or completed above each column; the table that follows gives the counts."
+    ) % {"count": len(trend), "last": trend[-1]["quarter"] if trend else _("the chosen one")}
     rows = [
         {
             "quarter": point["quarter"],
@@ -124,10 +127,10 @@ def timeline_chart(
         for policy in timeline
         for window in policy["windows"]
     ]
-    description = (
-        f"{len(rows)} groups of items by term and window of years, drawn against each policy's "
-        f"period and the current year {today_year}; the table that follows gives the counts."
-    )
+    description = _(
+        "%(count)s groups of items by term and window of years, drawn against each policy's "
+        "period and the current year %(year)s; the table that follows gives the counts."
+    ) % {"count": len(rows), "year": today_year}
     svg = charts.timeline_bars(
         timeline, today_year=today_year, title=title, description=description
     )

@@ -234,3 +234,68 @@ def test_progress_from_demo_data_is_marked_as_sample(reader, people, moi_item, p
     body = reader.get(f"{ITEMS}{moi_item.pk}/").json()
     assert body["current_is_sample"] is True
     assert body["indicators"][0]["latest_actual"]["is_sample"] is True
+
+
+def _items_at(*, level: str = "", province: str = "") -> set[int]:
+    """The oracle, read straight from the registry: items with a body of that level (special
+    areas: GB and AJK) and province; a provincial body with no province counts everywhere."""
+    from agencies.models import Agency
+
+    bodies = Agency.objects.all()
+    collective = {"level": "provincial", "province": ""}
+    if province:
+        bodies = bodies.filter(province=province) | bodies.filter(**collective)
+    if level == "federal":
+        bodies = bodies.filter(level="federal")
+    elif level == "special":
+        bodies = bodies.filter(level="provincial", province__in=["GB", "AJK", ""])
+    elif level == "provincial":
+        bodies = bodies.filter(level="provincial").exclude(province__in=["GB", "AJK"])
+    return set(
+        PlanItem.objects.filter(responsibilities__agency__in=bodies).values_list("pk", flat=True)
+    )
+
+
+@pytest.mark.parametrize(
+    "place",
+    [{"province": "KP"}, {"level": "federal"}, {"level": "special"},
+     {"level": "provincial", "province": "PUNJAB"}],
+)  # fmt: skip
+def test_level_and_province_filters_read_the_registry(reader, plan, moi_item, kp_item, place):
+    body = reader.get(ITEMS, {**place, "page_size": 500}).json()
+    ids = {row["id"] for row in body["results"]}
+    assert ids == _items_at(**place)
+    assert body["count"] == len(ids) > 0
+    # MOI alone answers for row 1: federal, in no province.
+    assert (moi_item.pk in ids) == (place == {"level": "federal"})
+    if place.get("province") == "KP":
+        assert kp_item.pk in ids
+
+
+def test_all_home_departments_counts_for_each_province(reader, plan):
+    via_all_hd = set(
+        PlanItem.objects.filter(responsibilities__agency__code="ALL-HD").values_list(
+            "pk", flat=True
+        )
+    )
+    assert via_all_hd
+    for province in ("PUNJAB", "SINDH", "BALOCHISTAN", "GB"):
+        body = reader.get(ITEMS, {"province": province, "page_size": 500}).json()
+        assert via_all_hd <= {row["id"] for row in body["results"]}, province
+
+
+def test_an_unknown_level_or_province_is_a_400_naming_the_field(reader, plan):
+    response = reader.get(ITEMS, {"level": "district", "province": "Kashmir"})
+    assert response.status_code == 400
+    assert set(response.json()["errors"]) == {"level", "province"}
+
+
+def test_place_filters_cost_no_query_beyond_the_unfiltered_list(
+    reader, plan, django_assert_num_queries
+):
+    reader.get(ITEMS)
+    # The same eight as the unfiltered list: choices need no lookup, the filter is one EXISTS.
+    with django_assert_num_queries(8):
+        reader.get(ITEMS, {"level": "provincial", "province": "KP", "page_size": 500})
+    with django_assert_num_queries(8):
+        reader.get(ITEMS, {"province": "SINDH", "page_size": 2})

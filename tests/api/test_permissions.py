@@ -190,6 +190,22 @@ ENDPOINTS = {
               "action": "Report back", "owner": "MOI", "due_date": "{action_due}"},
         read_only_owner="secretary",
     ),
+    "move agenda point": Endpoint(
+        "post", "/api/v1/meetings/{meeting}/agenda/{agenda_item}/move/",
+        # One point on the agenda: it cannot move, a 400 once permission has passed.
+        {**WRITE_MEETINGS, "secretary": 400}, body={"direction": "down"},
+        read_only_owner="secretary",
+    ),
+    "drop agenda point": Endpoint(
+        "post", "/api/v1/meetings/{meeting}/agenda/{agenda_item}/drop/",
+        # The point has a decision: kept, a 400 once permission has passed.
+        {**WRITE_MEETINGS, "secretary": 400}, read_only_owner="secretary",
+    ),
+    "comment on meeting": Endpoint(
+        "post", "/api/v1/meetings/{meeting}/comments/",
+        {**WRITE_MEETINGS, "committee": 201}, body={"text": "Ask KP for its figures."},
+        read_only_owner="committee",
+    ),
     # Action items: the committee reads all, an agency its own (404 elsewhere); the owner's
     # officers and reviewers update them, the secretary too, and closes a done one.
     "action items": Endpoint("get", "/api/v1/action-items/", SIGNED_IN),

@@ -118,3 +118,34 @@ def test_the_list_takes_a_fixed_number_of_queries(
     with django_assert_max_num_queries(6):
         response = client.get("/api/v1/reports/")
     assert response.json()["count"] == 3
+
+
+def test_a_report_narrowed_to_a_province_stores_its_place_and_figures(api_as, people, plan):
+    client = api_as(people["secretary"])
+    response = client.post(
+        "/api/v1/reports/",
+        {"quarter": "2025Q3", "scope": "ALL", "level": "special", "province": "GB"},
+        format="json",
+    )
+    assert response.status_code == 201, response.json()
+    assert (response.json()["level"], response.json()["province"]) == ("special", "GB")
+    report = generation.report_generate(response.json()["id"])
+    shown = client.get(f"/api/v1/reports/{report.pk}/").json()
+    assert shown["figures"]["scope"]["province"] == "GB"
+    from interventions.models import PlanItem
+
+    assert shown["figures"]["totals"]["items"] == (
+        PlanItem.objects.at_place(level="special", province="GB").count()
+    )
+    # A narrowed report locks no period on sign-off: the periods are every agency's.
+    assert list(services.periods_sign_off_locks(report)) == []
+
+
+def test_an_unknown_level_or_province_is_a_400_and_creates_nothing(api_as, people, plan):
+    response = api_as(people["secretary"]).post(
+        "/api/v1/reports/", {"quarter": "2025Q3", "level": "district", "province": "Kashmir"},
+        format="json",
+    )  # fmt: skip
+    assert response.status_code == 400
+    assert set(response.json()["errors"]) == {"level", "province"}
+    assert not QuarterlyReport.objects.exists()

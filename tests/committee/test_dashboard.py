@@ -206,11 +206,11 @@ def test_query_count_stays_the_same_as_data_grows(committee_client, django_asser
     # of them the plan's revisions in force; the owner gap rides on the items' query), pillar
     # themes (1), the NAP crosswalk (4: links, their statuses, the points, and the points'
     # whole-policy links, one Prefetch joined to the policy).
-    # (+7 since the committee cycle: ranking inputs, places, follow-up)
-    with django_assert_num_queries(32):
+    # (+6 since the committee cycle: ranking inputs, places (one), follow-up)
+    with django_assert_num_queries(31):
         small = committee_client.get(URL, {"policy": "all"})
     seed(80, start=4)
-    with django_assert_num_queries(32):
+    with django_assert_num_queries(31):
         large = committee_client.get(URL, {"policy": "all"})
     assert small.status_code == large.status_code == 200
     # Nothing changed since: the page body comes from the cache, the figures are not read.

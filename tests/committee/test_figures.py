@@ -140,11 +140,11 @@ def test_query_count_does_not_grow_with_updates(seeded, nisp, django_assert_num_
     # Rows, two latest-approved reads, overdue, reported, agencies, themes, priorities (2),
     # indicators (2), the trend's read of earlier updates (1), and the plan in force on the
     # quarter's last day: the items' revisions (1) and the indicators' (1).
-    # (+7 since the committee cycle: ranking inputs, places, follow-up.)
-    with django_assert_num_queries(21):
+    # (+6 since the committee cycle: ranking inputs, places (one query), follow-up.)
+    with django_assert_num_queries(20):
         compute_committee_figures(quarter=Q3, policy=nisp)
     # Read through the cache: the data version (1), then the computation once; then only it.
-    with django_assert_num_queries(22):
+    with django_assert_num_queries(21):
         committee_figures(quarter=Q3, policy=nisp)
     with django_assert_num_queries(1):
         committee_figures(quarter=Q3, policy=nisp)

@@ -117,5 +117,5 @@ def test_secretary_builds_a_meeting_decides_moi_acts_and_the_next_report_shows_i
     assert "Minutes of the four provincial committees" in follow_up.inner_text()
     (harness.SCREENSHOTS / "meeting-03-report.pdf").write_bytes(report.pdf.read())
     # The one refusal (done without evidence) answered 400, as it should; nothing else failed.
-    action_url = f"{base}/committee/actions/{action.pk}/"
+    action_url = f"{base}/committee/action-items/{action.pk}/"
     assert [p for p in page.problems if action_url not in p] == []

@@ -10,6 +10,7 @@ from agencies import geography
 from agencies.models import Agency
 from committee import exceptions, services
 from committee.figures import committee_figures
+from committee.labels import reason_text, reasons_text
 from committee.models import ActionItem, AgendaItem
 from core.quarters import Quarter
 from reporting.models import Notification
@@ -29,20 +30,72 @@ def row(**overrides):
 
 
 @pytest.mark.parametrize(
-    ("overrides", "rule"),
+    ("overrides", "rule", "score", "severity", "reason"),
     [
-        ({"confidence": "red"}, "confidence_red"),
-        ({"confidence": "amber_red"}, "confidence_amber_red"),
-        ({"previous_confidence": "green", "confidence": "amber"}, "confidence_fell"),
-        ({"status": "completed"}, "completed_without_evidence"),
-        ({"overdue": True, "due_date": "2026-06-30"}, "overdue"),
-        ({"reported": False, "reported_previous": False}, "silent_two_periods"),
+        ({"confidence": "red"}, "confidence_red", 5, "medium", "Confidence red"),
+        ({"confidence": "amber_red"}, "confidence_amber_red", 4, "medium",
+         "Confidence amber/red"),
+        ({"previous_confidence": "green", "confidence": "amber"}, "confidence_fell", 3, "low",
+         "Confidence fell from Green to Amber"),
+        ({"status": "completed"}, "completed_without_evidence", 2, "low",
+         "Completed without evidence"),
+        ({"overdue": True, "due_date": "2026-06-30"}, "overdue", 4, "medium",
+         "Overdue: due 2026-06-30"),
+        ({"reported": False, "reported_previous": False}, "silent_two_periods", 3, "low",
+         "No report for two quarters"),
     ],
-)
-def test_each_severity_rule_fires_with_its_reason(overrides, rule):
+)  # fmt: skip
+def test_each_severity_rule_fires_with_its_weight_and_reason(
+    overrides, rule, score, severity, reason
+):
     [entry] = exceptions.rank([row(**overrides)])
     assert entry["rules"] == [rule]
-    assert entry["reason"]
+    assert [reason["code"] for reason in entry["reasons"]] == [rule]
+    assert (entry["score"], entry["severity"], reasons_text(entry["reasons"])) == (
+        score,
+        severity,
+        reason,
+    )
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"previous_confidence": "amber", "confidence": "green"},  # rose: no rule
+        {"previous_confidence": "", "confidence": "amber"},  # first rating: nothing to fall from
+        {"reported": False, "reported_previous": True},  # silent one quarter only
+        {"reported": True, "reported_previous": False},
+        {"status": "completed", "has_evidence": True},
+    ],
+)
+def test_near_misses_fire_no_rule(overrides):
+    assert exceptions.rank([row(**overrides)]) == []
+
+
+def test_rules_add_up_and_a_priority_adds_one_reason_and_point():
+    [entry] = exceptions.rank(
+        [row(confidence="red", overdue=True, due_date="2026-06-30", priority=["NISP-2018 4"])]
+    )
+    assert entry["rules"] == ["confidence_red", "overdue"]
+    assert (entry["score"], entry["severity"]) == (10, "high")
+    assert reason_text(entry["reasons"][-1]) == "Priority NISP-2018 4"
+    assert entry["is_priority"]
+
+
+@pytest.mark.parametrize(("score", "severity"), [(7, "high"), (6, "medium"), (4, "medium"),
+                                                 (3, "low"), (2, "low")])  # fmt: skip
+def test_severity_bands(score, severity):
+    assert exceptions.severity_of(score) == severity
+
+
+def test_equal_scores_rank_more_reasons_first_after_priority():
+    rows = [
+        row(id=1, confidence="red"),  # 5, one rule
+        # 5 from two rules: confidence fell (3) and completed without evidence (2)
+        row(id=2, status="completed", previous_confidence="green", confidence="amber"),
+        row(id=3, overdue=True, priority=["NISP-2018 1"]),  # 4 + priority 1 = 5, one rule
+    ]
+    assert [entry["id"] for entry in exceptions.rank(rows)] == [3, 2, 1]
 
 
 def test_nothing_wrong_is_no_exception_even_for_a_priority_item():
@@ -71,6 +124,25 @@ def test_the_cap_keeps_the_top_and_counts_the_rest(settings):
     assert [e["id"] for e in listed["top"]] == [0, 1]
     assert listed["more"] == 3
     assert listed["count"] == len(listed["all"]) == 5
+
+
+def test_under_the_cap_everything_is_the_top_and_an_explicit_cap_wins(settings):
+    settings.EXCEPTIONS_TOP = 15
+    rows = [row(id=n, overdue=True) for n in range(3)]
+    listed = exceptions.ranked_exceptions(rows)
+    assert (len(listed["top"]), listed["more"], listed["cap"]) == (3, 0, 15)
+    assert exceptions.ranked_exceptions(rows, cap=1)["more"] == 2
+
+
+def test_a_place_narrows_the_ranked_list_and_its_cap_counts_again():
+    rows = [row(id=1, overdue=True, provinces=["KP"], levels=["provincial"]),
+            row(id=2, overdue=True, provinces=["SINDH"], levels=["provincial"]),
+            row(id=3, overdue=True, levels=["federal"])]  # fmt: skip
+    listed = exceptions.ranked_exceptions(rows, cap=1)
+    kp = exceptions.filtered(listed, province="KP")
+    assert ([e["id"] for e in kp["all"]], kp["more"]) == ([1], 0)
+    provincial = exceptions.filtered(listed, level="provincial")
+    assert ([e["id"] for e in provincial["top"]], provincial["more"]) == ([1], 1)
 
 
 @pytest.mark.django_db

@@ -471,3 +471,15 @@ def test_a_report_without_sample_data_carries_no_banner(committee, nisp):
     report = generated(committee["secretary"], nisp)
     assert not report.contains_sample
     assert "SAMPLE DATA" not in PdfReader(report.pdf.path).pages[0].extract_text()
+
+
+def test_budget_execution_per_agency_counts_each_agencys_items(committee, nisp, client):
+    # An agency's figures have no "items" key: the table printed the dict's items() instead.
+    seed_quarter()
+    report = generated(committee["secretary"], nisp)
+    client.force_login(committee["member"])
+    html = client.get(reverse("committee:report_detail", args=[report.pk])).content.decode()
+    section = html[html.index('id="budget-execution"') : html.index('id="by-agency"')]
+    assert "dict_items" not in section
+    moi = next(row for row in report.snapshot["by_agency"] if row["code"] == "MOI")
+    assert f'<tr><td>MOI</td><td class="num">{moi["owned"]}</td>' in section

@@ -17,6 +17,7 @@ from reporting import services as progress_services
 from reporting.models import ProgressUpdate
 from reporting.update_fields import UpdateData
 from tests.committee.reports import Q3, seed_quarter
+from tests.conftest import TEST_TODAY
 from tests.factories import user_with_role
 
 PAYLOADS = ['=HYPERLINK("http://example.invalid","click")', "+1", "-1+2", "@SUM(A1:A3)",
@@ -85,7 +86,7 @@ def test_item_list_downloads_are_neutralised(client, plan):
     for fmt in ("csv", "xlsx"):
         response = client.get(reverse("reporting:item_list"), {"format": fmt, "q": "HYPERLINK"})
         assert response.status_code == 200
-        assert f"nisp-items-2026-12-01.{fmt}" in response["Content-Disposition"]
+        assert f"nisp-items-{TEST_TODAY.isoformat()}.{fmt}" in response["Content-Disposition"]
         check = assert_neutralised_csv if fmt == "csv" else assert_neutralised_xlsx
         check(response.content, PAYLOADS[:2])
 

@@ -105,3 +105,42 @@ def test_every_filter_on_the_item_list_has_a_readable_label(reader):
     assert labels["agency"] == "Agency"
     assert labels["status"] == "Status"
     assert labels["priority"] == "NISP priority (rank)"
+
+
+def test_item_list_filters_by_level_and_province(reader):
+    kp = reader.get(reverse("reporting:item_list"), {"province": "KP", "policy": "NISP-2018"})
+    items = list(kp.context["page"].paginator.object_list)
+    assert items
+    codes = {code for item in items for code in item.responsibilities.values_list(
+        "agency__code", flat=True)}  # fmt: skip
+    assert "HD-KP" in codes
+    assert "ALL-HD" in codes, "All Home Departments counts for each province"
+    assert '<option value="KP" selected>' in kp.content.decode(), "the chooser keeps the choice"
+    federal = reader.get(reverse("reporting:item_list"), {"level": "federal"})
+    row_one = federal.context["page"].paginator.object_list.filter(
+        policy__code="NISP-2018", ref="1"
+    )
+    assert row_one.exists(), "MOI is federal"
+    assert (
+        not kp.context["page"]
+        .paginator.object_list.filter(policy__code="NISP-2018", ref="1")
+        .exists()
+    )
+    bad = reader.get(reverse("reporting:item_list"), {"level": "district"})
+    assert "level" in bad.context["filter"].form.errors
+
+
+def test_place_filters_keep_the_item_list_query_count(reader):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries(params):
+        with CaptureQueriesContext(connection) as captured:
+            assert reader.get(reverse("reporting:item_list"), params).status_code == 200
+        return len(captured)
+
+    unfiltered = queries({})
+    # The same as the unfiltered list (at most 10, above): choices need no lookup and the
+    # filter is one EXISTS inside the count and the page.
+    assert queries({"level": "provincial", "province": "SINDH"}) == unfiltered <= 10
+    assert queries({"province": "GB", "page": 2}) == unfiltered

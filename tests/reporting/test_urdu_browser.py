@@ -10,7 +10,9 @@ import pytest
 
 from agencies.models import User
 from interventions.models import Indicator
+from reporting import services
 from reporting.models import ProgressUpdate
+from reporting.update_fields import UpdateData
 from tests.factories import user_with_role
 from tests.reporting import test_browser as harness
 from tests.reporting.test_browser import PASSWORD, log_in, messages_text, open_quarter
@@ -130,4 +132,69 @@ def test_officer_reviewer_and_dashboard_in_urdu(sync_playwright, committed_plan,
     assert re.fullmatch(r"[0-9.]+%", figure.strip()), figure
     shot(page, "05-dashboard")
     shot(page, "06-dashboard-full", full_page=True)
+    assert page.problems == []
+
+
+# A laptop's and a phone's screen.
+WIDTHS = {1366: 900, 390: 844}
+
+
+def test_my_items_review_and_dashboard_read_right_to_left_on_a_laptop_and_a_phone(
+    sync_playwright, committed_plan, live_server, page
+):
+    item = (
+        Indicator.objects.filter(
+            item__policy__code="NISP-2018", item__responsibilities__agency__code="MOI"
+        )
+        .first()
+        .item
+    )
+    period = open_quarter()
+    for username, role, agency in [
+        ("officer.moi", User.Role.DESK_OFFICER, "MOI"),
+        ("reviewer.moi", User.Role.AGENCY_REVIEWER, "MOI"),
+        ("member", User.Role.COMMITTEE_MEMBER, None),
+    ]:
+        user_with_role(role, agency, username=username, language="ur")
+    harness.approved_last_quarter(item, period)
+    officer = User.objects.get(username="officer.moi")
+    update = services.update_create(
+        user=officer, item=item, period=period,
+        data=UpdateData(status="delayed", percent_complete=35, confidence="amber",
+                        confidence_rationale="فنڈز کی فراہمی میں تاخیر ہوئی۔",
+                        narrative="اس سہ ماہی میں دو کمیٹیوں کے اجلاس ہوئے۔",
+                        next_steps="باقی کمیٹیوں کے اجلاس بلائے جائیں گے۔"),
+    )  # fmt: skip
+    services.update_submit(user=officer, update=update, version=update.version)
+    base = live_server.url
+
+    # The choice of Urdu made once on the sign-in page, kept by the browser for everyone.
+    page.goto(f"{base}/accounts/login/")
+    page.get_by_role("button", name="اردو").click()
+    page.wait_for_load_state()
+    for username, path, name in [
+        ("officer.moi", "/my/", "my-items"),
+        ("reviewer.moi", f"/updates/{update.pk}/review/", "review"),
+        ("member", "/dashboard/", "dashboard"),
+    ]:
+        log_in_urdu(page, base, username)
+        page.goto(f"{base}{path}")
+        for width, height in WIDTHS.items():
+            page.set_viewport_size({"width": width, "height": height})
+            assert page.locator("html").get_attribute("dir") == "rtl"
+            # The page's own heading starts at the right edge, as Urdu is read.
+            heading = page.get_by_role("heading", level=1).bounding_box()
+            assert heading["x"] + heading["width"] > width * 0.6, (name, width, heading)
+            # Nothing is wider than the screen (wide tables scroll inside themselves).
+            overflow = page.evaluate("document.documentElement.scrollWidth")
+            assert overflow <= width + 1, (name, width, overflow)
+            shot(page, f"{name}-{width}")  # the first screen, as it opens
+            shot(page, f"{name}-{width}-full", full_page=True)
+            if name == "dashboard" and width == 1366:  # the charts, on a right-to-left page
+                for section in ("status", "trend", "timeline"):
+                    chart = page.locator(f"#{section}")
+                    chart.screenshot(path=str(SHOTS / f"chart-{section}.png"))
+        page.set_viewport_size({"width": 1280, "height": 900})
+        page.get_by_role("button", name="لاگ آؤٹ").click()
+        page.wait_for_url(re.compile(r"/accounts/login/$"))
     assert page.problems == []

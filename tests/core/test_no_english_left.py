@@ -1,0 +1,193 @@
+"""The untranslated-string test: in Urdu, no page shows English words of its own.
+
+Each role signs in with Urdu chosen and opens every main page, with real data in it (an update
+submitted and an earlier one approved, a change to the plan proposed, a token, a lockout, an
+e-mail sent). What a reader sees is checked word by word; only the policy texts and official
+names (marked lang="en"), what people typed (dir="auto") and the allow-list below may be Latin.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+import pytest
+from axes.models import AccessAttempt
+from django.urls import reverse
+from django.utils import timezone
+
+from agencies.models import Agency
+from agencies.services import api_token_create
+from core.quarters import Quarter
+from interventions import services as plan_services
+from reporting.models import Notification, ProgressUpdate, ReportingPeriod
+from tests.core.visible_text import english_words
+from tests.factories import ProgressUpdateFactory, quarter_period
+from tests.progress import update_form
+
+pytestmark = pytest.mark.django_db
+
+# Latin words an Urdu page may show outside marked elements, each for a reason:
+ALLOWED = frozenset(
+    {
+        # The policies' and bodies' own acronyms, written so in Urdu official papers too.
+        "NISP",
+        "NAP",
+        "NSP",
+        "MOI",
+        "MoI",
+        "NACTA",
+        "ACIS",
+        # File formats and the programming interface, named as the software names them.
+        "CSV",
+        "XLSX",
+        "PDF",
+        "API",
+        "REST",
+        # The currency's code, as budgets are written in Pakistan.
+        "PKR",
+    }
+)
+# An official English term kept in brackets after its Urdu, e.g. "اعتمادِ تکمیل (delivery
+# confidence)": the gloss the officers know from the English papers.
+BRACKETED_GLOSS = re.compile(
+    r"([\u0600-\u06FF][\u0600-\u06FF\u064B-\u065F\s]*)\(([^()\u0600-\u06FF]*)\)"
+)
+
+# (role, page) in the order a reader meets them; the meeting pages join when translated.
+PAGES = [
+    ("officer", "interventions:home", ()),
+    ("officer", "reporting:item_list", ()),
+    ("officer", "reporting:item_detail", ("item",)),
+    ("officer", "reporting:my_items", ()),
+    ("officer", "reporting:update_edit", ("update",)),
+    ("officer", "reporting:update_create", ("other_item",)),
+    ("officer", "reporting:compliance", ()),
+    ("officer", "reporting:crosswalk", ()),
+    ("officer", "agencies:token_list", ()),
+    ("officer", "committee:dashboard", ()),
+    ("reviewer", "reporting:my_items", ()),
+    ("reviewer", "reporting:review_queue", ()),
+    ("reviewer", "reporting:update_review", ("update",)),
+    ("reviewer", "interventions:change_request_create", ("item",)),
+    ("reviewer", "reporting:item_detail", ("item",)),
+    ("committee", "reporting:my_items", ()),
+    ("committee", "committee:dashboard", ()),
+    ("committee", "committee:report_list", ()),
+    ("secretary", "reporting:my_items", ()),
+    ("secretary", "reporting:review_queue", ()),
+    ("secretary", "reporting:period_list", ()),
+    ("secretary", "reporting:period_detail", ("period",)),
+    ("secretary", "reporting:notification_list", ()),
+    ("secretary", "interventions:change_request_queue", ()),
+    ("secretary", "interventions:due_dates_bulk", ()),
+    ("secretary", "agencies:lockout_list", ()),
+    ("secretary", "reporting:item_detail", ("item",)),
+    # ("secretary", "committee:meeting_list", ()),
+]
+
+
+def foreign_words(html: str, codes: frozenset[str] = frozenset()) -> list[tuple[str, str]]:
+    """English words left on a page, with the text each was found in."""
+    glossed = BRACKETED_GLOSS.sub(r"\1", html)
+    return english_words(glossed, ALLOWED | codes)
+
+
+def agency_codes() -> frozenset[str]:
+    """The registry's agency codes (MOI, HD-KP, BALOCHISTAN): identifiers, as the sources
+    abbreviate the bodies, shown as they are in every language."""
+    return frozenset(
+        part for code in Agency.objects.values_list("code", flat=True) for part in code.split("-")
+    )
+
+
+@pytest.fixture
+def urdu_world(client, people, period, moi_item):
+    """Every page with something on it, all made as the pages make it."""
+    for person in people.values():
+        person.language = "ur"
+        person.save(update_fields=["language"])
+    # The quarter before: approved, so the review page compares against it.
+    previous = Quarter.of(period.start - datetime.timedelta(days=1)).label
+    ProgressUpdateFactory(
+        item=moi_item, period=quarter_period("NISP-2018", previous), percent_complete=20
+    )
+    client.force_login(people["officer"])
+    response = client.post(
+        reverse("reporting:update_create", args=[moi_item.pk]),
+        update_form(period, percent_complete="45"),
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    update = ProgressUpdate.objects.get(item=moi_item, period=period)
+    client.post(reverse("reporting:update_submit", args=[update.pk]), {"version": update.version})
+    update.refresh_from_db()
+    assert update.state == ProgressUpdate.State.SUBMITTED
+    plan_services.change_request_propose(
+        user=people["reviewer"],
+        item=moi_item,
+        values={"due_date": timezone.localdate() + datetime.timedelta(days=90)},
+        reason="The committees need another quarter.",
+    )
+    api_token_create(user=people["officer"], name="Punjab dashboard")
+    AccessAttempt.objects.create(
+        username="officer.kp", ip_address="10.0.0.7", failures_since_start=6, user_agent="x"
+    )
+    Notification.objects.create(
+        recipient=people["officer"],
+        email=people["officer"].email,
+        kind=Notification.Kind.choices[0][0],
+        created_at=timezone.now(),
+        subject="یاددہانی",
+        body="متن",
+    )
+    other = (
+        type(moi_item)
+        .objects.filter(policy__code="NISP-2018", responsibilities__agency__code="MOI")
+        .exclude(pk=moi_item.pk)
+        .first()
+    )
+    return {
+        "item": moi_item.pk,
+        "other_item": other.pk,
+        "update": update.pk,
+        "period": period.pk,
+    }
+
+
+@pytest.mark.parametrize(("role", "name", "args"), PAGES, ids=[f"{r}-{n}" for r, n, _ in PAGES])
+def test_no_english_is_left_on_the_page_in_urdu(client, people, urdu_world, role, name, args):
+    client.force_login(people[role])
+    response = client.get(reverse(name, args=[urdu_world[a] for a in args]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<html lang="ur" dir="rtl">' in html
+    left = foreign_words(html, agency_codes())
+    assert left == [], "\n".join(sorted({f"{word!r} in: {text[:120]}" for word, text in left}))
+
+
+def test_the_check_finds_english_words_outside_marked_text():
+    page = (
+        "<html><body><h1>پیش رفت</h1><p>Items to report</p>"
+        '<blockquote lang="en">The policy text.</blockquote><p dir="auto">typed</p>'
+        "<p>اعتماد (delivery confidence) · NISP-2018 1 · 2026Q4</p>"
+        '<script>var english = 1;</script><input type="submit" value="Save"></body></html>'
+    )
+    assert [word for word, _ in foreign_words(page)] == ["Items", "to", "report", "Save"]
+
+
+def test_what_the_tracker_says_after_an_action_is_in_urdu_too(client, people, urdu_world):
+    """A confirmation (a flash message) is the page's own words as well."""
+    client.force_login(people["secretary"])
+    period = ReportingPeriod.objects.get(pk=urdu_world["period"])
+    response = client.post(
+        reverse("reporting:period_extend", args=[period.pk]),
+        {
+            "agency": Agency.objects.get(code="MOI").pk,
+            "until": (period.deadline + datetime.timedelta(days=7)).isoformat(),
+            "reason": "سیلاب کے باعث دفاتر بند رہے۔",
+        },
+        follow=True,
+    )
+    html = response.content.decode()
+    assert 'class="messages"' in html
+    assert foreign_words(html, agency_codes()) == []
