@@ -1,16 +1,23 @@
 """gunicorn's settings for the web service: the image's command (docker-compose.yml) and
-bench/api.py load this file, so production and the benchmark run the same workers.
+bench/api.py and bench/load.py load this file, so production and the benchmarks run the same
+workers.
 
-Sync workers, as many as GUNICORN_WORKERS (3 by default, 2 cores plus one). The requests are
-short and CPU-bound (a page of items is a few tens of milliseconds of Python), so threads
-would only contend for the interpreter lock; gthread was not measured faster here.
+gthread workers: GUNICORN_WORKERS processes (2 by default, one per core) of GUNICORN_THREADS
+threads (4). A request spends part of its time waiting for PostgreSQL, which threads overlap;
+two processes keep both cores busy. Measured with bench/load.py (x10 plan, 50 clients, 60 s
+each, the 2-core machine shared, load average 11-14): gthread 2x4 served 11-13 req/s where
+sync x3 served 8, both with 0 errors; on that machine neither met a p95 of 300 ms (3.5-7 s:
+the clients were queueing for a fraction of two cores). Set GUNICORN_WORKER_CLASS=sync and
+GUNICORN_THREADS=1 to go back to sync workers.
 """
 
 import gc
 import os
 
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
-workers = int(os.environ.get("GUNICORN_WORKERS", "3"))
+workers = int(os.environ.get("GUNICORN_WORKERS", "2"))
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 accesslog = "-"
 
 

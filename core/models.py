@@ -7,6 +7,13 @@ import uuid
 from django.db import models
 
 
+def source_lines(first: int | None, last: int | None) -> str:
+    """An inclusive line range as written in the open data: "12", "12-15", or "" when unknown."""
+    if first is None:
+        return ""
+    return str(first) if first == last else f"{first}-{last}"
+
+
 class SourceReference(models.Model):
     """Where a record's content comes from: a copied source text and an inclusive line range."""
 
@@ -19,11 +26,7 @@ class SourceReference(models.Model):
 
     @property
     def source_lines(self) -> str:
-        if self.source_first_line is None:
-            return ""
-        if self.source_first_line == self.source_last_line:
-            return str(self.source_first_line)
-        return f"{self.source_first_line}-{self.source_last_line}"
+        return source_lines(self.source_first_line, self.source_last_line)
 
 
 class DataVersion(models.Model):

@@ -17,7 +17,7 @@ from django.db.models import Max, Q
 
 from agencies.models import Agency
 from core.data_version import data_version_bump
-from demo.copy_rows import insert_rows
+from demo.copy_rows import foreign_keys_checked_at_end, insert_rows
 from demo.sample_data import (
     DEFAULT_SEED,
     INSERT_BATCH_SIZE,
@@ -206,24 +206,30 @@ def synthetic_plan_create(
 ) -> ScaleCounts:
     """Make the plan `factor` times the real one and give every item sample progress.
 
-    Copies already present are kept (each copy is made in one transaction, so it is whole or
-    absent), and periods that already have an update are skipped: rerunning adds nothing.
+    Copies already present are kept (the missing ones are made in one transaction, so a copy
+    is whole or absent), and periods that already have an update are skipped: rerunning adds
+    nothing. Foreign keys are checked once per table at the end of each transaction rather
+    than per row (demo.copy_rows.foreign_keys_checked_at_end).
     """
     plan = RealPlan.read()
     done = existing_copies()
     counts = ScaleCounts()
-    for copy in range(1, factor):
-        if copy in done:
-            continue
-        with transaction.atomic():
+    copied = (Agency, AgencyMembers, PlanItem, Responsibility, Indicator, ItemPriorities,
+              ItemBudgetBodies)  # fmt: skip
+    with transaction.atomic(), foreign_keys_checked_at_end(*copied):
+        for copy in range(1, factor):
+            if copy in done:
+                continue
             agencies = _copy_agencies(plan, copy)
             counts.items_made += _copy_items(plan, copy, agencies)
+            counts.copies_made += 1
+        if counts.copies_made:
             data_version_bump()
-        counts.copies_made += 1
     counts.progress = sample_updates_create(
         items=PlanItem.objects.all(),
         periods_by_policy=sample_periods_ensure(count=periods),
         seed=seed,
+        bulk_load=True,
     )
     return counts
 

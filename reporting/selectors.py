@@ -27,7 +27,6 @@ from django.utils.translation import gettext_lazy
 
 from agencies.models import User
 from interventions.baselines import plan_for_item, progress_toward_target
-from interventions.export import items_for_export
 from interventions.models import (
     Indicator,
     ItemLink,
@@ -162,25 +161,52 @@ def last_approved_values(update_or_item, agency_id: int | None, period) -> dict:
 # --- the plan with its progress: item lists, an item's page, the crosswalk ------------------
 
 
-def items_for_list() -> QuerySet[PlanItem]:
-    return with_current_status(
-        PlanItem.objects.select_related("policy", "theme").prefetch_related(
-            Prefetch(
-                "responsibilities",
-                queryset=Responsibility.objects.select_related("agency").order_by("position"),
-            )
-        )
-    ).order_by("policy__position", "position")
+def items_for_list(items: QuerySet[PlanItem] | None = None) -> QuerySet[PlanItem]:
+    """The web item list before filtering, with the current status the filters read. `items`
+    is where scoping goes first (`PlanItem.objects.visible_to(user)`); every item by default."""
+    items = PlanItem.objects.all() if items is None else items
+    return with_current_status(items).order_by("policy__position", "position")
+
+
+# What the web item list shows of each item (templates/reporting/item_list.html).
+ITEM_LIST_COLUMNS = (
+    "id", "policy__code", "ref", "text", "current_status", "current_is_sample", "current_percent"
+)  # fmt: skip
+
+
+def item_list_values(items: QuerySet[PlanItem]) -> QuerySet[dict]:
+    """The (filtered) items of `items_for_list` as plain rows; page it, then `item_list_rows`."""
+    return items.values(*ITEM_LIST_COLUMNS)
+
+
+def item_list_rows(page: list[dict]) -> list[dict]:
+    """Each row of a page of `item_list_values` with its `responsibilities` (agency code and
+    name, in order), from one query: no model instances, whatever the page size."""
+    rows = list(page)
+    named: dict[int, list[dict]] = {row["id"]: [] for row in rows}
+    for item_id, code, name in (
+        Responsibility.objects.filter(item_id__in=named)
+        .order_by("position")
+        .values_list("item_id", "agency__code", "agency__name")
+    ):
+        named[item_id].append({"code": code, "name": name})
+    for row in rows:
+        row["responsibilities"] = named[row["id"]]
+    return rows
 
 
 def items_for_table() -> QuerySet[PlanItem]:
     """The item list for downloads: items_for_list plus the current money, the theme's
     ancestors and each indicator's latest approved actual (reporting.item_table's columns)."""
     indicators = with_latest_actual(Indicator.objects.order_by("position"))
+    responsibilities = Responsibility.objects.select_related("agency").order_by("position")
     return with_current_money(
         items_for_list()
-        .select_related("theme__parent__parent")
-        .prefetch_related(Prefetch("indicators", queryset=indicators))
+        .select_related("policy", "theme__parent__parent")
+        .prefetch_related(
+            Prefetch("responsibilities", queryset=responsibilities),
+            Prefetch("indicators", queryset=indicators),
+        )
     )
 
 
@@ -206,18 +232,6 @@ def with_changed_at(items: QuerySet[PlanItem]) -> QuerySet[PlanItem]:
             _latest(Responsibility.history.all(), "history_date"),
         )
     )
-
-
-def items_for_api() -> QuerySet[PlanItem]:
-    """Items in the API's shape: the export's joins (plus the theme's ancestors, for its path),
-    the current status, and each indicator's latest approved actual. Pass the evaluated page
-    through `interventions.export.with_links` for the links."""
-    indicators = with_latest_actual(Indicator.objects.all())
-    return with_changed_at(
-        with_current_status(
-            items_for_export(indicators=indicators).select_related("theme__parent__parent")
-        )
-    ).order_by("policy__position", "position")
 
 
 def item_for_page(user: User) -> QuerySet[PlanItem]:

@@ -3,23 +3,31 @@ status and each indicator's latest approved actual; the list is also a CSV or XL
 (`items/csv/`, `items/xlsx/`: operations of their own, so a generated client reads bytes).
 
 An item is `interventions.export.item_as_dict` plus its id and progress. The declared fields
-describe that shape for the OpenAPI schema; `to_representation` builds it from item_as_dict, and
-the schema test checks real responses against the schema, so the two cannot drift apart.
+describe that shape for the OpenAPI schema; `reporting.item_rows` builds it from plain rows, and
+the schema test checks real responses against the schema, so the two cannot drift apart (a
+test compares the rows with item_as_dict over several pages and filters).
 """
 
 from __future__ import annotations
 
+import datetime
+
 import django_filters
-from django.utils import timezone
+from django import forms
+from django.core.validators import EMPTY_VALUES
+from django.db.models import Exists, OuterRef, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import renderers, serializers, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from agencies.models import Agency
 from core.api.fields import NumberOrTextField
 from core.api.renderers import CSVRenderer, DownloadNegotiation, TableRenderer, XLSXRenderer
-from interventions import services as plan_services
 from interventions.api.serializers import (
     BudgetSerializer,
     LinkSerializer,
@@ -27,12 +35,13 @@ from interventions.api.serializers import (
     SourceSerializer,
     TimelineSerializer,
 )
-from interventions.export import item_as_dict, theme_path, with_links
-from interventions.models import Indicator, PlanItem, Sensitivity
+from interventions import services as plan_services
+from interventions.models import Indicator, PlanItem, Policy, Responsibility, Sensitivity, Theme
 from reporting.filters import STATUS_CHOICES, ItemFilter, status_in
+from reporting.item_rows import item_rows, item_values, items_for_api
 from reporting.item_table import ITEM_TABLE_COLUMNS, item_table_rows, table_filename
 from reporting.models import ProgressUpdate
-from reporting.selectors import items_for_api, items_for_table, with_changed_at
+from reporting.selectors import items_for_table, with_changed_at
 
 
 class LatestActualSerializer(serializers.Serializer):
@@ -96,34 +105,23 @@ class PlanItemSerializer(serializers.Serializer):
         "responsibilities, or an update past draft): the `updated_since` to sync from."
     )
 
-    def to_representation(self, item: PlanItem) -> dict:
-        """`item` comes from interventions.selectors.items_for_api, passed through with_links."""
-        data = {"id": item.pk, **item_as_dict(item, {item.theme_id: theme_path(item.theme)})}
-        for shown, indicator in zip(data["indicators"], item.listed_indicators, strict=True):
-            shown["id"] = indicator.pk
-            shown["measure"] = indicator.measure
-            shown["latest_actual"] = _latest_actual(indicator)
-        approved_at = item.last_approved_at
-        data["current_status"] = item.current_status
-        data["percent_complete"] = item.current_percent
-        data["last_approved_update"] = (
-            timezone.localdate(approved_at).isoformat() if approved_at else None
-        )
-        data["current_is_sample"] = bool(item.current_is_sample)
-        data["is_synthetic"] = item.is_synthetic
-        data["updated_at"] = serializers.DateTimeField().to_representation(item.changed_at)
-        return data
+
+# Records the item filters name, matched inside the items' query rather than looked up first.
+NAMED_RECORDS = {"policy": (Policy, "code"), "theme": (Theme, "pk"), "agency": (Agency, "code")}
+UNKNOWN_RECORD = forms.ModelChoiceField.default_error_messages["invalid_choice"]
 
 
-def _latest_actual(indicator: Indicator) -> dict | None:
-    if indicator.latest_period is None:
-        return None
-    number = indicator.latest_number
-    return {
-        "period": indicator.latest_period,
-        "value": float(number) if number is not None else indicator.latest_text,
-        "is_sample": indicator.latest_is_sample,
-    }
+class ThemeIdFilter(django_filters.Filter):
+    """A theme by id; a pillar selects its sub-themes' items too (the tree is at most three
+    levels deep, as in interventions.filters.PlanItemFilter.in_theme)."""
+
+    field_class = forms.IntegerField
+
+    def filter(self, queryset, value):
+        if value in EMPTY_VALUES:
+            return queryset
+        within = Q(theme_id=value) | Q(theme__parent_id=value)
+        return queryset.filter(within | Q(theme__parent__parent_id=value))
 
 
 class SensitivitySerializer(serializers.Serializer):
@@ -137,6 +135,18 @@ class SensitivityResultSerializer(serializers.Serializer):
 
 
 class ItemApiFilter(ItemFilter):
+    """The web list's filters, with the policy, theme and agency matched by code (or id) in the
+    items' own query: a page of items costs no lookup per named record. A code that names
+    nothing is still a 400, found by `unknown_records` when nothing matched (or when another
+    parameter is invalid), the only time it can matter."""
+
+    policy = django_filters.CharFilter(
+        field_name="policy__code", max_length=Policy._meta.get_field("code").max_length
+    )
+    theme = ThemeIdFilter(min_value=1, max_value=2**63 - 1, label="Theme")
+    agency = django_filters.CharFilter(
+        method="for_agency", max_length=Agency._meta.get_field("code").max_length, label="Agency"
+    )
     status = django_filters.MultipleChoiceFilter(
         choices=STATUS_CHOICES,
         method="with_statuses",
@@ -153,7 +163,46 @@ class ItemApiFilter(ItemFilter):
         return queryset.filter(status_in(values)) if values else queryset
 
     def changed_since(self, queryset, name, value):
-        return with_changed_at(queryset).filter(changed_at__gte=value)
+        # In UTC: PostgreSQL refuses an offset past 15:59 that Python parses (-16:04, fuzzed).
+        return with_changed_at(queryset).filter(changed_at__gte=value.astimezone(datetime.UTC))
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def for_agency(self, queryset, name, code):
+        # A group code (ALL-HD) selects the items its members answer for through that wording
+        # (interventions.filters.PlanItemFilter.for_agency, by code instead of by record).
+        group = Agency.Kind.GROUP
+        named = Q(via_group__code=code, via_group__kind=group) | (
+            Q(agency__code=code) & ~Q(agency__kind=group)
+        )
+        return queryset.filter(Exists(Responsibility.objects.filter(named, item=OuterRef("pk"))))
+
+    def is_valid(self) -> bool:
+        valid = super().is_valid()
+        if not valid:  # every error at once: the unknown codes beside the other parameters'
+            for name, messages in self.unknown_records().items():
+                self.form.add_error(name, messages)
+        return valid
+
+    def unknown_records(self) -> dict[str, list[str]]:
+        """The named records that do not exist, with the message a lookup would have given
+        (one query per record named; asked only when no item matched or the query is bad)."""
+        errors = {}
+        cleaned = getattr(self.form, "cleaned_data", {})
+        for name, (model, field) in NAMED_RECORDS.items():
+            value = cleaned.get(name)
+            if value not in (None, "") and not model.objects.filter(**{field: value}).exists():
+                errors[name] = [UNKNOWN_RECORD]
+        return errors
+
+
+def refuse_unknown_records(view) -> None:
+    """A 400 when the query named a record that does not exist; called when nothing matched."""
+    backend = view.filter_backends[0]()
+    filterset = backend.get_filterset(view.request, PlanItem.objects.none(), view)
+    if filterset is not None and filterset.is_valid():
+        errors = filterset.unknown_records()
+        if errors:
+            raise ValidationError(errors)
 
 
 class PlanItemViewSet(viewsets.ReadOnlyModelViewSet):
@@ -163,24 +212,31 @@ class PlanItemViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = PlanItemSerializer
     filterset_class = ItemApiFilter
     lookup_value_regex = r"\d+"
-    queryset = items_for_api()
 
     def get_queryset(self):
-        # The one rule (PlanItem.objects.visible_to): an item outside it is a 404 here.
-        return super().get_queryset().visible_to(self.request.user)
+        # The one rule (PlanItem.objects.visible_to), before the filters: an item outside it
+        # is a 404 here and is in no list, count or download.
+        return items_for_api(PlanItem.objects.visible_to(self.request.user))
 
     @extend_schema(responses={200: PlanItemSerializer(many=True)})
     def list(self, request, *args, **kwargs):
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        serializer = self.get_serializer(with_links(page), many=True)
-        return self.get_paginated_response(serializer.data)
+        # Plain rows (reporting.item_rows), not instances through the serializer: the same
+        # payload, which the serializer's declared fields describe for the schema.
+        page = self.paginate_queryset(item_values(self.filter_queryset(self.get_queryset())))
+        if not page:
+            refuse_unknown_records(self)
+        return self.get_paginated_response(item_rows(page, request.user))
 
     def _download(self, request) -> Response:
         # An invalid filter raises here (400 in the one error shape), never a full download.
-        items = self.filter_queryset(items_for_table().visible_to(request.user))
+        rows = list(
+            item_table_rows(self.filter_queryset(items_for_table().visible_to(request.user)))
+        )
+        if not rows:
+            refuse_unknown_records(self)
         filename = table_filename(request.query_params, request.accepted_renderer.format)
         return Response(
-            {"columns": ITEM_TABLE_COLUMNS, "rows": item_table_rows(items)},
+            {"columns": ITEM_TABLE_COLUMNS, "rows": rows},
             headers={"Content-Disposition": f'attachment; filename="{filename}"'},
         )
 
@@ -221,8 +277,8 @@ class PlanItemViewSet(viewsets.ReadOnlyModelViewSet):
     )
     @action(detail=True, methods=["post"], url_path="sensitivity", pagination_class=None)
     def sensitivity(self, request, *args, **kwargs):
-        # An item the caller may not read is a 404 (get_object), before any permission check.
-        item = self.get_object()
+        # An item the caller may not read is a 404, before any permission check.
+        item = get_object_or_404(PlanItem.objects.visible_to(request.user), pk=kwargs["pk"])
         form = SensitivitySerializer(data=request.data)
         form.is_valid(raise_exception=True)
         plan_services.item_sensitivity_set(user=request.user, items=[item], **form.validated_data)
@@ -230,8 +286,12 @@ class PlanItemViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(SensitivityResultSerializer(item).data)
 
     def retrieve(self, request, *args, **kwargs):
-        (item,) = with_links([self.get_object()])
-        return Response(self.get_serializer(item).data)
+        items = self.filter_queryset(self.get_queryset()).filter(pk=kwargs["pk"])
+        rows = item_rows(item_values(items), request.user)
+        if not rows:
+            raise Http404
+        self.check_object_permissions(request, rows[0])
+        return Response(rows[0])
 
     def handle_exception(self, exc):
         # Errors are JSON in the one error shape, whatever download format was asked for.

@@ -482,4 +482,4 @@ def test_budget_execution_per_agency_counts_each_agencys_items(committee, nisp, 
     section = html[html.index('id="budget-execution"') : html.index('id="by-agency"')]
     assert "dict_items" not in section
     moi = next(row for row in report.snapshot["by_agency"] if row["code"] == "MOI")
-    assert f'<tr><td>MOI</td><td class="num">{moi["owned"]}</td>' in section
+    assert f'<tr><td lang="en" dir="ltr">MOI</td><td class="num">{moi["owned"]}</td>' in section

@@ -2,11 +2,13 @@
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import IntegrityError, connection, transaction
 
 from agencies.models import Agency
+from demo.copy_rows import foreign_keys_checked_at_end, insert_values
 from interventions.models import Indicator, PlanItem, Responsibility
 from reporting import services
-from reporting.models import ProgressUpdate, ReportingPeriod
+from reporting.models import IndicatorValue, ProgressUpdate, ReportingPeriod
 from tests.progress import data_of
 
 pytestmark = pytest.mark.django_db
@@ -107,3 +109,34 @@ def test_the_production_like_flag_allows_a_benchmark_database(real_counts, setti
     settings.DEBUG = False
     call_command("make_scale_data", "--factor", "2", "--periods", "1", "--allow-production-like")
     assert PlanItem.objects.count() == 2 * real_counts["items"]
+
+
+def foreign_keys() -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) "
+            "FROM pg_constraint WHERE contype = 'f' ORDER BY 1, 2"
+        )
+        return cursor.fetchall()
+
+
+def test_make_scale_data_leaves_every_foreign_key_as_it_was(real_counts, settings):
+    before = foreign_keys()
+    assert before
+    settings.DEBUG = True
+    call_command("make_scale_data", "--factor", "2", "--periods", "1")
+    assert foreign_keys() == before
+
+
+def test_a_bulk_load_that_points_nowhere_is_refused_and_keeps_its_keys(plan):
+    before = foreign_keys()
+    indicator = Indicator.objects.first()
+    row = {"update_id": 10**12, "indicator_id": indicator.pk, "number": 1}
+    with (
+        pytest.raises(IntegrityError),
+        transaction.atomic(),
+        foreign_keys_checked_at_end(IndicatorValue),
+    ):
+        insert_values(IndicatorValue, [row], batch_size=10)
+    assert foreign_keys() == before
+    assert not IndicatorValue.objects.exists()

@@ -4,6 +4,7 @@ import io
 import pytest
 from django.urls import reverse
 
+from interventions.models import PlanItem
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -19,13 +20,14 @@ def test_item_list_filters_by_agency_and_policy(reader):
     response = reader.get(reverse("reporting:item_list"), {"agency": "NACTA", "policy": "NAP-2014"})
     page = response.context["page"]
     assert page.paginator.count == 20
-    assert all(i.policy.code == "NAP-2014" for i in page)
+    assert all(i["policy__code"] == "NAP-2014" for i in page)
+    assert all("NACTA" in [r["code"] for r in i["responsibilities"]] for i in page)
 
 
 def test_group_code_selects_items_named_through_the_group(reader):
     # ALL-GOVTS is the one group a wording enumerates: "Federal and Provincial Govts.".
     response = reader.get(reverse("reporting:item_list"), {"agency": "ALL-GOVTS"})
-    items = list(response.context["page"])
+    items = PlanItem.objects.filter(pk__in=[row["id"] for row in response.context["page"]])
     assert items
     for item in items:
         assert any(
@@ -54,12 +56,16 @@ def test_overdue_and_no_update_filters(reader):
     assert missing.context["page"].paginator.count == 258
 
 
-def test_item_list_query_count_does_not_grow_with_the_page(reader, django_assert_max_num_queries):
+def test_item_list_query_count_does_not_grow_with_the_page(reader, django_assert_num_queries):
     # Session, user, count, items, responsibilities, and the three choice lists of the form.
-    with django_assert_max_num_queries(10):
-        reader.get(reverse("reporting:item_list"), {"policy": "NAP-2014"})
-    with django_assert_max_num_queries(10):
-        reader.get(reverse("reporting:item_list"), {"page": 3})
+    with django_assert_num_queries(8):
+        response = reader.get(reverse("reporting:item_list"), {"page": 3})
+    assert len(response.context["page"]) == 50
+    # The form's policy choice looks its code up (a select of the codes is drawn anyway).
+    with django_assert_num_queries(9):
+        response = reader.get(reverse("reporting:item_list"), {"policy": "NAP-2014"})
+    assert len(response.context["page"]) == 20
+    assert response.content.decode().count('href="/items/') >= 20
 
 
 def test_item_list_exports_csv_with_the_same_filters(reader):
@@ -109,7 +115,9 @@ def test_every_filter_on_the_item_list_has_a_readable_label(reader):
 
 def test_item_list_filters_by_level_and_province(reader):
     kp = reader.get(reverse("reporting:item_list"), {"province": "KP", "policy": "NISP-2018"})
-    items = list(kp.context["page"].paginator.object_list)
+    items = PlanItem.objects.filter(
+        pk__in=[row["id"] for row in kp.context["page"].paginator.object_list]
+    )
     assert items
     codes = {code for item in items for code in item.responsibilities.values_list(
         "agency__code", flat=True)}  # fmt: skip

@@ -172,3 +172,20 @@ def test_a_forwarded_proto_header_is_not_believed_unless_behind_the_proxy(settin
     behind = run_manage("shell", "-c", show, DEBUG="1", BEHIND_PROXY="1")
     shown = behind.stdout.strip().splitlines()[-1]
     assert shown == "('HTTP_X_FORWARDED_PROTO', 'https')", behind.stderr
+
+
+def test_compose_runs_the_gthread_workers_gunicorn_conf_defaults_to(monkeypatch):
+    for name in ("GUNICORN_WORKER_CLASS", "GUNICORN_WORKERS", "GUNICORN_THREADS"):
+        monkeypatch.delenv(name, raising=False)
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    web = compose["services"]["web"]["environment"]
+    defaults = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    chosen = (
+        web["GUNICORN_WORKER_CLASS"],
+        int(web["GUNICORN_WORKERS"]),
+        int(web["GUNICORN_THREADS"]),
+    )
+    assert chosen == (defaults["worker_class"], defaults["workers"], defaults["threads"])
+    assert chosen == ("gthread", 2, 4)
+    # The web service's own environment replaces the shared one: it must repeat it.
+    assert compose["x-app"]["environment"].items() <= web.items()
