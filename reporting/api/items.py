@@ -28,6 +28,7 @@ from rest_framework.response import Response
 from agencies.models import Agency
 from core.api.fields import NumberOrTextField
 from core.api.renderers import CSVRenderer, DownloadNegotiation, TableRenderer, XLSXRenderer
+from interventions import services as plan_services
 from interventions.api.serializers import (
     BudgetSerializer,
     LinkSerializer,
@@ -35,7 +36,6 @@ from interventions.api.serializers import (
     SourceSerializer,
     TimelineSerializer,
 )
-from interventions import services as plan_services
 from interventions.models import Indicator, PlanItem, Policy, Responsibility, Sensitivity, Theme
 from reporting.filters import STATUS_CHOICES, ItemFilter, status_in
 from reporting.item_rows import item_rows, item_values, items_for_api
