@@ -35,8 +35,10 @@ from interventions.models import (
     Policy,
     Priority,
     Responsibility,
+    Sensitivity,
     Theme,
     owner_not_stated,
+    stricter,
 )
 from interventions.models import PlanItem as Item
 from reporting import status
@@ -56,6 +58,13 @@ _INDICATOR_PLAN = ("unit", "baseline", "baseline_date", "target", "target_date",
 TREND_QUARTERS = 6
 LIST_LIMIT = 50
 SUMMARY_TEXT = 400
+# What each reader class's figures count (interventions.models.visibility_class).
+SHOWN_LEVELS = {
+    "all": tuple(Sensitivity.values),
+    "official": (Sensitivity.PUBLIC, Sensitivity.OFFICIAL),
+    "public": (Sensitivity.PUBLIC,),
+}
+UPDATE_TEXTS = ("narrative", "challenges", "next_steps", "confidence_rationale", "evidence_link")
 
 
 def committee_figures(
@@ -65,18 +74,29 @@ def committee_figures(
     today: datetime.date | None = None,
     level: str = "",
     province: str = "",
+    visibility: str = "all",
 ) -> dict:
     """Every figure the dashboard and the quarterly report show, for one quarter and scope
     (narrowed, when asked, to the items of bodies working at a level or in a province),
-    computed once per data version (committee.figures_cache) and shared by both."""
+    computed once per data version (committee.figures_cache) and shared by both.
+
+    `visibility` is the reader's class (interventions.models.visibility_class): "all" counts
+    every item; "official" leaves restricted items out and "public" all but public ones, each
+    counted only as `restricted.left_out`. It is part of the cache key, so one class's figures
+    never answer another."""
     today = today or timezone.localdate()
     return cached_figures(
         quarter=quarter.label,
-        scope=f"{policy.code if policy else 'all'}:{level}:{province}",
+        scope=f"{policy.code if policy else 'all'}:{level}:{province}:{visibility}",
         # The day, not the quarter's as-of day: the follow-up of action items reads today.
         day=today.isoformat(),
         compute=lambda: compute_committee_figures(
-            quarter=quarter, policy=policy, today=today, level=level, province=province
+            quarter=quarter,
+            policy=policy,
+            today=today,
+            level=level,
+            province=province,
+            visibility=visibility,
         ),
     )
 
@@ -107,12 +127,21 @@ def _compute(
     today: datetime.date | None = None,
     level: str = "",
     province: str = "",
+    visibility: str = "all",
 ) -> dict:
     today = today or timezone.localdate()
     as_of = min(today, quarter.end)
     items = Item.objects.all() if policy is None else Item.objects.filter(policy=policy)
     items = items.at_place(level=level, province=province)
-    rows = _item_rows(items, quarter, as_of)
+    shown = SHOWN_LEVELS[visibility]
+    # The rows are read for the whole scope in the same queries whatever the class (a constant
+    # count); the items the class may not see are then only counted.
+    rows = _item_rows(items, quarter, as_of, shown)
+    left_out = [pk for pk, row in rows.items() if row["sensitivity"] not in shown]
+    for pk in left_out:
+        del rows[pk]
+    if left_out:
+        items = items.filter(sensitivity__in=shown)
     themes = _pillars(policy)
     agencies = _agency_rows(items, rows)
     _places(items, rows)
@@ -168,18 +197,33 @@ def _compute(
         ),
         "indicators": indicators,
         "budget": _budget(ordered),
-        "annex": [_annex_row(row) for row in ordered],
+        # Restricted items go to their own annex (below), which only the committee's version
+        # of the report carries; the other figures leave them out altogether.
+        "annex": [
+            _annex_row(row) for row in ordered if row["sensitivity"] != Sensitivity.RESTRICTED
+        ],
         "contains_sample": any(row["is_sample"] for row in ordered),
         "contains_synthetic": any(row["is_synthetic"] for row in ordered),
         "timeline": _timeline(policy, ordered),
         "plan": _plan_used(ordered, indicators, quarter),
+        # Never by name: how many items this reader's figures leave out, and (for the committee)
+        # the restricted items, for the report's restricted annex.
+        "restricted": {
+            "visibility": visibility,
+            "left_out": len(left_out),
+            "annex": [
+                _annex_row(row) for row in ordered if row["sensitivity"] == Sensitivity.RESTRICTED
+            ],
+        },
     }
 
 
 # --- the rows ------------------------------------------------------------------------------
 
 
-def _item_rows(items: QuerySet[Item], quarter: Quarter, as_of: datetime.date) -> dict[int, dict]:
+def _item_rows(
+    items: QuerySet[Item], quarter: Quarter, as_of: datetime.date, shown: tuple[str, ...]
+) -> dict[int, dict]:
     current = status.latest_approved_by_item(
         items,
         quarter.end,
@@ -189,6 +233,7 @@ def _item_rows(items: QuerySet[Item], quarter: Quarter, as_of: datetime.date) ->
         "reviewed_at",
         "period__label",
         "is_sample",
+        "sensitivity",
     )
     previous = status.latest_approved_by_item(items, quarter.previous().end, "status", "confidence")
     # The plan as it stood on the quarter's last day: later revisions do not rewrite the past.
@@ -232,9 +277,12 @@ def _item_rows(items: QuerySet[Item], quarter: Quarter, as_of: datetime.date) ->
     for item in items.annotate(owner_not_stated=gap).values(
         "pk", "policy__code", "policy__title", "policy__position", "position", "ref", "text",
         "theme_id", "term", "start_year", "end_year", "due_date", "timeline_as_written",
-        "budget_kind", "budget_amount", "is_synthetic", "owner_not_stated",
+        "budget_kind", "budget_amount", "is_synthetic", "owner_not_stated", "sensitivity",
     ):  # fmt: skip
         update = current.get(item["pk"], {})
+        if update and stricter(item["sensitivity"], update["sensitivity"]) not in shown:
+            # An update stricter than its item: its status counts, its words are not shown.
+            update = {**update, **dict.fromkeys(UPDATE_TEXTS, "")}
         before = previous.get(item["pk"], {})
         revision = plan.get(item["pk"])
         due = revision["due_date"] if revision else item["due_date"]
@@ -272,6 +320,7 @@ def _item_rows(items: QuerySet[Item], quarter: Quarter, as_of: datetime.date) ->
             "budget_amount": _money(item["budget_amount"]),
             "is_synthetic": item["is_synthetic"],
             "owner_not_stated": item["owner_not_stated"],
+            "sensitivity": item["sensitivity"],
             "status": update.get("status") or NOT_REPORTED,
             "percent": update.get("percent_complete"),
             "confidence": update.get("confidence") or "",

@@ -20,7 +20,7 @@ from committee.figures import committee_figures
 from committee.labels import labelled
 from core.data_version import data_version_current
 from core.quarters import Quarter
-from interventions.models import Policy
+from interventions.models import PlanItem, Policy, visibility_class
 from reporting.selectors import nap_crosswalk
 
 SCORECARD_ROWS = 100
@@ -48,8 +48,11 @@ def dashboard(request):
     # cached per data version like the figures (the header's user menu is outside it). On a
     # hit the figures are not even read: at x100 unpickling them alone takes seconds.
     context["body_cache_seconds"] = BODY_CACHE_SECONDS
+    # The reader's visibility class too: restricted items are named only to those who read
+    # every item; others see them counted as "restricted: N".
+    visibility = visibility_class(request.user)
     context["body_cache_key"] = (
-        f"{get_language()}:{data_version_current()}:{today}:{request.GET.urlencode()}"
+        f"{get_language()}:{visibility}:{data_version_current()}:{today}:{request.GET.urlencode()}"
     )
     fragment = make_template_fragment_key("committee_dashboard", [context["body_cache_key"]])
     body = _cached(fragment)
@@ -65,6 +68,7 @@ def dashboard(request):
             today=today,
             level=choice.level,
             province=choice.province,
+            visibility=visibility,
         )
     )
     links = committee_dashboard.Links(choice.policy, choice.level, choice.province)
@@ -96,7 +100,9 @@ def dashboard(request):
             "pillar_links": links.by_pillar,
             "agency_links": links.by_agency(rows),
             "owner_gap_query": links.scope(no_owner="true"),
-            "crosswalk": lambda: nap_crosswalk(as_of=choice.quarter.end),
+            "crosswalk": lambda: nap_crosswalk(
+                as_of=choice.quarter.end, items=PlanItem.objects.for_visibility_class(visibility)
+            ),
             # Below the top, behind "and N more": the rest of the ranked list.
             "more_exceptions": figures["exceptions"]["all"][figures["exceptions"]["cap"] :],
         }

@@ -83,12 +83,14 @@ class PlanItemForm(forms.ModelForm):
 class PlanItemAdmin(SimpleHistoryAdmin):
     form = PlanItemForm
     list_display = ["ref", "policy", "short_text", "theme", "term", "budget_kind"]
-    list_filter = ["policy", "kind", "term", "budget_kind", "evidence", "theme"]
+    list_filter = ["policy", "kind", "term", "budget_kind", "evidence", "sensitivity", "theme"]
     search_fields = ["ref", "text", "responsibilities__agency__code"]
     list_select_related = ["policy", "theme"]
     autocomplete_fields = ["parent", "theme", "priorities", "budget_determined_by"]
     # due_date is the source's; a committee due date is a revision, through a change request.
-    readonly_fields = ["updated_at", "entered_by", "due_date"]
+    # Who may read it changes only through the secretary's page (a reason on record, the
+    # figures' data version bumped): services.item_sensitivity_set.
+    readonly_fields = ["updated_at", "entered_by", "due_date", "sensitivity"]
     inlines = [ResponsibilityInline, IndicatorInline, ContextNoteInline]
 
     def save_model(self, request, obj, form, change):

@@ -24,6 +24,7 @@ from interventions.models import (
     Direction,
     Indicator,
     PlanItem,
+    item_visible,
 )
 
 
@@ -202,7 +203,9 @@ def plan_for_item(item: PlanItem, indicators: list[Indicator], today: datetime.d
 def change_requests_visible_to(user) -> QuerySet[ChangeRequest]:
     """Requests a user may see: all for the committee and administrators; for agency staff,
     those on their agency's items and their own. Others see none (a 404 on lookup)."""
-    queryset = ChangeRequest.objects.select_related("item__policy", "indicator", "proposed_by")
+    queryset = ChangeRequest.objects.select_related(
+        "item__policy", "indicator", "proposed_by"
+    ).filter(item_visible(user, "item_id", "item__"))
     if not user.is_authenticated:
         return queryset.none()
     if user.role in (

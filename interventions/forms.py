@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from agencies.models import Agency
+from agencies.models import Agency, User
 from core.forms import ServiceErrorsMixin, SourceNamesSelect
 from interventions.models import (
     INDICATOR_PLAN_FIELDS,
@@ -18,6 +18,7 @@ from interventions.models import (
     PlanItem,
     Policy,
     Responsibility,
+    Sensitivity,
 )
 
 ITEM_SCOPE = "item"
@@ -201,3 +202,25 @@ class OwnerAssignForm(ServiceErrorsMixin, forms.Form):
         ),
         error_messages={"required": gettext_lazy("Say what the assignment rests on.")},
     )
+
+
+class SensitivityForm(ServiceErrorsMixin, forms.Form):
+    """The secretary's choice of who reads an item (or every item of a policy), with why."""
+
+    sensitivity = forms.ChoiceField(
+        label=gettext_lazy("Who may read it"), choices=Sensitivity.choices
+    )
+    reason = forms.CharField(label=gettext_lazy("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class GrantForm(ServiceErrorsMixin, forms.Form):
+    """The secretary lets one named person read a restricted item."""
+
+    username = forms.CharField(label=gettext_lazy("User name"), max_length=150)
+    reason = forms.CharField(label=gettext_lazy("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+    def clean_username(self):
+        user = User.objects.filter(username=self.cleaned_data["username"], is_active=True).first()
+        if user is None:
+            raise ValidationError(_("No active user has that user name."))
+        return user

@@ -100,7 +100,85 @@ class Priority(SourceReference):
         return f"{self.policy.code} priority {self.rank}"
 
 
+class Sensitivity(models.TextChoices):
+    """Who may read an item (and, where stricter, one of its updates or evidence files)."""
+
+    PUBLIC = "public", _("Public")
+    OFFICIAL = "official", _("Official")
+    RESTRICTED = "restricted", _("Restricted")
+
+
+# From least to most strict: an update or a file may only narrow what its item allows.
+SENSITIVITY_ORDER = [Sensitivity.PUBLIC, Sensitivity.OFFICIAL, Sensitivity.RESTRICTED]
+
+
+def stricter(*levels: str) -> str:
+    """The strictest of the levels given (blank means "as its item" and is skipped)."""
+    return max((level for level in levels if level), key=SENSITIVITY_ORDER.index)
+
+
+def reads_every_item(user) -> bool:
+    """The committee and its secretary read restricted items without a grant; so do the
+    administrators, who read the committee's papers and every row through the admin anyway."""
+    return getattr(user, "is_authenticated", False) and user.role in (
+        "committee_member",
+        "committee_secretary",
+        "administrator",
+    )
+
+
+def visibility_class(user) -> str:
+    """What a reader's figures may count: "all" items, the "official" ones (signed in, no
+    restricted items but their own, which the figures do not single out), or "public" ones.
+    Caches of figures and pages are keyed by it, so one class's answer never serves another."""
+    if not getattr(user, "is_authenticated", False):
+        return "public"
+    return "all" if reads_every_item(user) else "official"
+
+
+def restricted_readable(user, item_ref: str = "pk") -> Q:
+    """A condition on items (or, with item_ref "item_id", on rows pointing at an item): the user
+    may read them even where restricted, being of a responsible agency or holding a grant."""
+    if reads_every_item(user):
+        return Q()
+    grants = ItemGrant.objects.filter(item_id=OuterRef(item_ref), user_id=user.pk)
+    condition = Q(Exists(grants))
+    if user.agency_id:
+        responsible = Responsibility.objects.filter(
+            item_id=OuterRef(item_ref), agency_id=user.agency_id
+        )
+        condition |= Q(Exists(responsible))
+    return condition
+
+
+def item_visible(user, item_ref: str = "pk", prefix: str = "") -> Q:
+    """The one rule for who reads an item, as a condition: anonymous readers the public ones;
+    everyone signed in the public and official ones, and restricted ones where
+    restricted_readable. `prefix` ("item__") applies it to rows pointing at an item."""
+    field = f"{prefix}sensitivity"
+    if not getattr(user, "is_authenticated", False):
+        return Q(**{field: Sensitivity.PUBLIC})
+    if reads_every_item(user):
+        return Q()
+    return ~Q(**{field: Sensitivity.RESTRICTED}) | restricted_readable(user, item_ref)
+
+
 class PlanItemQuerySet(models.QuerySet):
+    def visible_to(self, user) -> PlanItemQuerySet:
+        """The items the user may read (interventions.models.item_visible): behind every list,
+        page, search, count, API call, export, workbook, reminder and figure. Outside it an
+        item does not exist for that user (404, never 403)."""
+        return self.filter(item_visible(user))
+
+    def for_visibility_class(self, visibility: str) -> PlanItemQuerySet:
+        """The items a whole class of readers sees (visibility_class): what a page cached per
+        class may name."""
+        if visibility == "all":
+            return self.all()
+        if visibility == "official":
+            return self.exclude(sensitivity=Sensitivity.RESTRICTED)
+        return self.filter(sensitivity=Sensitivity.PUBLIC)
+
     def for_agency(self, agency: Agency) -> PlanItemQuerySet:
         """Items the agency answers for, directly or through a group wording."""
         return self.filter(responsibilities__agency=agency).distinct()
@@ -209,6 +287,14 @@ class PlanItem(SourceReference):
     is_synthetic = models.BooleanField(
         default=False, help_text="Generated for benchmarks; never part of a real plan."
     )
+    # Who may read it; only the secretary changes it (services.item_sensitivity_set), with a
+    # reason kept as the history record's change reason. No source marks sensitivity.
+    sensitivity = models.CharField(
+        _("sensitivity"),
+        max_length=16,
+        choices=Sensitivity.choices,
+        default=Sensitivity.OFFICIAL,
+    )
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
@@ -232,6 +318,8 @@ class PlanItem(SourceReference):
             # The item list and API filter by term and sync by updated_at.
             models.Index(fields=["term"], name="planitem_term_idx"),
             models.Index(fields=["updated_at"], name="planitem_updated_at_idx"),
+            # The public pages list the public items.
+            models.Index(fields=["sensitivity"], name="planitem_sensitivity_idx"),
         ]
 
     def __str__(self) -> str:
@@ -294,6 +382,37 @@ class Responsibility(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item} · {self.agency.code} ({self.role})"
+
+
+class ItemGrant(models.Model):
+    """The secretary lets one person read a restricted item outside its agencies."""
+
+    item = models.ForeignKey(PlanItem, on_delete=models.CASCADE, related_name="grants")
+    user = models.ForeignKey("agencies.User", on_delete=models.CASCADE, related_name="item_grants")
+    granted_by = models.ForeignKey(
+        "agencies.User", on_delete=models.PROTECT, related_name="item_grants_given"
+    )
+    granted_at = models.DateTimeField()
+    reason = models.TextField()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["item", "granted_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["item", "user"],
+                name="interventions_itemgrant_unique_user",
+                violation_error_message="This person already holds a grant on this item.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(reason=""),
+                name="interventions_itemgrant_has_reason",
+                violation_error_message="A grant states its reason.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item} read by {self.user}"
 
 
 class Indicator(models.Model):

@@ -31,9 +31,11 @@ from interventions.models import (
     ChangeRequest,
     Direction,
     Indicator,
+    ItemGrant,
     OwnerAssignment,
     PlanItem,
     Responsibility,
+    Sensitivity,
 )
 
 DATE_FIELDS = {"due_date", "baseline_date", "target_date"}
@@ -324,3 +326,76 @@ def item_owner_assign(
     update_change_reason(responsibility, f"Owner assigned on the authority of: {authority}")
     data_version_bump()
     return assignment
+
+
+# --- who may read an item: its sensitivity and explicit grants --------------------------------
+
+
+def can_set_sensitivity(user: User) -> bool:
+    """Only the committee secretary decides who may read an item."""
+    return user.is_authenticated and user.role == User.Role.COMMITTEE_SECRETARY
+
+
+@transaction.atomic
+def item_sensitivity_set(
+    *, user: User, items: Iterable[PlanItem], sensitivity: str, reason: str
+) -> list[PlanItem]:
+    """Set the sensitivity of one item or many (a policy's items made public at once) with one
+    reason, kept as each item's history change reason (who, when, why). Items already at that
+    level are left alone; none to change is an error. All or nothing."""
+    if not can_set_sensitivity(user):
+        raise PermissionDenied("Only the committee secretary sets who may read an item.")
+    if sensitivity not in Sensitivity.values:
+        raise ValidationError(
+            {"sensitivity": [f"“{sensitivity}” is not one of {', '.join(Sensitivity.values)}."]}
+        )
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": ["Say why the item's readers change."]})
+    ids = [item.pk for item in items]
+    changed = list(
+        PlanItem.objects.select_for_update()
+        .filter(pk__in=ids)
+        .exclude(sensitivity=sensitivity)
+        .order_by("pk")
+    )
+    if not changed:
+        raise ValidationError({"sensitivity": [f"Already {Sensitivity(sensitivity).label}."]})
+    for item in changed:
+        item.sensitivity = sensitivity
+        item._history_user = user
+        item._change_reason = f"Sensitivity set to {sensitivity}: {reason}"
+        item.save(update_fields=["sensitivity", "updated_at"])
+    data_version_bump()
+    return changed
+
+
+@transaction.atomic
+def item_grant_add(*, user: User, item: PlanItem, reader: User, reason: str) -> ItemGrant:
+    """Let one person read a restricted item outside its agencies, on the record."""
+    if not can_set_sensitivity(user):
+        raise PermissionDenied("Only the committee secretary grants access to an item.")
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": ["Say why this person may read the item."]})
+    if ItemGrant.objects.filter(item=item, user=reader).exists():
+        raise ValidationError({"user": ["This person already holds a grant on this item."]})
+    grant = ItemGrant(
+        item=item, user=reader, granted_by=user, granted_at=timezone.now(), reason=reason
+    )
+    grant._history_user = user
+    grant.save()
+    data_version_bump()
+    return grant
+
+
+@transaction.atomic
+def item_grant_revoke(*, user: User, grant: ItemGrant, reason: str) -> None:
+    if not can_set_sensitivity(user):
+        raise PermissionDenied("Only the committee secretary revokes access to an item.")
+    if not reason.strip():
+        raise ValidationError({"reason": ["Say why the grant ends."]})
+    grant._history_user = user
+    grant._change_reason = reason.strip()
+    grant.delete()
+    data_version_bump()

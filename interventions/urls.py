@@ -19,4 +19,11 @@ urlpatterns = [
         name="change_request_decide",
     ),
     path("plan/due-dates/", views.due_dates_bulk, name="due_dates_bulk"),
+    path("items/<int:item_id>/sensitivity/", views.item_sensitivity, name="item_sensitivity"),
+    path(
+        "items/<int:item_id>/grants/<int:grant_id>/revoke/",
+        views.grant_revoke,
+        name="grant_revoke",
+    ),
+    path("policies/<str:code>/sensitivity/", views.policy_sensitivity, name="policy_sensitivity"),
 ]

@@ -303,6 +303,8 @@ REST_FRAMEWORK = {
         "user": env_str("API_THROTTLE_RATE_USER", "3000/hour"),
         # Wrong or revoked tokens, counted per client address: guessing keys is refused with 429.
         "token_failure": env_str("API_THROTTLE_RATE_TOKEN_FAILURE", "30/hour"),
+        # The public view (/public/, no login), per client address (committee.public).
+        "public": env_str("PUBLIC_THROTTLE_RATE", "300/minute"),
     },
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["core.api.parsers.JSONParser"],

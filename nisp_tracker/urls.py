@@ -8,6 +8,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("nisp_tracker.api.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
+    # Anyone, without login: the public items and their approved progress (committee.public).
+    path("public/", include("committee.public_urls")),
     path("", include("agencies.urls")),
     path("", include("reporting.urls")),
     path("", include("committee.urls")),

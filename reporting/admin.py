@@ -77,7 +77,10 @@ class ProgressUpdateAdmin(SimpleHistoryAdmin):
     search_fields = ["item__ref", "agency__code", "narrative"]
     list_select_related = ["item__policy", "period__policy", "agency"]
     raw_id_fields = ["item", "author", "reviewed_by"]
-    readonly_fields = ["version", "submitted_at", "reviewed_at", "created_at", "updated_at"]
+    # sensitivity: only through services.record_sensitivity_set (a reason on record).
+    readonly_fields = [
+        "version", "submitted_at", "reviewed_at", "created_at", "updated_at", "sensitivity",
+    ]  # fmt: skip
     inlines = [IndicatorValueInline, EvidenceInline]
 
     def has_change_permission(self, request, obj=None):

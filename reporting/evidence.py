@@ -15,10 +15,12 @@ from reporting.models import EvidenceFile, ProgressUpdate
 
 
 def evidence_for(user, update_id: int, file_id: int) -> EvidenceFile:
-    """The file, if its update is one the user may read (ProgressUpdate.objects.visible_to);
-    otherwise a 404, as for the update itself."""
+    """The file, if the user may read it and its update (EvidenceFile.objects.visible_to, which
+    composes ProgressUpdate.objects.visible_to); otherwise a 404, as for the update itself."""
     update = get_object_or_404(ProgressUpdate.objects.visible_to(user), pk=update_id)
-    return get_object_or_404(EvidenceFile.objects.filter(update=update), pk=file_id)
+    return get_object_or_404(
+        EvidenceFile.objects.visible_to(user).filter(update=update), pk=file_id
+    )
 
 
 def evidence_response(evidence: EvidenceFile) -> FileResponse:

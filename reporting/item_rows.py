@@ -26,7 +26,7 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from core.models import source_lines
-from interventions.models import Indicator, ItemLink, PlanItem, Responsibility
+from interventions.models import Indicator, ItemLink, PlanItem, Responsibility, item_visible
 from reporting.selectors import with_changed_at
 from reporting.status import with_current_status, with_latest_actual
 
@@ -68,8 +68,9 @@ def item_values(items: QuerySet[PlanItem]) -> QuerySet[dict]:
     return items.values(*ITEM_COLUMNS)
 
 
-def item_rows(items: Iterable[dict]) -> list[dict[str, Any]]:
-    """Each item of `item_values` in the API's shape, its relations read in one query each."""
+def item_rows(items: Iterable[dict], user=None) -> list[dict[str, Any]]:
+    """Each item of `item_values` in the API's shape, its relations read in one query each;
+    with `user`, links only to items the user reads (PlanItem.objects.visible_to)."""
     items = list(items)
     ids = [item["id"] for item in items]
     if not ids:
@@ -99,7 +100,7 @@ def item_rows(items: Iterable[dict]) -> list[dict[str, Any]]:
         .values_list("planitem_id", "agency__code"),
         lambda code: code,
     )
-    links = _links(ids)
+    links = _links(ids, user)
     return [
         _item(item, responsibilities, indicators, priorities, budget_bodies, links)
         for item in items
@@ -113,14 +114,18 @@ def _grouped(rows, shape) -> dict[int, list]:
     return grouped
 
 
-def _links(ids: list[int]) -> dict[int, list[dict]]:
+def _links(ids: list[int], user=None) -> dict[int, list[dict]]:
     """Both directions, from one query: the item's outgoing links, then its incoming ones (the
-    order of `interventions.export.with_links`)."""
+    order of `interventions.export.with_links`); with `user`, only between items it reads."""
     outgoing: dict[int, list[dict]] = defaultdict(list)
     incoming: dict[int, list[dict]] = defaultdict(list)
-    for frm, to, relation, frm_policy, frm_ref, to_policy, to_ref in ItemLink.objects.filter(
-        Q(from_item__in=ids) | Q(to_item__in=ids)
-    ).values_list(
+    links = ItemLink.objects.filter(Q(from_item__in=ids) | Q(to_item__in=ids))
+    if user is not None:
+        links = links.filter(
+            item_visible(user, "from_item_id", "from_item__"),
+            item_visible(user, "to_item_id", "to_item__"),
+        )
+    for frm, to, relation, frm_policy, frm_ref, to_policy, to_ref in links.values_list(
         "from_item_id", "to_item_id", "relation", "from_item__policy__code", "from_item__ref",
         "to_item__policy__code", "to_item__ref",
     ):  # fmt: skip

@@ -15,7 +15,14 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from agencies.models import Agency
-from interventions.models import Indicator, PlanItem, Policy
+from interventions.models import (
+    Indicator,
+    PlanItem,
+    Policy,
+    Sensitivity,
+    item_visible,
+    restricted_readable,
+)
 
 EVIDENCE_EXTENSIONS = ["pdf", "docx", "xlsx", "odt", "ods", "png", "jpg", "jpeg", "csv", "txt"]
 
@@ -135,17 +142,37 @@ class DeadlineExtension(models.Model):
         return f"{self.period} · {self.agency.code} until {self.until}"
 
 
+# An update's or a file's own sensitivity: blank follows its item (or update); a value may only
+# narrow it (interventions.models.stricter), so "public" on an official item's update is official.
+OWN_SENSITIVITY = [("", _("As its item")), *Sensitivity.choices]
+
+
+def own_level_allows(user, field: str, item_ref: str) -> Q:
+    """The row's own sensitivity lets the signed-in user read it (restricted: only where the
+    user reads the item's restricted content)."""
+    return ~Q(**{field: Sensitivity.RESTRICTED}) | restricted_readable(user, item_ref)
+
+
 class ProgressUpdateQuerySet(models.QuerySet):
     def visible_to(self, user) -> ProgressUpdateQuerySet:
-        """The one rule for who reads an update, behind every page, API call and export:
-        everything past draft to every signed-in user, and drafts only inside their agency.
+        """The one rule for who reads an update, behind every page, API call and export: the
+        item's rule (PlanItem.objects.visible_to) and the update's own stricter level, then
+        everything past draft to every signed-in user and drafts only inside their agency;
+        anonymously (the public pages), approved updates of public items not marked stricter.
         Outside it an update does not exist for that user (404, never 403)."""
         if not getattr(user, "is_authenticated", False):
-            return self.none()
+            return self.filter(
+                item_visible(user, "item_id", "item__"),
+                sensitivity__in=["", Sensitivity.PUBLIC],
+                state=ProgressUpdate.State.APPROVED,
+            )
+        readable = item_visible(user, "item_id", "item__") & own_level_allows(
+            user, "sensitivity", "item_id"
+        )
         not_draft = ~Q(state=ProgressUpdate.State.DRAFT)
         if user.agency_id:
-            return self.filter(not_draft | Q(agency_id=user.agency_id))
-        return self.filter(not_draft)
+            return self.filter(readable, not_draft | Q(agency_id=user.agency_id))
+        return self.filter(readable, not_draft)
 
 
 class ProgressUpdate(models.Model):
@@ -215,6 +242,10 @@ class ProgressUpdate(models.Model):
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
     review_comment = models.TextField(blank=True, validators=[text_limit(SHORT_TEXT)])
+    # Stricter than its item where set (never looser): a restricted narrative on an official item.
+    sensitivity = models.CharField(
+        _("sensitivity"), max_length=16, choices=OWN_SENSITIVITY, blank=True, default=""
+    )
     is_sample = models.BooleanField(default=False, help_text="Demo data, never real progress.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -297,6 +328,18 @@ class IndicatorValue(models.Model):
         return format(self.number.normalize(), "f")
 
 
+class EvidenceFileQuerySet(models.QuerySet):
+    def visible_to(self, user) -> EvidenceFileQuerySet:
+        """Files of updates the user reads (ProgressUpdate.objects.visible_to), narrowed by the
+        file's own level; anonymously only files marked public."""
+        updates = ProgressUpdate.objects.visible_to(user).values("pk")
+        if not getattr(user, "is_authenticated", False):
+            return self.filter(update__in=updates, sensitivity=Sensitivity.PUBLIC)
+        return self.filter(
+            own_level_allows(user, "sensitivity", "update__item_id"), update__in=updates
+        )
+
+
 def evidence_path(instance: EvidenceFile, filename: str) -> str:
     return f"evidence/{instance.update.period.label}/{instance.update_id}/{filename}"
 
@@ -315,8 +358,14 @@ class EvidenceFile(models.Model):
     size = models.PositiveIntegerField()
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
     uploaded_at = models.DateTimeField(auto_now_add=True)
+    # Blank follows its update; the public pages show a file only when marked public here.
+    sensitivity = models.CharField(
+        _("sensitivity"), max_length=16, choices=OWN_SENSITIVITY, blank=True, default=""
+    )
     # Evidence added and removed shows on the item's audit trail.
     history = HistoricalRecords()
+
+    objects = EvidenceFileQuerySet.as_manager()
 
     class Meta:
         ordering = ["uploaded_at"]

@@ -15,6 +15,7 @@ from django.db.models import (
     Max,
     OuterRef,
     Prefetch,
+    Q,
     QuerySet,
     Subquery,
 )
@@ -26,8 +27,16 @@ from django.utils.translation import gettext_lazy
 
 from agencies.models import User
 from interventions.baselines import plan_for_item, progress_toward_target
-from interventions.models import Indicator, ItemLink, PlanItem, PolicyLink, Responsibility
+from interventions.models import (
+    Indicator,
+    ItemLink,
+    PlanItem,
+    PolicyLink,
+    Responsibility,
+    item_visible,
+)
 from reporting.models import (
+    Comment,
     DeadlineExtension,
     EvidenceFile,
     IndicatorValue,
@@ -82,7 +91,7 @@ def update_for_review(user: User) -> QuerySet[ProgressUpdate]:
         ProgressUpdate.objects.visible_to(user)
         .select_related("item__policy", "period", "agency", "author", "reviewed_by")
         .prefetch_related(
-            "evidence",
+            Prefetch("evidence", queryset=EvidenceFile.objects.visible_to(user)),
             "indicator_values",
             Prefetch("item__indicators", queryset=Indicator.objects.order_by("position")),
         )
@@ -226,15 +235,20 @@ def with_changed_at(items: QuerySet[PlanItem]) -> QuerySet[PlanItem]:
 
 
 def item_for_page(user: User) -> QuerySet[PlanItem]:
-    """One item with all it shows: responsibilities, indicators with actuals, links, updates."""
+    """One item the user reads, with all it shows: responsibilities, indicators with actuals,
+    links to the items the user reads, the updates the user reads."""
     updates = (
         ProgressUpdate.objects.visible_to(user)
         .select_related("period", "agency", "author", "reviewed_by")
-        .prefetch_related("evidence")
+        .prefetch_related(Prefetch("evidence", queryset=EvidenceFile.objects.visible_to(user)))
         .order_by("-period__start", "agency__code")
     )
+    links_out = ItemLink.objects.filter(item_visible(user, "to_item_id", "to_item__"))
+    links_in = ItemLink.objects.filter(item_visible(user, "from_item_id", "from_item__"))
     return with_current_status(
-        with_current_money(PlanItem.objects.select_related("policy", "theme__parent", "parent"))
+        with_current_money(
+            PlanItem.objects.visible_to(user).select_related("policy", "theme__parent", "parent")
+        )
     ).prefetch_related(
         Prefetch(
             "responsibilities",
@@ -256,12 +270,20 @@ def item_for_page(user: User) -> QuerySet[PlanItem]:
                 )
             ),
         ),
-        Prefetch("links_out", queryset=ItemLink.objects.select_related("to_item__policy")),
-        Prefetch("links_in", queryset=ItemLink.objects.select_related("from_item__policy")),
+        Prefetch("links_out", queryset=links_out.select_related("to_item__policy")),
+        Prefetch("links_in", queryset=links_in.select_related("from_item__policy")),
         Prefetch("policy_links_out", queryset=PolicyLink.objects.select_related("to_policy")),
         Prefetch("updates", queryset=updates, to_attr="visible_updates"),
         "priorities",
         "context_notes",
+        # A remark on an update the user may not read is not shown either.
+        Prefetch(
+            "comments",
+            queryset=Comment.objects.filter(
+                Q(update__isnull=True)
+                | Q(update__in=ProgressUpdate.objects.visible_to(user).values("pk"))
+            ),
+        ),
         "comments__author",
     )
 
@@ -452,15 +474,22 @@ def audit_trail(item: PlanItem, user: User, limit: int = 100) -> list:
     return entries
 
 
-def nap_crosswalk(as_of: datetime.date | None = None) -> list[dict]:
+def nap_crosswalk(
+    as_of: datetime.date | None = None, items: QuerySet[PlanItem] | None = None
+) -> list[dict]:
     """Each NAP point with its NISP 2018 successors and the NSP 2022 commitments continuing it;
-    statuses as of `as_of` when given (the dashboard's quarter), else the latest.
+    statuses as of `as_of` when given (the dashboard's quarter), else the latest. `items`: the
+    items the reader may see (PlanItem.objects.visible_to); points and links outside it are
+    left out.
 
     NSP commitments count when linked to the point itself or to one of its NISP successors.
     """
+    readable = PlanItem.objects.all() if items is None else items
     links = list(
         ItemLink.objects.select_related("from_item__policy", "to_item__policy").filter(
-            from_item__policy__code__in=["NAP-2014", "NSP-2022"]
+            from_item__policy__code__in=["NAP-2014", "NSP-2022"],
+            from_item__in=readable.values("pk"),
+            to_item__in=readable.values("pk"),
         )
     )
     statuses = {
@@ -479,9 +508,7 @@ def nap_crosswalk(as_of: datetime.date | None = None) -> list[dict]:
         to_attr="nisp_whole_policy",
     )
     points = (
-        PlanItem.objects.filter(policy__code="NAP-2014")
-        .order_by("position")
-        .prefetch_related(whole_policy)
+        readable.filter(policy__code="NAP-2014").order_by("position").prefetch_related(whole_policy)
     )
     rows = []
     for point in with_current_status(points, as_of=as_of):

@@ -19,7 +19,16 @@ from agencies.models import User
 from core.data_version import data_version_bump
 from core.errors import ConflictError
 from core.quarters import Quarter
-from interventions.models import Cadence, Indicator, PlanItem, Policy
+from interventions.models import (
+    SENSITIVITY_ORDER,
+    Cadence,
+    Indicator,
+    PlanItem,
+    Policy,
+    Sensitivity,
+    stricter,
+)
+from interventions.services import can_set_sensitivity
 from reporting import notifications, periods, permissions, status, update_fields, uploads
 from reporting.models import (
     Comment,
@@ -593,3 +602,39 @@ def periods_ensure(
                 created.append(period)
             day = end + datetime.timedelta(days=1)
     return created
+
+
+# --- an update's or an evidence file's own sensitivity (stricter than its item) ---------------
+
+
+@transaction.atomic
+def record_sensitivity_set(
+    *, user: User, record: ProgressUpdate | EvidenceFile, sensitivity: str, reason: str
+) -> ProgressUpdate | EvidenceFile:
+    """The secretary narrows who reads one update or one evidence file ("" follows its item or
+    update again), with a reason on its history. Never looser than what it belongs to: an
+    official item's update cannot be public. A file is public only when marked so."""
+    if not can_set_sensitivity(user):
+        raise PermissionDenied("Only the committee secretary sets who may read an update.")
+    if sensitivity not in ("", *Sensitivity.values):
+        raise ValidationError({"sensitivity": [f"“{sensitivity}” is not a sensitivity."]})
+    if not reason.strip():
+        raise ValidationError({"reason": ["Say why its readers change."]})
+    # Read afresh: the levels it may not loosen are the ones in the database now.
+    update_id = record.pk if isinstance(record, ProgressUpdate) else record.update_id
+    update = ProgressUpdate.objects.select_related("item").get(pk=update_id)
+    floor = update.item.sensitivity
+    if isinstance(record, EvidenceFile):
+        floor = stricter(floor, update.sensitivity)
+    if sensitivity and SENSITIVITY_ORDER.index(sensitivity) < SENSITIVITY_ORDER.index(floor):
+        raise ValidationError(
+            {"sensitivity": [f"It cannot be looser than what it belongs to ({floor})."]}
+        )
+    record = type(record).objects.select_for_update().get(pk=record.pk)
+    record.sensitivity = sensitivity
+    record._history_user = user
+    record._change_reason = f"Sensitivity set to {sensitivity or 'as its item'}: {reason.strip()}"
+    changed = ["sensitivity", "updated_at"] if isinstance(record, ProgressUpdate) else None
+    record.save(update_fields=changed or ["sensitivity"])
+    data_version_bump()
+    return record

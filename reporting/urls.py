@@ -35,6 +35,16 @@ urlpatterns = [
     path("updates/<int:update_id>/", views.update_edit, name="update_edit"),
     path("updates/<int:update_id>/submit/", views.update_submit, name="update_submit"),
     path("updates/<int:update_id>/review/", views.update_review, name="update_review"),
+    path(
+        "updates/<int:update_id>/sensitivity/",
+        views.record_sensitivity,
+        name="update_sensitivity",
+    ),
+    path(
+        "updates/<int:update_id>/evidence/<int:file_id>/sensitivity/",
+        views.record_sensitivity,
+        name="evidence_sensitivity",
+    ),
     path("reviews/", views.review_queue, name="review_queue"),
     path("reviews/approve/", views.reviews_approve, name="reviews_approve"),
     path("compliance/", views.compliance, name="compliance"),

@@ -92,7 +92,9 @@ def my_items(request):
 
 @login_required
 def update_create(request, item_id: int):
-    item = get_object_or_404(PlanItem.objects.select_related("policy"), pk=item_id)
+    item = get_object_or_404(
+        PlanItem.objects.visible_to(request.user).select_related("policy"), pk=item_id
+    )
     if not permissions.can_draft(request.user, item):
         raise PermissionDenied("Only desk officers of a responsible agency report on this item.")
     periods = selectors.reportable_periods().filter(policy_id=item.policy_id)
@@ -308,6 +310,8 @@ def update_review(request, update_id: int):
         "late": status.update_is_late(update),
         "can_approve": permissions.can_approve(request.user, update),
         "can_return": permissions.can_return(request.user, update),
+        "can_set_sensitivity": plan_services.can_set_sensitivity(request.user),
+        "sensitivity_choices": ProgressUpdate._meta.get_field("sensitivity").choices,
     }
     return render(request, "reporting/update_review.html", context)
 
@@ -315,7 +319,7 @@ def update_review(request, update_id: int):
 @login_required
 @require_POST
 def comment_add(request, item_id: int):
-    item = get_object_or_404(PlanItem, pk=item_id)
+    item = get_object_or_404(PlanItem.objects.visible_to(request.user), pk=item_id)
     form = CommentForm(request.POST)
     if form.is_valid():
         try:
@@ -374,10 +378,8 @@ DOWNLOADS = {"csv": CSVRenderer, "xlsx": XLSXRenderer}
 @login_required
 def item_list(request):
     download = DOWNLOADS.get(request.GET.get("format", ""))
-    filterset = ItemFilter(
-        request.GET or None,
-        queryset=selectors.items_for_table() if download else selectors.items_for_list(),
-    )
+    items = selectors.items_for_table() if download else selectors.items_for_list()
+    filterset = ItemFilter(request.GET or None, queryset=items.visible_to(request.user))
     valid = filterset.is_valid()
     if download and valid:
         return _items_download(download(), filterset)
@@ -428,6 +430,7 @@ def _item_page(request, item_id: int, owner_form: OwnerAssignForm | None = None,
         "audit": selectors.audit_trail(item, request.user),
         "plan": selectors.item_plan_section(item),
         "can_propose": plan_services.can_propose(request.user, item),
+        "can_set_sensitivity": plan_services.can_set_sensitivity(request.user),
     }
     return render(request, "reporting/item_detail.html", context, status=status)
 
@@ -436,7 +439,7 @@ def _item_page(request, item_id: int, owner_form: OwnerAssignForm | None = None,
 @require_POST
 def owner_assign(request, item_id: int):
     """The secretary records an owner the source does not name; errors re-show the page."""
-    item = get_object_or_404(PlanItem, pk=item_id)
+    item = get_object_or_404(PlanItem.objects.visible_to(request.user), pk=item_id)
     if not can_assign_owner(request.user):
         raise PermissionDenied("Only the committee secretary can assign an owner.")
     form = OwnerAssignForm(request.POST)
@@ -464,4 +467,29 @@ def owner_assign(request, item_id: int):
 
 @login_required
 def crosswalk(request):
-    return render(request, "reporting/crosswalk.html", {"rows": selectors.nap_crosswalk()})
+    readable = PlanItem.objects.visible_to(request.user)
+    return render(
+        request, "reporting/crosswalk.html", {"rows": selectors.nap_crosswalk(items=readable)}
+    )
+
+
+@login_required
+@require_POST
+def record_sensitivity(request, update_id: int, file_id: int | None = None):
+    """The secretary narrows who reads one update (or one of its evidence files), with why."""
+    update = get_object_or_404(ProgressUpdate.objects.visible_to(request.user), pk=update_id)
+    record = evidence_for(request.user, update_id, file_id) if file_id else update
+    try:
+        services.record_sensitivity_set(
+            user=request.user,
+            record=record,
+            sensitivity=request.POST.get("sensitivity", ""),
+            reason=request.POST.get("reason", ""),
+        )
+    except ValidationError as error:
+        messages.error(
+            request, _("Not changed: %(reason)s") % {"reason": "; ".join(error.messages)}
+        )
+    else:
+        messages.success(request, _("Who may read it was changed, with its reason."))
+    return redirect("reporting:update_review", update_id=update.pk)

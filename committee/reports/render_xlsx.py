@@ -195,9 +195,14 @@ ANNEX_HEADER = [
 ]
 
 
-def annex_rows(snapshot: dict) -> Iterable[list]:
+def restricted_annex(snapshot: dict) -> list[dict]:
+    """The restricted items' rows (only the committee's figures hold any; older reports none)."""
+    return (snapshot.get("restricted") or {}).get("annex", [])
+
+
+def annex_rows(snapshot: dict, restricted: bool = False) -> Iterable[list]:
     labels = _labels(snapshot)
-    for row in snapshot["annex"]:
+    for row in restricted_annex(snapshot) if restricted else snapshot["annex"]:
         yield [
             row["policy"], row["ref"], row["text"], row["pillar"], row["term"], row["timeline"],
             ", ".join(row["lead"]), ", ".join(row["agencies"]), labels[row["status"]],
@@ -335,6 +340,10 @@ SHEETS = [
     ),
     Sheet(gettext_noop("Annex"), ANNEX_HEADER, annex_rows),
 ]
+# Only when the figures hold restricted items (the committee's version): their own sheet.
+RESTRICTED_SHEET = Sheet(
+    gettext_noop("Restricted annex"), ANNEX_HEADER, lambda snapshot: annex_rows(snapshot, True)
+)
 
 
 def _cover(workbook: Workbook, report: QuarterlyReport, snapshot: dict) -> None:
@@ -377,4 +386,6 @@ def render_xlsx(report: QuarterlyReport, snapshot: dict) -> bytes:
     _cover(workbook, report, snapshot)
     for spec in SHEETS:
         _write_sheet(workbook, spec, snapshot, snapshot["contains_sample"])
+    if restricted_annex(snapshot):
+        _write_sheet(workbook, RESTRICTED_SHEET, snapshot, snapshot["contains_sample"])
     return tables.save(workbook)

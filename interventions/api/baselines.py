@@ -58,13 +58,17 @@ class ItemRevisionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     def get_queryset(self):
         return (
-            BaselineRevision.objects.filter(item_id=self.kwargs.get("item_id"))
+            BaselineRevision.objects.filter(
+                item__in=PlanItem.objects.visible_to(self.request.user).values("pk"),
+                item_id=self.kwargs.get("item_id"),
+            )
             .select_related("proposed_by", "approved_by")
             .order_by("created_at", "pk")
         )
 
     def list(self, request, *args, **kwargs):
-        get_object_or_404(PlanItem, pk=self.kwargs["item_id"])  # unknown item: 404
+        # An unknown item, or one the caller may not read: 404.
+        get_object_or_404(PlanItem.objects.visible_to(request.user), pk=self.kwargs["item_id"])
         return super().list(request, *args, **kwargs)
 
 
@@ -114,6 +118,11 @@ class ProposeSerializer(serializers.Serializer):
     reason = serializers.CharField()
     authority = serializers.CharField(required=False, allow_blank=True, max_length=255)
 
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # An item the caller may not read is as unknown as a missing one.
+        self.fields["item"].queryset = PlanItem.objects.visible_to(user)
+
     def values(self) -> dict:
         return {
             name: self.validated_data[name] for name in VALUE_FIELDS if name in self.validated_data
@@ -148,7 +157,7 @@ class ChangeRequestViewSet(
 
     @extend_schema(request=ProposeSerializer, responses={201: ChangeRequestSerializer})
     def create(self, request, *args, **kwargs):
-        form = ProposeSerializer(data=request.data)
+        form = ProposeSerializer(data=request.data, user=request.user)
         form.is_valid(raise_exception=True)
         data = form.validated_data
         change = services.change_request_propose(

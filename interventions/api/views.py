@@ -10,7 +10,7 @@ from interventions.api.serializers import (
     PolicySerializer,
     ThemeSerializer,
 )
-from interventions.models import ItemLink, Policy, Theme
+from interventions.models import ItemLink, Policy, Theme, item_visible
 
 
 class PolicyViewSet(viewsets.ReadOnlyModelViewSet):
@@ -39,3 +39,13 @@ class CrosswalkViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         "from_item__policy__position", "from_item__position", "to_item__policy__position",
         "to_item__position",
     )  # fmt: skip
+
+    def get_queryset(self):
+        # Only links between items the caller reads (PlanItem.objects.visible_to's rule).
+        user = self.request.user
+        return (
+            super()
+            .get_queryset()
+            .filter(item_visible(user, "from_item_id", "from_item__"))
+            .filter(item_visible(user, "to_item_id", "to_item__"))
+        )

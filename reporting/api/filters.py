@@ -5,6 +5,10 @@ from interventions.models import PlanItem, Policy
 from reporting.models import ProgressUpdate, ReportingPeriod
 
 
+def readable_items(request):
+    return PlanItem.objects.visible_to(getattr(request, "user", None))
+
+
 class PeriodFilter(django_filters.FilterSet):
     policy = django_filters.ModelChoiceFilter(
         queryset=Policy.objects.all(), to_field_name="code", field_name="policy"
@@ -34,7 +38,8 @@ class UpdateFilter(django_filters.FilterSet):
     period = django_filters.ModelChoiceFilter(
         queryset=ReportingPeriod.objects.all(), label="Reporting period id"
     )
-    item = django_filters.ModelChoiceFilter(queryset=PlanItem.objects.all(), label="Plan item id")
+    # Only items the caller reads: another's restricted id is as unknown as a missing one.
+    item = django_filters.ModelChoiceFilter(queryset=readable_items, label="Plan item id")
     state = django_filters.MultipleChoiceFilter(choices=ProgressUpdate.State.choices)
     updated_since = django_filters.IsoDateTimeFilter(
         field_name="updated_at",

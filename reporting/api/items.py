@@ -17,6 +17,7 @@ from django import forms
 from django.core.validators import EMPTY_VALUES
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import renderers, serializers, viewsets
@@ -27,6 +28,7 @@ from rest_framework.response import Response
 from agencies.models import Agency
 from core.api.fields import NumberOrTextField
 from core.api.renderers import CSVRenderer, DownloadNegotiation, TableRenderer, XLSXRenderer
+from interventions import services as plan_services
 from interventions.api.serializers import (
     BudgetSerializer,
     LinkSerializer,
@@ -34,7 +36,7 @@ from interventions.api.serializers import (
     SourceSerializer,
     TimelineSerializer,
 )
-from interventions.models import Indicator, PlanItem, Policy, Responsibility, Theme
+from interventions.models import Indicator, PlanItem, Policy, Responsibility, Sensitivity, Theme
 from reporting.filters import STATUS_CHOICES, ItemFilter, status_in
 from reporting.item_rows import item_rows, item_values, items_for_api
 from reporting.item_table import ITEM_TABLE_COLUMNS, item_table_rows, table_filename
@@ -122,6 +124,16 @@ class ThemeIdFilter(django_filters.Filter):
         return queryset.filter(within | Q(theme__parent__parent_id=value))
 
 
+class SensitivitySerializer(serializers.Serializer):
+    sensitivity = serializers.ChoiceField(choices=Sensitivity.choices)
+    reason = serializers.CharField(help_text="Why the item's readers change; kept on its history.")
+
+
+class SensitivityResultSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    sensitivity = serializers.ChoiceField(choices=Sensitivity.choices)
+
+
 class ItemApiFilter(ItemFilter):
     """The web list's filters, with the policy, theme and agency matched by code (or id) in the
     items' own query: a page of items costs no lookup per named record. A code that names
@@ -202,8 +214,9 @@ class PlanItemViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = r"\d+"
 
     def get_queryset(self):
-        # Scoping to the user goes here, before the filters (reporting.item_rows.items_for_api).
-        return items_for_api(PlanItem.objects.all())
+        # The one rule (PlanItem.objects.visible_to), before the filters: an item outside it
+        # is a 404 here and is in no list, count or download.
+        return items_for_api(PlanItem.objects.visible_to(self.request.user))
 
     @extend_schema(responses={200: PlanItemSerializer(many=True)})
     def list(self, request, *args, **kwargs):
@@ -212,11 +225,13 @@ class PlanItemViewSet(viewsets.ReadOnlyModelViewSet):
         page = self.paginate_queryset(item_values(self.filter_queryset(self.get_queryset())))
         if not page:
             refuse_unknown_records(self)
-        return self.get_paginated_response(item_rows(page))
+        return self.get_paginated_response(item_rows(page, request.user))
 
     def _download(self, request) -> Response:
         # An invalid filter raises here (400 in the one error shape), never a full download.
-        rows = list(item_table_rows(self.filter_queryset(items_for_table())))
+        rows = list(
+            item_table_rows(self.filter_queryset(items_for_table().visible_to(request.user)))
+        )
         if not rows:
             refuse_unknown_records(self)
         filename = table_filename(request.query_params, request.accepted_renderer.format)
@@ -255,9 +270,24 @@ class PlanItemViewSet(viewsets.ReadOnlyModelViewSet):
     def xlsx(self, request, *args, **kwargs):
         return self._download(request)
 
+    @extend_schema(
+        summary="Set who may read the item (the committee secretary)",
+        request=SensitivitySerializer,
+        responses={200: SensitivityResultSerializer},
+    )
+    @action(detail=True, methods=["post"], url_path="sensitivity", pagination_class=None)
+    def sensitivity(self, request, *args, **kwargs):
+        # An item the caller may not read is a 404, before any permission check.
+        item = get_object_or_404(PlanItem.objects.visible_to(request.user), pk=kwargs["pk"])
+        form = SensitivitySerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        plan_services.item_sensitivity_set(user=request.user, items=[item], **form.validated_data)
+        item.refresh_from_db(fields=["sensitivity"])
+        return Response(SensitivityResultSerializer(item).data)
+
     def retrieve(self, request, *args, **kwargs):
         items = self.filter_queryset(self.get_queryset()).filter(pk=kwargs["pk"])
-        rows = item_rows(item_values(items))
+        rows = item_rows(item_values(items), request.user)
         if not rows:
             raise Http404
         self.check_object_permissions(request, rows[0])

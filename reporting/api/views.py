@@ -105,7 +105,8 @@ class ItemUpdateViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     def item(self) -> PlanItem:
         return get_object_or_404(
-            PlanItem.objects.select_related("policy"), pk=self.kwargs["item_id"]
+            PlanItem.objects.visible_to(self.request.user).select_related("policy"),
+            pk=self.kwargs["item_id"],
         )
 
     def get_queryset(self):

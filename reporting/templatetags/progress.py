@@ -15,3 +15,12 @@ def status_label(status: str | None) -> str:
         return ProgressUpdate.Status(status).label
     except ValueError:
         return status
+
+
+@register.filter
+def confidence_label(confidence: str | None) -> str:
+    """The readable label of a rating ('amber_red' -> 'Amber/red')."""
+    try:
+        return ProgressUpdate.Confidence(confidence).label
+    except ValueError:
+        return confidence or ""

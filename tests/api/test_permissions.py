@@ -230,6 +230,12 @@ ENDPOINTS = {
     "apply import": Endpoint(
         "post", "/api/v1/imports/{import}/apply/", only({"officer": 409, **DRAFT_HIDDEN}),
     ),
+    # Who may read an item: the secretary sets it, with a reason; everyone else is refused.
+    "set sensitivity": Endpoint(
+        "post", "/api/v1/items/{item}/sensitivity/", only({"secretary": 200}),
+        body={"sensitivity": "restricted", "reason": "Names a threat assessment."},
+        read_only_owner="secretary",
+    ),
     "download workbook": Endpoint(
         "get", "/api/v1/imports/workbook/?period={period}",
         {**only({"officer": 200, "other_officer": 200}), "read_only_token": 200},

@@ -114,3 +114,40 @@ def test_the_figures_are_computed_afresh_when_the_cache_is_unreachable(settings,
         },
     }
     assert committee_figures(quarter=quarter) == compute_committee_figures(quarter=quarter)
+
+
+def test_figures_after_a_sensitivity_change_equal_fresh_ones_for_every_class_of_reader(
+    people, moi_item, quarter
+):
+    """Each class of reader has its own entry; a restriction moves the official and public
+    figures at once (the data version), and the committee's never answer another class."""
+    nisp = moi_item.policy
+
+    def each_class():
+        figures = {}
+        for visibility in ("all", "official", "public"):
+            cached = committee_figures(quarter=quarter, policy=nisp, visibility=visibility)
+            fresh = compute_committee_figures(quarter=quarter, policy=nisp, visibility=visibility)
+            assert cached == fresh, visibility
+            figures[visibility] = cached
+        return figures
+
+    before = each_class()
+    assert before["official"]["restricted"]["left_out"] == 0
+    plan_services.item_sensitivity_set(
+        user=people["secretary"], items=[moi_item], sensitivity="restricted", reason="JID."
+    )
+    after = each_class()
+    assert after["official"] != before["official"]
+    assert after["official"]["restricted"]["left_out"] == 1
+    assert after["official"]["totals"]["items"] == before["official"]["totals"]["items"] - 1
+    assert after["all"]["totals"]["items"] == before["all"]["totals"]["items"]
+    assert [row["id"] for row in after["all"]["restricted"]["annex"]] == [moi_item.pk]
+    assert moi_item.text not in str(after["official"])
+
+    plan_services.item_sensitivity_set(
+        user=people["secretary"], items=list(nisp.items.all()), sensitivity="public", reason="All."
+    )
+    published = each_class()
+    assert published["public"]["totals"]["items"] == published["all"]["totals"]["items"]
+    assert published["public"]["restricted"]["left_out"] == 0

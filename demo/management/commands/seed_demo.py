@@ -3,9 +3,11 @@ import os
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from agencies.models import User
 from demo.accounts import MissingAgencyError, demo_accounts_ensure
 from demo.sample_data import DEMO_PERIODS, demo_samples_ensure
 from demo.sample_plan import sample_plan_ensure
+from demo.sample_sensitivity import sample_sensitivity_ensure
 
 DEFAULT_DEMO_PASSWORD = "nisp-demo-2026"
 
@@ -55,4 +57,10 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Sample plan (marked is_sample, approved by the demo secretary): {plan.due_dates} "
             f"due dates and {plan.targets} indicator targets."
+        )
+        secretary = User.objects.get(username="secretary")
+        levels = sample_sensitivity_ensure(secretary=secretary)
+        self.stdout.write(
+            f"Sample sensitivity (reason says sample data): {levels.public} items of NAP 2014 "
+            f"and NISP 2018 made public, {levels.restricted} intelligence items restricted."
         )
