@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from agencies.models import Agency
+from agencies.models import ActsFor, Agency
 from interventions.models import Indicator, PlanItem, Policy
 
 EVIDENCE_EXTENSIONS = ["pdf", "docx", "xlsx", "odt", "ods", "png", "jpg", "jpeg", "csv", "txt"]
@@ -143,9 +143,12 @@ class ProgressUpdateQuerySet(models.QuerySet):
         if not getattr(user, "is_authenticated", False):
             return self.none()
         not_draft = ~Q(state=ProgressUpdate.State.DRAFT)
+        # Drafts of the agencies the person reports for through a grant (User.acts_for), in
+        # the same query.
+        granted = Q(agency_id__in=ActsFor.objects.filter(user_id=user.pk).values("agency_id"))
         if user.agency_id:
-            return self.filter(not_draft | Q(agency_id=user.agency_id))
-        return self.filter(not_draft)
+            return self.filter(not_draft | Q(agency_id=user.agency_id) | granted)
+        return self.filter(not_draft | granted)
 
 
 class ProgressUpdate(models.Model):
