@@ -143,18 +143,30 @@ def acts_for_grant(*, by: User, user: User, agency: Agency, reason: str) -> Acts
         )
     if agency.pk == user.agency_id:
         raise ValidationError(
-            {"agency": [_("%(agency)s is this person's own agency: they report for it already.")
-                        % {"agency": agency.code}]}  # fmt: skip
+            {
+                "agency": [
+                    _("%(agency)s is this person's own agency: they report for it already.")
+                    % {"agency": agency.code}
+                ]
+            }
         )
     if agency.kind == Agency.Kind.GROUP:
         raise ValidationError(
-            {"agency": [_("%(agency)s is a group wording, not a body: grant its member bodies.")
-                        % {"agency": agency.code}]}  # fmt: skip
+            {
+                "agency": [
+                    _("%(agency)s is a group wording, not a body: grant its member bodies.")
+                    % {"agency": agency.code}
+                ]
+            }
         )
     if ActsFor.objects.filter(user=user, agency=agency).exists():
         raise ValidationError(
-            {"agency": [_("%(person)s already reports for %(agency)s.")
-                        % {"person": user.username, "agency": agency.code}]}  # fmt: skip
+            {
+                "agency": [
+                    _("%(person)s already reports for %(agency)s.")
+                    % {"person": user.username, "agency": agency.code}
+                ]
+            }
         )
     grant = ActsFor(user=user, agency=agency, granted_by=by, granted_at=timezone.now(),
                     reason=reason)  # fmt: skip
@@ -171,8 +183,12 @@ def acts_for_revoke(*, by: User, user: User, agency: Agency, reason: str) -> Non
     grant = ActsFor.objects.filter(user=user, agency=agency).first()
     if grant is None:
         raise ValidationError(
-            {"agency": [_("%(person)s does not report for %(agency)s.")
-                        % {"person": user.username, "agency": agency.code}]}  # fmt: skip
+            {
+                "agency": [
+                    _("%(person)s does not report for %(agency)s.")
+                    % {"person": user.username, "agency": agency.code}
+                ]
+            }
         )
     grant._change_reason = reason
     grant._history_user = by

@@ -430,7 +430,9 @@ class ImportRecord(models.Model):
         REFUSED = "refused", "Refused: nothing changed"
         FAILED = "failed", "Failed: nothing changed"
 
+    # The uploader's agency; `agencies` are every agency the upload's rows cover.
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="imports")
+    agencies = models.ManyToManyField(Agency, blank=True, related_name="covering_imports")
     period = models.ForeignKey(
         ReportingPeriod, on_delete=models.PROTECT, null=True, blank=True, related_name="imports"
     )

@@ -15,7 +15,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from agencies.models import User
+from agencies.models import Agency, User
 from core.data_version import data_version_bump
 from core.errors import ConflictError
 from core.quarters import Quarter
