@@ -5,8 +5,9 @@ Desk officers write for the items of the agencies they report for: their own and
 to them (User.acts_for); a reviewer reports only for granted agencies (in their own they review
 what the officers report: four eyes). agencies_user_reports_for is that one rule, asked by the
 web form, the API and the workbook alike. Agency reviewers approve or return their agency's
-submissions; the committee secretary manages periods, may return any update, and comments; committee members read
-everything and comment. Who reads the quarterly reports is committee.permissions' rule.
+submissions; the committee secretary manages periods, may return any update, and comments;
+committee members read everything and comment. Who reads the quarterly reports is
+committee.permissions' rule.
 """
 
 from __future__ import annotations

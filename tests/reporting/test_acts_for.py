@@ -167,9 +167,7 @@ def test_apply_the_valid_rows_applies_the_granted_agencys_row_only(
     record.refresh_from_db()
     assert record.state == ImportRecord.State.APPLIED
     assert [r["reasons"] for r in record.result["refused"]] == [["You do not report for MOI."]]
-    assert list(ProgressUpdate.objects.values_list("agency__code", "item_id")) == [
-        (first, item_id)
-    ]
+    assert list(ProgressUpdate.objects.values_list("agency__code", "item_id")) == [(first, item_id)]
 
 
 def test_without_a_grant_the_other_agency_is_refused_in_the_form_the_api_and_the_download(
