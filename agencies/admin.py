@@ -1,8 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
-from agencies.models import Agency, AgencyAlias, ApiToken, User
+from agencies.models import ActsFor, Agency, AgencyAlias, ApiToken, User
 
 
 class AgencyAliasInline(admin.TabularInline):
@@ -22,6 +23,17 @@ class AgencyAdmin(SimpleHistoryAdmin):
     readonly_fields = ["source_file", "source_first_line", "source_last_line"]
 
 
+class ActsForInline(admin.TabularInline):
+    """The other agencies this person reports for; who granted each and when is filled in."""
+
+    model = ActsFor
+    fk_name = "user"
+    fields = ["agency", "reason", "granted_by", "granted_at"]
+    readonly_fields = ["granted_by", "granted_at"]
+    autocomplete_fields = ["agency"]
+    extra = 0
+
+
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     list_display = ["username", "get_full_name", "role", "agency", "is_active"]
@@ -36,6 +48,21 @@ class UserAdmin(DjangoUserAdmin):
         *DjangoUserAdmin.add_fieldsets,
         ("Tracker role", {"fields": ["role", "agency"]}),
     ]
+    inlines = [ActsForInline]
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not ActsFor:
+            return super().save_formset(request, form, formset, change)
+        # The grant records who made it and when; its history says who changed it.
+        for grant in formset.save(commit=False):
+            if grant.pk is None:
+                grant.granted_by = request.user
+                grant.granted_at = timezone.now()
+            grant._change_reason = grant.reason
+            grant.save()
+        for grant in formset.deleted_objects:
+            grant.delete()
+        formset.save_m2m()
 
 
 @admin.register(ApiToken)

@@ -123,6 +123,15 @@ class User(AbstractUser):
     # The interface and e-mail language this person chose; empty until they choose one (the
     # browser's language applies meanwhile, and e-mail goes in English).
     language = models.CharField(max_length=8, choices=settings.LANGUAGES, blank=True, default="")
+    # The other agencies this person may report for (their own agency always counts); granted
+    # by an administrator or the committee secretary (agencies.services.acts_for_grant).
+    acts_for = models.ManyToManyField(
+        Agency,
+        through="ActsFor",
+        through_fields=("user", "agency"),
+        blank=True,
+        related_name="acting_users",
+    )
 
     class Meta(AbstractUser.Meta):
         constraints = [
@@ -135,6 +144,46 @@ class User(AbstractUser):
                 ),
             ),
         ]
+
+
+class ActsFor(models.Model):
+    """A grant: this person may report for this agency as well as their own. Who granted it,
+    when and why is kept here, and every change of it in its history."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="acts_for_grants"
+    )
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="acts_for_grants")
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="acts_for_granted",
+    )
+    granted_at = models.DateTimeField()
+    reason = models.TextField()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["agency__code"]
+        verbose_name = "reports also for"
+        verbose_name_plural = "reports also for"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "agency"],
+                name="agencies_actsfor_one_grant_per_agency",
+                violation_error_message="This person already reports for that agency.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(reason=""),
+                name="agencies_actsfor_reason_given",
+                violation_error_message="Say why this person reports for that agency.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} reports for {self.agency.code}"
 
 
 class ApiTokenQuerySet(models.QuerySet):

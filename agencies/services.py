@@ -1,4 +1,5 @@
-"""Writes to the agency registry and its people: API tokens."""
+"""Writes to the agency registry and its people: API tokens, sign-in lockouts, languages,
+and who reports for which agencies besides their own (acts_for)."""
 
 from __future__ import annotations
 
@@ -10,10 +11,11 @@ import secrets
 from axes.utils import reset
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from agencies.models import ApiToken, User
+from agencies.models import ActsFor, Agency, ApiToken, User
 
 log = logging.getLogger(__name__)
 
@@ -104,3 +106,91 @@ def user_language_set(*, user: User, language: str) -> User:
         user.save(update_fields=["language"])
         log.info("user %s chose language %s", user.pk, language)
     return user
+
+
+# --- Reporting for other agencies (acts_for) ------------------------------------------------
+
+# Only the people who report for an agency can be given another agency to report for.
+REPORTING_ROLES = (User.Role.DESK_OFFICER, User.Role.AGENCY_REVIEWER)
+
+
+def can_grant_acts_for(user: User) -> bool:
+    """Administrators and the committee secretary say who reports for which agencies."""
+    return user.is_superuser or user.role in (
+        User.Role.COMMITTEE_SECRETARY,
+        User.Role.ADMINISTRATOR,
+    )
+
+
+def _acts_for_checks(*, by: User, reason: str) -> str:
+    if not can_grant_acts_for(by):
+        raise PermissionDenied(
+            _("Only an administrator or the committee secretary decides who reports for an agency.")
+        )
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": [_("Say why this person reports for that agency.")]})
+    return reason
+
+
+@transaction.atomic
+def acts_for_grant(*, by: User, user: User, agency: Agency, reason: str) -> ActsFor:
+    """Let `user` report for `agency` as well as their own; recorded with who, when and why."""
+    reason = _acts_for_checks(by=by, reason=reason)
+    if user.role not in REPORTING_ROLES:
+        raise ValidationError(
+            {"user": [_("Only desk officers and agency reviewers report for agencies.")]}
+        )
+    if agency.pk == user.agency_id:
+        raise ValidationError(
+            {
+                "agency": [
+                    _("%(agency)s is this person's own agency: they report for it already.")
+                    % {"agency": agency.code}
+                ]
+            }
+        )
+    if agency.kind == Agency.Kind.GROUP:
+        raise ValidationError(
+            {
+                "agency": [
+                    _("%(agency)s is a group wording, not a body: grant its member bodies.")
+                    % {"agency": agency.code}
+                ]
+            }
+        )
+    if ActsFor.objects.filter(user=user, agency=agency).exists():
+        raise ValidationError(
+            {
+                "agency": [
+                    _("%(person)s already reports for %(agency)s.")
+                    % {"person": user.username, "agency": agency.code}
+                ]
+            }
+        )
+    grant = ActsFor(user=user, agency=agency, granted_by=by, granted_at=timezone.now(),
+                    reason=reason)  # fmt: skip
+    grant._change_reason = reason
+    grant.save()
+    log.info("user %s may report for %s (granted by %s)", user.pk, agency.code, by.pk)
+    return grant
+
+
+@transaction.atomic
+def acts_for_revoke(*, by: User, user: User, agency: Agency, reason: str) -> None:
+    """Stop `user` reporting for `agency`; the history keeps the grant and why it ended."""
+    reason = _acts_for_checks(by=by, reason=reason)
+    grant = ActsFor.objects.filter(user=user, agency=agency).first()
+    if grant is None:
+        raise ValidationError(
+            {
+                "agency": [
+                    _("%(person)s does not report for %(agency)s.")
+                    % {"person": user.username, "agency": agency.code}
+                ]
+            }
+        )
+    grant._change_reason = reason
+    grant._history_user = by
+    grant.delete()
+    log.info("user %s no longer reports for %s (by %s)", user.pk, agency.code, by.pk)

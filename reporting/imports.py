@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -25,7 +26,7 @@ from agencies.models import User
 from core.data_version import data_version_deferred
 from core.errors import ConflictError
 from core.tasks import enqueue
-from reporting import services
+from reporting import permissions, services
 from reporting.models import ImportRecord, ReportingPeriod
 from reporting.selectors import reportable_periods
 from reporting.workbook_import import EDIT, NEW, Plan, RowPlan, WorkbookRefused, read, row_count
@@ -47,22 +48,25 @@ def progress_of(record: ImportRecord) -> tuple[int, int]:
 
 
 def records_visible_to(user: User):
-    """The one read-scope for imports: the user's agency's own (others get 404)."""
+    """The one read-scope for imports: the user's agency's own and the ones they uploaded
+    (for agencies they report for); others get 404."""
     if not getattr(user, "agency_id", None):
         return ImportRecord.objects.none()
-    return ImportRecord.objects.filter(agency_id=user.agency_id).select_related(
-        "period__policy", "agency", "uploaded_by"
-    )
+    return ImportRecord.objects.filter(
+        Q(agency_id=user.agency_id) | Q(uploaded_by_id=user.pk)
+    ).select_related("period__policy", "agency", "uploaded_by")
 
 
-def periods_for(user: User):
-    """The periods whose workbook the officer may download: reportable now, with items of
-    the officer's agency."""
+def periods_for(user: User, agency_ids=None):
+    """The periods whose workbook the person may download: reportable now, with items of an
+    agency they report for (of `agency_ids` when given)."""
     if not getattr(user, "agency_id", None):
         return ReportingPeriod.objects.none()
+    if agency_ids is None:
+        agency_ids = permissions.agencies_user_reports_for(user)
     return (
         reportable_periods()
-        .filter(policy__items__responsibilities__agency_id=user.agency_id)
+        .filter(policy__items__responsibilities__agency_id__in=agency_ids)
         .select_related("policy")
         .distinct()
         .order_by("policy__position", "-start")
@@ -70,12 +74,16 @@ def periods_for(user: User):
 
 
 def can_import(user: User) -> bool:
-    return user.role == User.Role.DESK_OFFICER and bool(user.agency_id)
+    """Whoever reports for an agency (their own, or one granted to them) uploads workbooks."""
+    if user.role == User.Role.DESK_OFFICER and user.agency_id:
+        return True
+    return bool(permissions.agencies_user_reports_for(user))
 
 
 def _plan(record: ImportRecord, *, validate: bool = True) -> Plan:
     with record.file.open("rb") as file:
-        return read(file, size=record.size, agency=record.agency, validate=validate)
+        return read(file, size=record.size, agency=record.agency, user=record.uploaded_by,
+                    validate=validate)  # fmt: skip
 
 
 def _refuse(record: ImportRecord, reason: str) -> ImportRecord:
@@ -129,6 +137,7 @@ def import_check(*, record: ImportRecord) -> ImportRecord:
     except WorkbookRefused as refusal:
         return _refuse(record, str(refusal))
     record.period = plan.period
+    record.agencies.set(plan.agencies)
     record.preview = [row.as_dict() for row in plan.rows]
     record.total_rows = len(plan.rows)
     record.processed_rows = len(plan.rows)
@@ -156,9 +165,9 @@ def import_confirm(*, user: User, record: ImportRecord, valid_only: bool) -> Imp
 def _apply_row(user: User, plan: Plan, row: RowPlan) -> None:
     update = row.update
     if row.action == NEW:
-        update = services.update_create(
-            user=user, item=row.item, period=plan.period, data=row.data, previous=row.previous
-        )
+        update = services.update_create(user=user, item=row.item, period=plan.period,
+                                        data=row.data, previous=row.previous,
+                                        agency=row.agency)  # fmt: skip
     elif row.action == EDIT:
         update = services.update_edit(
             user=user, update=update, data=row.data, version=row.version, previous=row.previous
@@ -237,7 +246,7 @@ def _mail(record: ImportRecord) -> None:
         return
     result = record.result or {}
     lines = [
-        f"Your upload {record.original_name} ({record.agency.code}"
+        f"Your upload {record.original_name} ({_codes(record)}"
         + (f", {record.period.label}" if record.period else "")
         + f"): {record.get_state_display()}.",
         f"Applied: {len(result.get('applied', []))} row(s). "
@@ -256,3 +265,9 @@ def _mail(record: ImportRecord) -> None:
         None,
         [record.uploaded_by.email],
     )
+
+
+def _codes(record: ImportRecord) -> str:
+    """The agencies an upload covers, as the mail names them (the uploader's if none)."""
+    codes = [agency.code for agency in record.agencies.all()]
+    return ", ".join(codes) if codes else record.agency.code

@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from agencies.models import Agency
+from agencies.models import ActsFor, Agency
 from interventions.models import (
     Indicator,
     PlanItem,
@@ -170,9 +170,12 @@ class ProgressUpdateQuerySet(models.QuerySet):
             user, "sensitivity", "item_id"
         )
         not_draft = ~Q(state=ProgressUpdate.State.DRAFT)
+        # Drafts of the agencies the person reports for through a grant (User.acts_for), in
+        # the same query.
+        granted = Q(agency_id__in=ActsFor.objects.filter(user_id=user.pk).values("agency_id"))
         if user.agency_id:
-            return self.filter(readable, not_draft | Q(agency_id=user.agency_id))
-        return self.filter(readable, not_draft)
+            return self.filter(readable, not_draft | Q(agency_id=user.agency_id) | granted)
+        return self.filter(readable, not_draft | granted)
 
 
 class ProgressUpdate(models.Model):
@@ -476,7 +479,9 @@ class ImportRecord(models.Model):
         REFUSED = "refused", "Refused: nothing changed"
         FAILED = "failed", "Failed: nothing changed"
 
+    # The uploader's agency; `agencies` are every agency the upload's rows cover.
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="imports")
+    agencies = models.ManyToManyField(Agency, blank=True, related_name="covering_imports")
     period = models.ForeignKey(
         ReportingPeriod, on_delete=models.PROTECT, null=True, blank=True, related_name="imports"
     )

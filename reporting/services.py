@@ -15,7 +15,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from agencies.models import User
+from agencies.models import Agency, User
 from core.data_version import data_version_bump
 from core.errors import ConflictError
 from core.quarters import Quarter
@@ -252,10 +252,16 @@ def update_create(
     period: ReportingPeriod,
     data: UpdateData,
     previous: ProgressUpdate | object | None = UNREAD,
+    agency: Agency | None = None,
 ) -> ProgressUpdate:
-    """A new draft. `previous` as for validate_update (a batch passes what it read)."""
-    if not permissions.can_draft(user, item):
+    """A new draft for `agency` (default: the one agency the person reports for on the item:
+    their own, or a granted one). `previous` as for validate_update (a batch passes what it
+    read)."""
+    agency_id = agency.pk if agency else permissions.reporting_agency_for(user, item)
+    if not permissions.can_draft(user, item, agency_id):
         raise PermissionDenied("Only desk officers of a responsible agency report on this item.")
+    if agency is None:
+        agency = user.agency if agency_id == user.agency_id else Agency.objects.get(pk=agency_id)
     if period.policy_id != item.policy_id:
         raise ValidationError(
             {
@@ -266,13 +272,13 @@ def update_create(
         )
     period = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
     _require_open(period)
-    if ProgressUpdate.objects.filter(item=item, period=period, agency=user.agency).exists():
+    if ProgressUpdate.objects.filter(item=item, period=period, agency=agency).exists():
         raise ConflictError(
-            f"{user.agency.code} already has an update for {period.label}: edit that one.",
+            f"{agency.code} already has an update for {period.label}: edit that one.",
             code="duplicate_update",
         )
-    validate_update(item, user.agency_id, period, data, previous=previous)
-    update = ProgressUpdate(item=item, period=period, agency=user.agency, author=user)
+    validate_update(item, agency.pk, period, data, previous=previous)
+    update = ProgressUpdate(item=item, period=period, agency=agency, author=user)
     update_fields.apply(update, data)
     update.save()
     _write_indicator_values(update, data.indicator_values, created=True)

@@ -158,10 +158,19 @@ def last_approved_before_by_item(
     """`last_approved_before` for many items of one agency and period in one query (a window
     over the items, ranked by LATEST_APPROVED_ORDER): item id -> that update, with its period.
     An item with none is absent. What a batch (a workbook upload) checks its rows against."""
+    pairs = last_approved_before_by_pair(item_ids, [agency_id], period)
+    return {item_id: update for (item_id, _), update in pairs.items()}
+
+
+def last_approved_before_by_pair(
+    item_ids, agency_ids, period: ReportingPeriod
+) -> dict[tuple[int, int], ProgressUpdate]:
+    """The same for several agencies at once (a multi-agency workbook), still one query:
+    (item id, agency id) -> that agency's last approved update on the item before the period."""
     ranked = (
         ProgressUpdate.objects.filter(
             item_id__in=item_ids,
-            agency_id=agency_id,
+            agency_id__in=agency_ids,
             state=State.APPROVED,
             period__start__lt=period.start,
         )
@@ -169,13 +178,13 @@ def last_approved_before_by_item(
         .annotate(
             rank=Window(
                 RowNumber(),
-                partition_by=[F("item_id")],
+                partition_by=[F("item_id"), F("agency_id")],
                 order_by=[F(name.lstrip("-")).desc() for name in LATEST_APPROVED_ORDER],
             )
         )
         .filter(rank=1)
     )
-    return {update.item_id: update for update in ranked}
+    return {(update.item_id, update.agency_id): update for update in ranked}
 
 
 def latest_approved_by_item(

@@ -95,7 +95,9 @@ def update_create(request, item_id: int):
     item = get_object_or_404(
         PlanItem.objects.visible_to(request.user).select_related("policy"), pk=item_id
     )
-    if not permissions.can_draft(request.user, item):
+    # The agency this person reports for on the item: their own, or a granted one.
+    agency_id = permissions.reporting_agency_for(request.user, item)
+    if not permissions.can_draft(request.user, item, agency_id):
         raise PermissionDenied("Only desk officers of a responsible agency report on this item.")
     periods = selectors.reportable_periods().filter(policy_id=item.policy_id)
     form = UpdateForm(
@@ -103,7 +105,7 @@ def update_create(request, item_id: int):
         request.FILES or None,
         item=item,
         periods=periods,
-        last_approved=selectors.last_approved_values(item, request.user.agency_id, periods.last()),
+        last_approved=selectors.last_approved_values(item, agency_id, periods.last()),
     )
     if request.method == "POST" and form.is_valid():
         period = form.cleaned_data["period"]
@@ -121,7 +123,7 @@ def update_create(request, item_id: int):
             )
             return redirect("reporting:update_edit", update_id=update.pk)
     elif request.method == "POST":
-        _add_rule_errors(form, item, request.user.agency_id, form.cleaned_data.get("period"))
+        _add_rule_errors(form, item, agency_id, form.cleaned_data.get("period"))
     return render(request, "reporting/update_form.html", {"form": form, "item": item})
 
 

@@ -7,6 +7,11 @@ field of reporting.update_fields (a new field arrives here by itself), choices a
 numbers as numbers, and a "Submit" column. "Indicators": one row per indicator of those items,
 with an editable "Actual this period". "Instructions": read-only, and the agency and period the
 file belongs to, which the upload checks. Written through core.tables (formula-safe cells).
+
+For a person who reports for several agencies (User.acts_for) one workbook can hold them all:
+its format is MULTI_FORMAT, both sheets lead with a locked "Agency" key column, and there is one
+row per (agency, item) that agency must report on; the upload checks each row against what the
+uploader may do for that row's agency.
 """
 
 from __future__ import annotations
@@ -31,6 +36,9 @@ from reporting.forms import FIELD_OPTIONS
 from reporting.models import IndicatorValue, ProgressUpdate, ReportingPeriod
 
 FORMAT = "nisp-agency-workbook-1"
+MULTI_FORMAT = "nisp-agency-workbook-multi-1"
+AGENCY = "Agency"
+AGENCY_COLUMN = Column(AGENCY, 12)
 UPDATES, INDICATORS, INSTRUCTIONS = "Updates", "Indicators", "Instructions"
 SUBMIT = "Submit"
 YES, NO = "Yes", "No"
@@ -97,8 +105,9 @@ def field_column(name: str) -> Column:
                   editable=True)  # fmt: skip
 
 
-def update_columns() -> list[Column]:
+def update_columns(multi: bool = False) -> list[Column]:
     return [
+        *([AGENCY_COLUMN] if multi else []),
         *KEY_COLUMNS,
         *(field_column(name) for name in update_fields.REPORTED_FIELDS),
         Column(SUBMIT, 9, editable=True),
@@ -184,7 +193,13 @@ def _indicator_rows(items: list[PlanItem], values: dict[int, object]) -> Iterato
             ]
 
 
-def instructions(agency: Agency, period: ReportingPeriod) -> list[list]:
+def indicator_columns(multi: bool = False) -> list[Column]:
+    return [*([AGENCY_COLUMN] if multi else []), *INDICATOR_COLUMNS]
+
+
+def instructions(agency: Agency | list[Agency], period: ReportingPeriod) -> list[list]:
+    agencies = agency if isinstance(agency, list) else [agency]
+    multi = len(agencies) > 1
     fields = []
     for name in update_fields.REPORTED_FIELDS:
         field = update_fields.model_field(name)
@@ -200,11 +215,11 @@ def instructions(agency: Agency, period: ReportingPeriod) -> list[list]:
         required = "required" if is_required(name) else "optional"
         fields.append([field_header(name), f"{kind}; {required}"])
     return [
-        ["Agency", agency.code],
+        ["Agency", ", ".join(a.code for a in agencies)],
         ["Policy", period.policy.code],
         ["Period", period.label],
         ["Period id", period.pk],
-        ["Format", FORMAT],
+        ["Format", MULTI_FORMAT if multi else FORMAT],
         ["Downloaded", timezone.localtime().strftime("%Y-%m-%d %H:%M")],
         [],
         ["How to use this workbook"],
@@ -256,24 +271,49 @@ def _dropdowns(sheet, columns: list[Column], rows: int) -> None:
         sheet.add_data_validation(validation)
 
 
-def build(*, agency: Agency, period: ReportingPeriod) -> bytes:
-    """The workbook for one agency and period, as XLSX bytes."""
-    items = list(_items(period, agency))
+def _prefixed(code: str, rows: Iterator[list]) -> Iterator[list]:
+    for row in rows:
+        yield [code, *row]
+
+
+def build(
+    *,
+    period: ReportingPeriod,
+    agency: Agency | None = None,
+    agencies: list[Agency] | None = None,
+) -> bytes:
+    """The workbook for one agency (or several: `agencies`) and a period, as XLSX bytes."""
+    agencies = list(agencies or [agency])
+    multi = len(agencies) > 1
+    if multi:
+        # One row per (agency, item): each agency's own items, updates and values.
+        per_agency = [(a, list(_items(period, a))) for a in agencies]
+        update_rows = (
+            row
+            for a, items in per_agency
+            for row in _prefixed(a.code, _update_rows(items, _updates(period, a)))
+        )
+        indicator_rows = (
+            row
+            for a, items in per_agency
+            for row in _prefixed(a.code, _indicator_rows(items, _values(period, a)))
+        )
+    else:
+        items = list(_items(period, agencies[0]))
+        update_rows = _update_rows(items, _updates(period, agencies[0]))
+        indicator_rows = _indicator_rows(items, _values(period, agencies[0]))
     workbook = Workbook()
     updates_sheet = workbook.active
     updates_sheet.title = UPDATES
-    columns = update_columns()
-    count = tables.write_sheet(
-        updates_sheet, columns, _update_rows(items, _updates(period, agency))
-    )
+    columns = update_columns(multi)
+    count = tables.write_sheet(updates_sheet, columns, update_rows)
     _dropdowns(updates_sheet, columns, count)
     updates_sheet.protection.enable()
     for option, value in PROTECTION_OPTIONS.items():
         setattr(updates_sheet.protection, option, value)
 
     indicator_sheet = workbook.create_sheet(INDICATORS)
-    tables.write_sheet(indicator_sheet, INDICATOR_COLUMNS,
-                       _indicator_rows(items, _values(period, agency)))  # fmt: skip
+    tables.write_sheet(indicator_sheet, indicator_columns(multi), indicator_rows)
     indicator_sheet.protection.enable()
     for option, value in PROTECTION_OPTIONS.items():
         setattr(indicator_sheet.protection, option, value)
@@ -281,11 +321,15 @@ def build(*, agency: Agency, period: ReportingPeriod) -> bytes:
     about = workbook.create_sheet(INSTRUCTIONS)
     about.column_dimensions["A"].width = 28
     about.column_dimensions["B"].width = 90
-    for row in instructions(agency, period):
+    for row in instructions(agencies, period):
         tables.append_row(about, row)
     about.protection.enable()
     return tables.save(workbook)
 
 
-def filename(agency: Agency, period: ReportingPeriod) -> str:
-    return f"nisp-workbook-{agency.code}-{period.policy.code}-{period.label}.xlsx"
+def filename(agency: Agency | list[Agency], period: ReportingPeriod) -> str:
+    agencies = agency if isinstance(agency, list) else [agency]
+    codes = (
+        "-".join(a.code for a in agencies) if len(agencies) <= 3 else f"{len(agencies)}-agencies"
+    )
+    return f"nisp-workbook-{codes}-{period.policy.code}-{period.label}.xlsx"

@@ -19,13 +19,14 @@ from typing import IO
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
-from agencies.models import Agency
+from agencies.models import Agency, User
 from core import tables
 from core.errors import ConflictError
 from interventions.models import Indicator, PlanItem
-from reporting import periods, services, status, update_fields, workbook
+from reporting import periods, permissions, services, status, update_fields, workbook
 from reporting.forms import FIELD_OPTIONS
 from reporting.models import IndicatorValue, ProgressUpdate, ReportingPeriod
 from reporting.update_fields import UpdateData
@@ -53,8 +54,11 @@ class CellError:
 @dataclass
 class RowPlan:
     row: int
-    item: PlanItem
+    item: PlanItem | None
     action: str
+    # The agency the row reports for (a multi-agency workbook names one per row).
+    agency: Agency | None = None
+    item_id: int | None = None
     submit: bool = False
     data: UpdateData | None = None
     update: ProgressUpdate | None = None
@@ -78,8 +82,9 @@ class RowPlan:
         return {
             "sheet": workbook.UPDATES,
             "row": self.row,
-            "item_id": self.item.pk,
-            "ref": self.item.ref,
+            "agency": self.agency.code if self.agency else None,
+            "item_id": self.item.pk if self.item else self.item_id,
+            "ref": self.item.ref if self.item else "",
             "action": self.label,
             "errors": [error.as_dict() for error in self.errors],
         }
@@ -90,6 +95,8 @@ class Plan:
     agency: Agency
     period: ReportingPeriod
     rows: list[RowPlan]
+    # Every agency the upload covers (one for a single-agency workbook).
+    agencies: list[Agency] = field(default_factory=list)
 
     @property
     def errors(self) -> list[CellError]:
@@ -164,7 +171,7 @@ def _about(book) -> dict[str, object]:
     for row in sheet.iter_rows(min_row=1, max_row=8, max_col=2, values_only=True):
         if row and row[0]:
             about[str(row[0])] = row[1] if len(row) > 1 else None
-    if about.get("Format") != workbook.FORMAT:
+    if about.get("Format") not in (workbook.FORMAT, workbook.MULTI_FORMAT):
         raise WorkbookRefused(
             "This is not an agency workbook from the tracker (its Instructions sheet does not "
             "say which agency and period it is for). Download it from /my/workbook/."
@@ -172,12 +179,22 @@ def _about(book) -> dict[str, object]:
     return about
 
 
-def _period(about: dict, agency: Agency) -> ReportingPeriod:
-    if about.get("Agency") != agency.code:
+def _single_agency(about: dict, agency: Agency | None, user: User | None) -> Agency:
+    """The agency of a one-agency workbook, if the uploader reports for it."""
+    code = about.get("Agency")
+    if agency is not None and code == agency.code:
+        return agency
+    found = Agency.objects.filter(code=code).first() if user is not None else None
+    if found is None or not permissions.can_report_for(user, found.pk):
+        own = agency.code if agency is not None else "yours"
         raise WorkbookRefused(
-            f"This workbook is {about.get('Agency')}'s, not {agency.code}'s: you can upload "
-            "only your own agency's workbook."
+            f"This workbook is {code}'s, not {own}'s: you can upload only the workbook of an "
+            "agency you report for."
         )
+    return found
+
+
+def _period(about: dict, agencies: list[Agency]) -> ReportingPeriod:
     period = (
         ReportingPeriod.objects.select_related("policy").filter(pk=about.get("Period id")).first()
     )
@@ -185,10 +202,14 @@ def _period(about: dict, agency: Agency) -> ReportingPeriod:
         raise WorkbookRefused(
             f"The workbook's period ({about.get('Period')}) is not one the tracker knows."
         )
-    try:
-        periods.require_submittable(period, agency.pk)
-    except ConflictError as error:
-        raise WorkbookRefused(f"Nothing can be imported for {period.label}: {error}") from error
+    for agency in agencies:
+        try:
+            periods.require_submittable(period, agency.pk)
+        except ConflictError as error:
+            prefix = f"{agency.code}: " if len(agencies) > 1 else ""
+            raise WorkbookRefused(
+                f"Nothing can be imported for {period.label}: {prefix}{error}"
+            ) from error
     return period
 
 
@@ -269,11 +290,12 @@ def _reported(cells: _Cells, values: dict) -> tuple[dict, set[str]]:
 
 
 def _indicator_values(
-    book, items: dict[int, PlanItem], errors: dict[int, list[CellError]]
-) -> dict[int, dict[int, Decimal | str]]:
+    book, items: dict[int, PlanItem], errors: dict, multi: bool = False
+) -> dict[tuple, dict[int, Decimal | str]]:
+    """Per (agency code or None, item id): the indicator actuals filled in."""
     sheet = _sheet(book, workbook.INDICATORS)
-    expected = [c.header for c in workbook.INDICATOR_COLUMNS]
-    by_item: dict[int, dict[int, Decimal | str]] = {}
+    expected = [c.header for c in workbook.indicator_columns(multi)]
+    by_item: dict[tuple, dict[int, Decimal | str]] = {}
     indicators = {
         i.pk: i
         for i in Indicator.objects.filter(item_id__in=items).only("pk", "item_id", "measure")
@@ -292,10 +314,15 @@ def _indicator_values(
         is_number = indicator.measure == Indicator.Measure.NUMBER
         raw = values.get(workbook.ACTUAL)
         value = cells.clean(workbook.ACTUAL, raw, number if is_number else text)
-        errors.setdefault(item_id, []).extend(cells.errors)
+        key = (_code(values.get(workbook.AGENCY)) if multi else None, item_id)
+        errors.setdefault(key, []).extend(cells.errors)
         if not cells.errors:
-            by_item.setdefault(item_id, {})[indicator.pk] = "" if value in (None, "") else value
+            by_item.setdefault(key, {})[indicator.pk] = "" if value in (None, "") else value
     return by_item
+
+
+def _code(value) -> str:
+    return tables.restore(str(value).strip()) if value not in (None, "") else ""
 
 
 def _int(value) -> int | None:
@@ -380,63 +407,113 @@ def row_count(file: IO[bytes]) -> int:
         file.seek(0)
 
 
-def read(file: IO[bytes], *, size: int, agency: Agency, validate: bool = True) -> Plan:
-    """The plan for an uploaded workbook, or WorkbookRefused. Reads; never writes. With
-    `validate` off the services' content rules are left to the services themselves (the apply
-    step, which calls them anyway); the cells are still parsed and the versions compared."""
+def read(
+    file: IO[bytes],
+    *,
+    size: int,
+    agency: Agency | None = None,
+    user: User | None = None,
+    validate: bool = True,
+) -> Plan:
+    """The plan for an uploaded workbook, or WorkbookRefused. Reads; never writes. `agency` is
+    the uploader's own; `user` the uploader, whose grants (permissions.agencies_user_reports_for)
+    decide which agencies' rows they may upload. With `validate` off the services' content
+    rules are left to the services themselves (the apply step, which calls them anyway); the
+    cells are still parsed and the versions compared. Every read is one query for all rows
+    and all agencies (a closed period's extension is asked per agency)."""
     book = _open(file, size)
     try:
-        period = _period(_about(book), agency)
-        expected = [c.header for c in workbook.update_columns()]
+        about = _about(book)
+        multi = about.get("Format") == workbook.MULTI_FORMAT
+        expected = [c.header for c in workbook.update_columns(multi)]
         rows = _rows(_sheet(book, workbook.UPDATES), expected)
         ids = [_int(values.get(workbook.ITEM_ID)) for _, values in rows]
-        owed = {
+        if multi:
+            codes = [_code(values.get(workbook.AGENCY)) for _, values in rows]
+            by_code = {a.code: a for a in Agency.objects.filter(code__in=set(codes))}
+            allowed = (permissions.agencies_user_reports_for(user) if user is not None
+                       else {agency.pk} if agency is not None else set())  # fmt: skip
+            row_agencies = [by_code.get(code) for code in codes]
+        else:
+            single = _single_agency(about, agency, user)
+            codes = [None] * len(rows)
+            allowed = {single.pk}
+            row_agencies = [single] * len(rows)
+        covered = sorted({a.pk: a for a in row_agencies if a and a.pk in allowed}.values(),
+                         key=lambda a: a.code)  # fmt: skip
+        period = _period(about, covered)
+        items = {
             item.pk: item
-            for item in status.items_owed(period, agency.pk)
-            .filter(pk__in=[i for i in ids if i])
+            for item in PlanItem.objects.filter(policy_id=period.policy_id,
+                                                pk__in=[i for i in ids if i])
             .select_related("policy")
             # The services' checks read them: prefetched, a row costs no query for either.
             .prefetch_related("indicators", "responsibilities")
-        }
-        foreign = [
-            f"row {row} (item {values.get(workbook.ITEM_ID)})"
-            for (row, values), item_id in zip(rows, ids, strict=True)
-            if item_id not in owed
-        ]
+        }  # fmt: skip
+        refused_rows: dict[int, str] = {}
+        foreign = []
+        for (row, values), item_id, row_agency, code in zip(rows, ids, row_agencies, codes,
+                                                            strict=True):  # fmt: skip
+            if row_agency is None or row_agency.pk not in allowed:
+                # A row for an agency the uploader does not report for: refused, alone.
+                refused_rows[row] = _("You do not report for %(agency)s.") % {
+                    "agency": code or _("(no agency)")
+                }
+            elif item_id not in items or not permissions.is_responsible(
+                row_agency.pk, items[item_id]
+            ):
+                foreign.append(f"row {row} (item {values.get(workbook.ITEM_ID)})")
         if foreign:
+            whose = ", ".join(a.code for a in covered) if multi else covered[0].code
             raise WorkbookRefused(
-                f"These rows are not {agency.code}'s items in {period.policy.code} "
+                f"These rows are not {whose}'s items in {period.policy.code} "
                 f"{period.label}: {', '.join(foreign[:10])}"
                 + (f" and {len(foreign) - 10} more" if len(foreign) > 10 else "")
-                + ". Upload only your own agency's workbook, with its item ids unchanged."
+                + ". Upload only the workbook of an agency you report for, with its item ids "
+                "unchanged."
             )
-        if len(set(ids)) != len(ids):
+        pairs = list(zip(codes, ids, strict=True))
+        if len(set(pairs)) != len(pairs):
             raise WorkbookRefused(
                 "An item appears on more than one row of the Updates sheet; keep one row each."
+                if not multi
+                else "An agency's item appears on more than one row of the Updates sheet; keep "
+                "one row each."
             )
-        indicator_errors: dict[int, list[CellError]] = {}
-        indicator_values = _indicator_values(book, owed, indicator_errors)
+        indicator_errors: dict = {}
+        owed = {i: items[i] for i in ids if i in items}
+        indicator_values = _indicator_values(book, owed, indicator_errors, multi)
     finally:
         book.close()
+    agency_ids = [a.pk for a in covered]
     updates = {
-        u.item_id: u
+        (u.agency_id, u.item_id): u
         for u in ProgressUpdate.objects.filter(
-            period=period, agency=agency, item_id__in=owed
+            period=period, agency_id__in=agency_ids, item_id__in=owed
         ).prefetch_related("indicator_values")
     }
     for update in updates.values():
         update.item = owed[update.item_id]
-    previous = status.last_approved_before_by_item(owed, agency.pk, period)
+    previous = status.last_approved_before_by_pair(owed, agency_ids, period)
     plans = []
-    for (row, values), item_id in zip(rows, ids, strict=True):
-        item, update = owed[item_id], updates.get(item_id)
-        plan = _plan_row(row, values, item, update, period, agency,
-                         indicator_values.get(item_id, {}), validate,
-                         previous.get(item_id))  # fmt: skip
+    for (row, values), item_id, row_agency, code in zip(rows, ids, row_agencies, codes,
+                                                        strict=True):  # fmt: skip
+        if row in refused_rows:
+            cell = CellError(workbook.UPDATES, row, workbook.AGENCY, refused_rows[row])
+            plans.append(RowPlan(row=row, item=items.get(item_id), action=UNCHANGED,
+                                 agency=row_agency, item_id=item_id, errors=[cell]))  # fmt: skip
+            continue
+        key = (row_agency.pk, item_id)
+        plan = _plan_row(row, values, owed[item_id], updates.get(key), period, row_agency,
+                         indicator_values.get((code, item_id), {}), validate,
+                         previous.get(key))  # fmt: skip
+        plan.agency, plan.item_id = row_agency, item_id
         # An indicator cell that cannot be read refuses its item's row.
-        plan.errors.extend(indicator_errors.get(item_id, []))
+        plan.errors.extend(indicator_errors.get((code, item_id), []))
         plans.append(plan)
-    return Plan(agency=agency, period=period, rows=plans)
+    primary = agency if agency is not None and not multi and covered[0] == agency else None
+    return Plan(agency=primary or (covered[0] if covered else agency), period=period,
+                rows=plans, agencies=covered)  # fmt: skip
 
 
 def _plan_row(

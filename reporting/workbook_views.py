@@ -10,13 +10,14 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.api.renderers import XLSXRenderer
 from core.errors import ConflictError
-from reporting import imports, workbook
+from reporting import imports, permissions, workbook
 from reporting.models import ImportRecord
 
 
@@ -38,9 +39,40 @@ _periods = imports.periods_for
 _records = imports.records_visible_to
 
 
+ALL = "all"
+
+
+def chosen_agencies(user, choice: str) -> list:
+    """The agencies a download is for: `choice` is an agency code the person reports for, or
+    "all" (every one of them); empty: their own (a reviewer's: the first they report for).
+    An agency they do not report for is a 404, as if it were not there."""
+    agencies = permissions.agencies_reported_for(user)
+    if choice == ALL:
+        return agencies
+    if not choice:
+        return agencies[:1]
+    chosen = [a for a in agencies if a.code == choice]
+    if not chosen:
+        raise Http404(_("You do not report for %(agency)s.") % {"agency": choice})
+    return chosen
+
+
+def workbook_response(user, period_id, choice: str) -> HttpResponse:
+    """The workbook download, web page and API alike."""
+    agencies = chosen_agencies(user, choice)
+    period = get_object_or_404(_periods(user, [a.pk for a in agencies]), pk=period_id)
+    content = workbook.build(agencies=agencies, period=period)
+    response = HttpResponse(content, content_type=XLSXRenderer.media_type)
+    filename = workbook.filename(agencies, period)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
 @login_required
 def workbook_page(request):
+    agencies = permissions.agencies_reported_for(request.user)
     context = {
+        "agencies": agencies if len(agencies) > 1 else [],
         "periods": _periods(request.user),
         "form": UploadForm(),
         "records": _records(request.user)[:10],
@@ -53,12 +85,7 @@ def workbook_page(request):
 def workbook_download(request, period_id: int):
     if not imports.can_import(request.user):
         raise PermissionDenied("Only an agency's desk officers download its workbook.")
-    period = get_object_or_404(_periods(request.user), pk=period_id)
-    content = workbook.build(agency=request.user.agency, period=period)
-    response = HttpResponse(content, content_type=XLSXRenderer.media_type)
-    filename = workbook.filename(request.user.agency, period)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return workbook_response(request.user, period_id, request.GET.get("agency", ""))
 
 
 @login_required
@@ -69,7 +96,9 @@ def workbook_upload(request):
     if request.method == "POST" and form.is_valid():
         record = imports.import_create(user=request.user, upload=form.cleaned_data["file"])
         return redirect("reporting:import_detail", record_id=record.pk)
+    agencies = permissions.agencies_reported_for(request.user)
     context = {"periods": _periods(request.user), "form": form, "can_import": True,
+               "agencies": agencies if len(agencies) > 1 else [],
                "records": _records(request.user)[:10]}  # fmt: skip
     return render(request, "reporting/workbook.html", context, status=400 if form.errors else 200)
 

@@ -5,8 +5,6 @@ imports (404 elsewhere)."""
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
@@ -18,8 +16,8 @@ from core.api.http import absolute_url
 from core.api.parsers import JSONParser
 from core.api.renderers import XLSXRenderer
 from reporting import imports
-from reporting import workbook as agency_workbook
 from reporting.models import ImportRecord
+from reporting.workbook_views import workbook_response
 
 
 class ImportSerializer(serializers.ModelSerializer):
@@ -88,7 +86,15 @@ class ImportViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         return Response(ImportSerializer(record).data)
 
     @extend_schema(
-        parameters=[OpenApiParameter("period", int, required=True)],
+        parameters=[
+            OpenApiParameter("period", int, required=True),
+            OpenApiParameter(
+                "agency",
+                str,
+                description="An agency code the caller reports for, or `all` (one workbook "
+                "with an Agency column); default: the caller's own.",
+            ),
+        ],
         responses={
             (200, XLSXRenderer.media_type): OpenApiResponse(
                 OpenApiTypes.BINARY, description="The agency workbook for the period."
@@ -101,10 +107,8 @@ class ImportViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         if not imports.can_import(request.user):
             raise PermissionDenied("Only an agency's desk officers download its workbook.")
         period_id = request.query_params.get("period", "")
-        periods = imports.periods_for(request.user)
-        period = get_object_or_404(periods, pk=int(period_id) if period_id.isdigit() else 0)
-        content = agency_workbook.build(agency=request.user.agency, period=period)
-        response = HttpResponse(content, content_type=XLSXRenderer.media_type)
-        filename = agency_workbook.filename(request.user.agency, period)
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
+        return workbook_response(
+            request.user,
+            int(period_id) if period_id.isdigit() else 0,
+            request.query_params.get("agency", ""),
+        )

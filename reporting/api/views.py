@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from core.api.exceptions import error_details
 from core.api.http import absolute_url, last_modified
 from interventions.models import PlanItem
-from reporting import periods, services
+from reporting import periods, permissions, services
 from reporting.api.filters import PeriodFilter, UpdateFilter
 from reporting.api.serializers import (
     EvidenceSerializer,
@@ -122,7 +122,8 @@ class ItemUpdateViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         form = UpdateCreateSerializer(data=request.data)
         if not form.is_valid():
             period = None if "period" in form.errors else form.parsed("period")
-            _raise_all(form, item, request.user.agency_id, period)
+            agency_id = permissions.reporting_agency_for(request.user, item)
+            _raise_all(form, item, agency_id or request.user.agency_id, period)
         update = services.update_create(
             user=request.user,
             item=item,
