@@ -94,8 +94,8 @@ def test_the_worker_checks_and_applies_a_workbook_for_two_granted_agencies(clien
     assert response.status_code == 302
     record = wait_for(record.pk, DONE_APPLYING)
     assert record.state == State.APPLIED, (record.refusal, record.result)
-    written = {(u.agency.code, u.item_id, u.state, u.author_id)
-               for u in ProgressUpdate.objects.filter(period=period).select_related("agency")}  # fmt: skip
+    updates = ProgressUpdate.objects.filter(period=period).select_related("agency")
+    written = {(u.agency.code, u.item_id, u.state, u.author_id) for u in updates}
     assert written == {(code, item_id, "draft", reviewer.pk) for code, item_id in filled}
     assert record.processed_rows == record.total_rows
     assert sorted(record.agencies.values_list("code", flat=True)) == sorted(codes)
