@@ -200,7 +200,7 @@ def test_without_a_grant_the_other_agency_is_refused_in_the_form_the_api_and_the
 def test_a_multi_agency_preview_costs_the_same_queries_for_few_rows_as_many(
     client, people, period, two_agencies
 ):
-    counts = []
+    counts, drafts = [], []
     for per_agency in (1, 3):
         ImportRecord.objects.all().delete()
         book = open_book(download_all(client, people["reviewer"], period))
@@ -213,4 +213,9 @@ def test_a_multi_agency_preview_costs_the_same_queries_for_few_rows_as_many(
         assert record.state == ImportRecord.State.PREVIEW, record.refusal
         assert not any(row["errors"] for row in record.preview), record.preview
         counts.append(len(queries))
+        drafts.append(sorted((r["agency"], r["item_id"]) for r in record.preview
+                             if r["action"] == "new draft"))  # fmt: skip
+    # Few rows against many, for both agencies: otherwise equal counts would prove nothing.
+    assert len(drafts[0]) == len(two_agencies) < len(drafts[1]), drafts
+    assert {code for code, _ in drafts[1]} == set(two_agencies)
     assert counts[0] == counts[1]
