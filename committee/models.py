@@ -22,7 +22,7 @@ COMMITTEE_ROLES = (
 def report_file_path(instance: QuarterlyReport, filename: str) -> str:
     place = "-".join(part for part in (instance.level, instance.province) if part)
     scope = f"{instance.scope}-{place}" if place else instance.scope
-    return f"reports/{instance.quarter}/{scope}/v{instance.version}/{filename}"
+    return f"reports/{instance.quarter}/{scope}/{instance.edition}/v{instance.version}/{filename}"
 
 
 class QuarterlyReportQuerySet(models.QuerySet):
@@ -44,6 +44,16 @@ class QuarterlyReport(models.Model):
         DONE = "done", _("Done")
         FAILED = "failed", _("Failed")
 
+    class Edition(models.TextChoices):
+        # The committee's own papers: every item counted, restricted ones in their own annex.
+        COMMITTEE = "committee", _("Committee edition")
+        # For officials beyond the committee: the "official" reader class's figures, restricted
+        # items left out everywhere and only counted (committee.figures.SHOWN_LEVELS).
+        OFFICIAL = "official", _("Official edition")
+
+    # The reader class (committee.figures) whose figures each edition freezes.
+    EDITION_VISIBILITY = {Edition.COMMITTEE: "all", Edition.OFFICIAL: "official"}
+
     # Scope of a report covering every policy; otherwise the scope is a policy code.
     ALL = "ALL"
 
@@ -57,6 +67,8 @@ class QuarterlyReport(models.Model):
     province = models.CharField(
         max_length=16, blank=True, default="", help_text="A province or area code, or blank."
     )
+    # Each edition is a series of versions of its own, like each place.
+    edition = models.CharField(max_length=16, choices=Edition.choices, default=Edition.COMMITTEE)
     version = models.PositiveIntegerField()
     # The language its PDF, workbook and annex are written in; the snapshot itself has no words.
     language = models.CharField(
@@ -104,12 +116,12 @@ class QuarterlyReport(models.Model):
         ordering = ["-quarter", "scope", "-version"]
         constraints = [
             models.UniqueConstraint(
-                fields=["quarter", "scope", "level", "province", "version"],
+                fields=["quarter", "scope", "level", "province", "edition", "version"],
                 name="reporting_quarterlyreport_unique_version",
                 violation_error_message="This version of the report already exists.",
             ),
             models.UniqueConstraint(
-                fields=["quarter", "scope", "level", "province"],
+                fields=["quarter", "scope", "level", "province", "edition"],
                 condition=Q(signed_off_at__isnull=False),
                 name="reporting_quarterlyreport_one_signed_off",
                 violation_error_message="Another version of this report is already signed off.",
@@ -134,6 +146,11 @@ class QuarterlyReport(models.Model):
                 name="committee_quarterlyreport_province_known",
                 violation_error_message="A report's province is one of the registry's.",
             ),
+            models.CheckConstraint(
+                condition=Q(edition__in=["committee", "official"]),
+                name="committee_quarterlyreport_edition_known",
+                violation_error_message="A report's edition is committee or official.",
+            ),
         ]
         indexes = [
             # The report list shows the latest requests first.
@@ -143,11 +160,25 @@ class QuarterlyReport(models.Model):
     def __str__(self) -> str:
         place = " ".join(part for part in (self.level, self.province) if part)
         scope = f"{self.scope} {place}" if place else self.scope
-        return f"{scope} {self.quarter} v{self.version}"
+        edition = "" if self.edition == self.Edition.COMMITTEE else f" {self.edition}"
+        return f"{scope}{edition} {self.quarter} v{self.version}"
 
     @property
     def place(self) -> dict[str, str]:
         return {"level": self.level, "province": self.province}
+
+    @property
+    def series(self) -> dict[str, str]:
+        """What, with the quarter and scope, names a series of versions: place and edition."""
+        return {**self.place, "edition": self.edition}
+
+    @property
+    def visibility(self) -> str:
+        return self.EDITION_VISIBILITY[self.edition]
+
+    @property
+    def is_official_edition(self) -> bool:
+        return self.edition == self.Edition.OFFICIAL
 
     @property
     def place_title(self) -> str:

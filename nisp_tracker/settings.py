@@ -347,6 +347,7 @@ SPECTACULAR_SETTINGS = {
         "UpdateStateEnum": "reporting.models.ProgressUpdate.State",
         "PeriodStateEnum": "reporting.models.ReportingPeriod.State",
         "ReportStateEnum": "committee.models.QuarterlyReport.State",
+        "ReportEditionEnum": "committee.models.QuarterlyReport.Edition",
         # Several models have a `kind`: each its own enum name.
         "ItemKindEnum": "interventions.models.PlanItem.Kind",
         "BudgetKindEnum": "interventions.models.PlanItem.BudgetKind",

@@ -37,8 +37,8 @@ class ReportSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = QuarterlyReport
-        fields = ["id", "quarter", "scope", "level", "province", "version", "state", "error",
-                  "attempts", "requested_by", "requested_at", "started_at", "finished_at",
+        fields = ["id", "quarter", "scope", "level", "province", "edition", "version", "state",
+                  "error", "attempts", "requested_by", "requested_at", "started_at", "finished_at",
                   "contains_sample", "signed_off_by", "signed_off_at", "files"]  # fmt: skip
         read_only_fields = fields
 
@@ -89,6 +89,16 @@ class ReportRequestSerializer(serializers.Serializer):
         default="",
         help_text="Narrow to the items of bodies in this province or area (a provincial body "
         "with no province, such as All Home Departments, counts for each); absent: all.",
+    )
+
+    edition = serializers.ChoiceField(
+        choices=QuarterlyReport.Edition.choices,
+        required=False,
+        default=QuarterlyReport.Edition.COMMITTEE,
+        help_text="committee (default): every item, restricted ones in their own annex, for "
+        "the committee only. official: the figures officials beyond the committee may read: "
+        "restricted items left out of every figure, the annex, the XLSX and the CSV, and "
+        "counted in a sentence saying how many. Each edition is its own series of versions.",
     )
 
     def _parsed(self, field: str, parse, value):

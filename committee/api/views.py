@@ -66,6 +66,7 @@ class ReportViewSet(
             policy=form.validated_data["scope"],
             level=form.validated_data["level"],
             province=form.validated_data["province"],
+            edition=form.validated_data["edition"],
         )
         shown = ReportSerializer(report, context=self.get_serializer_context())
         return Response(

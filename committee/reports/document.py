@@ -6,6 +6,7 @@ Labels come from the keys at render time (committee.labels), in the active langu
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from committee import labels as key_labels
 from committee.models import QuarterlyReport
@@ -26,7 +27,23 @@ def status_rows(by_status: dict[str, int], labels: dict[str, str]) -> list[dict]
     ]
 
 
+def left_out_text(report: QuarterlyReport, snapshot: dict) -> str:
+    """The official edition's plain sentence on how many restricted items it leaves out (the
+    PDF, web page, workbook and CSV all say it); blank for the committee's edition."""
+    if not report.is_official_edition:
+        return ""
+    count = (snapshot.get("restricted") or {}).get("left_out", 0)
+    return ngettext(
+        "%(count)s restricted item left out: this official edition does not count it in any "
+        "figure, list, annex, workbook or CSV.",
+        "%(count)s restricted items left out: this official edition does not count them in any "
+        "figure, list, annex, workbook or CSV.",
+        count,
+    ) % {"count": count}
+
+
 def document_context(report: QuarterlyReport, snapshot: dict) -> dict:
+    left_out = left_out_text(report, snapshot)
     snapshot = key_labels.labelled(snapshot)
     labels = {status["key"]: status["label"] for status in snapshot["statuses"]}
     attention = snapshot["attention"]
@@ -47,6 +64,7 @@ def document_context(report: QuarterlyReport, snapshot: dict) -> dict:
             },
         ],
         "report": report,
+        "left_out_text": left_out,
         "figures": snapshot,
         "status_labels": labels,
         "status_keys": list(labels),

@@ -44,6 +44,15 @@ class ReportRequestForm(ServiceErrorsMixin, forms.Form):
         required=False,
         label=_("Province or area"),
     )
+    edition = forms.ChoiceField(
+        choices=QuarterlyReport.Edition.choices,
+        initial=QuarterlyReport.Edition.COMMITTEE,
+        required=False,  # the committee's unless chosen, as before editions existed
+        label=_("Edition"),
+        help_text=_(
+            "The official edition leaves restricted items out everywhere and says how many."
+        ),
+    )
     language = forms.ChoiceField(
         choices=settings.LANGUAGES,
         initial=settings.LANGUAGE_CODE,
@@ -57,6 +66,9 @@ class ReportRequestForm(ServiceErrorsMixin, forms.Form):
 
     def clean_quarter(self) -> Quarter:
         return _field_errors("quarter", Quarter.parse, self.cleaned_data["quarter"])
+
+    def clean_edition(self) -> str:
+        return self.cleaned_data["edition"] or QuarterlyReport.Edition.COMMITTEE
 
     def clean_scope(self) -> Policy | None:
         return _field_errors("scope", scope_policy, self.cleaned_data["scope"])

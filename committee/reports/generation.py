@@ -51,9 +51,13 @@ def _freeze(report: QuarterlyReport) -> dict:
     """The report's figures, taken once: a rerun after a failure renders the same snapshot."""
     if report.snapshot is None:
         figures = committee_figures(
-            quarter=Quarter.parse(report.quarter), policy=_policy_of(report), **report.place
+            quarter=Quarter.parse(report.quarter),
+            policy=_policy_of(report),
+            **report.place,
+            visibility=report.visibility,
         )
-        report.snapshot = labels.frozen(figures)
+        # The edition too: an official edition's figures never held a restricted item.
+        report.snapshot = {**labels.frozen(figures), "edition": report.edition}
         report.contains_sample = bool(figures["contains_sample"])
         report.save(update_fields=["snapshot", "contains_sample"])
         # Render from what the database holds (JSON, its objects' keys unordered), exactly as
@@ -80,7 +84,10 @@ def _policy_of(report: QuarterlyReport) -> Policy | None:
 def file_stem(report: QuarterlyReport) -> str:
     sample = "-SAMPLE" if report.contains_sample else ""
     place = "".join(f"-{part}" for part in (report.level, report.province) if part)
-    return f"nisp-report-{report.scope}{place}-{report.quarter}-v{report.version}{sample}"
+    return (
+        f"nisp-report-{report.scope}{place}-{report.quarter}-{report.edition}"
+        f"-v{report.version}{sample}"
+    )
 
 
 def _fail(report_id: int, error: Exception) -> None:
@@ -115,7 +122,7 @@ def report_generate(report_id: int) -> QuarterlyReport:
             _stage(report_id, "xlsx")
             xlsx = render_xlsx(report, snapshot)
             _stage(report_id, "csv")
-            csv_file = render_csv(snapshot)
+            csv_file = render_csv(report, snapshot)
         files = {
             "pdf": ContentFile(pdf, name=f"{stem}.pdf"),
             "xlsx": ContentFile(xlsx, name=f"{stem}.xlsx"),
@@ -171,6 +178,8 @@ def _notice(report: QuarterlyReport) -> tuple[str, str]:
     scope = scope or (_("All policies") if report.scope == "ALL" else report.scope)
     place = geography.place_title(**report.place)
     scope = f"{scope} · {place}" if place else scope
+    if report.is_official_edition:
+        scope = f"{scope} · {report.get_edition_display()}"
     names = {"quarter": report.quarter, "scope": report.scope}
     subject = _("Quarterly progress report %(quarter)s (%(scope)s) is ready") % names
     sample = (

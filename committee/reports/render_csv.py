@@ -6,10 +6,17 @@ core.tables (byte-order mark, formula-safe cells).
 
 from __future__ import annotations
 
+import itertools
+
+from committee.models import QuarterlyReport
+from committee.reports.document import left_out_text
 from committee.reports.render_xlsx import annex_header, annex_rows
 from core import tables
 
 
-def render_csv(snapshot: dict) -> bytes:
-    # The header is in the active language (the report's).
-    return tables.write_csv(annex_header(), annex_rows(snapshot))
+def render_csv(report: QuarterlyReport, snapshot: dict) -> bytes:
+    # The header is in the active language (the report's). The official edition's last line
+    # says how many restricted items it leaves out (none of its rows is one).
+    left_out = left_out_text(report, snapshot)
+    note = [[left_out]] if left_out else []
+    return tables.write_csv(annex_header(), itertools.chain(annex_rows(snapshot), note))

@@ -18,6 +18,7 @@ from openpyxl.styles import Font, PatternFill
 from agencies import geography
 from committee.labels import confidence_label, labelled, reason_text, status_label
 from committee.models import QuarterlyReport
+from committee.reports.document import left_out_text
 from core import tables
 
 BOLD = Font(bold=True)
@@ -366,6 +367,10 @@ def _cover(workbook: Workbook, report: QuarterlyReport, snapshot: dict) -> None:
     )
     if place:
         tables.append_row(sheet, ["Level and province", place])
+    tables.append_row(sheet, ["Edition", report.get_edition_display()])
+    left_out = left_out_text(report, snapshot)
+    if left_out:
+        tables.append_row(sheet, ["Restricted items", left_out])
     tables.append_row(sheet, ["Version", report.version])
     tables.append_row(sheet, ["Approved data as of", snapshot["as_of"]])
     tables.append_row(sheet, ["Sheets", ", ".join(s.title for s in SHEETS)])

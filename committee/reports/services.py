@@ -74,6 +74,22 @@ def scope_place(*, level: str = "", province: str = "") -> dict[str, str]:
     return {"level": level, "province": province}
 
 
+def scope_edition(edition: str = "") -> str:
+    """An edition as a report stores it (blank: the committee's), or a clear field error."""
+    edition = (edition or "").strip() or QuarterlyReport.Edition.COMMITTEE
+    if edition not in QuarterlyReport.Edition.values:
+        raise ValidationError(
+            {
+                "edition": [
+                    _("“%(edition)s” is not an edition: choose committee or official.")
+                    % {"edition": edition}
+                ]
+            },
+            code="invalid",
+        )
+    return edition
+
+
 def _validate_request(
     quarter: Quarter, scope: str, today: datetime.date, place: dict[str, str]
 ) -> None:
@@ -103,7 +119,13 @@ def _create(
     language: str = settings.LANGUAGE_CODE,
     place: dict[str, str] | None = None,
 ) -> QuarterlyReport:
-    place = place or {"level": "", "province": ""}
+    """`place` names the series: level, province and (absent: the committee's) edition."""
+    place = {
+        "level": "",
+        "province": "",
+        "edition": QuarterlyReport.Edition.COMMITTEE,
+        **(place or {}),
+    }
     latest = QuarterlyReport.objects.filter(quarter=quarter.label, scope=scope, **place).aggregate(
         latest=Max("version")
     )["latest"]
@@ -161,15 +183,17 @@ def report_request(
     language: str = settings.LANGUAGE_CODE,
     level: str = "",
     province: str = "",
+    edition: str = QuarterlyReport.Edition.COMMITTEE,
 ) -> QuarterlyReport:
     """Queue a new version of the report for a quarter and scope (the secretary only), written
-    in English or Urdu; narrowed, when asked, to a level and/or a province."""
+    in English or Urdu; narrowed, when asked, to a level and/or a province; the committee's
+    edition (with the restricted annex) or the official one (restricted items left out)."""
     if not permissions.can_manage_reports(user):
         raise PermissionDenied("Only the committee secretary requests quarterly reports.")
     if language not in dict(settings.LANGUAGES):
         raise ValidationError({"language": [_("Choose English or Urdu.")]})
     scope = scope_code(policy)
-    place = scope_place(level=level, province=province)
+    place = {**scope_place(level=level, province=province), "edition": scope_edition(edition)}
     _validate_request(quarter, scope, timezone.localdate(), place)
     return _create(quarter=quarter, scope=scope, requested_by=user, language=language, place=place)
 
@@ -178,7 +202,7 @@ def report_request(
 def report_create_unqueued(*, quarter: Quarter, policy: Policy | None) -> QuarterlyReport:
     """A new version for the caller to generate in its own process (the management command)."""
     scope = scope_code(policy)
-    place = scope_place()
+    place = {**scope_place(), "edition": scope_edition()}
     _validate_request(quarter, scope, timezone.localdate(), place)
     return _create(quarter=quarter, scope=scope, requested_by=None, enqueue=False, place=place)
 
@@ -252,7 +276,7 @@ def report_sign_off(*, user: User, report: QuarterlyReport) -> QuarterlyReport:
         raise ConflictError("This version is already signed off.", code="already_signed_off")
     other = (
         QuarterlyReport.objects.filter(
-            quarter=report.quarter, scope=report.scope, **report.place, signed_off_at__isnull=False
+            quarter=report.quarter, scope=report.scope, **report.series, signed_off_at__isnull=False
         )
         .exclude(pk=report.pk)
         .values_list("version", flat=True)
@@ -302,7 +326,11 @@ def reports_schedule_due(*, today: datetime.date | None = None) -> QuarterlyRepo
     """Request the NISP 2018 report of the last quarter past its deadline, once."""
     quarter = last_quarter_past_deadline(today or timezone.localdate())
     scheduled = QuarterlyReport.objects.filter(
-        quarter=quarter.label, scope=SCHEDULED_SCOPE, level="", province=""
+        quarter=quarter.label,
+        scope=SCHEDULED_SCOPE,
+        level="",
+        province="",
+        edition=QuarterlyReport.Edition.COMMITTEE,
     )
     if scheduled.exists():
         return None

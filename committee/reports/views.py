@@ -46,6 +46,7 @@ def report_list(request):
                     language=form.cleaned_data["language"] or settings.LANGUAGE_CODE,
                     level=form.cleaned_data["level"],
                     province=form.cleaned_data["province"],
+                    edition=form.cleaned_data["edition"],
                 )
             except ValidationError as error:
                 form.add_service_errors(error)
@@ -93,7 +94,7 @@ def report_detail(request, report_id: int):
     context.update(
         can_sign_off=can_sign_off,
         sign_off_locks=list(services.periods_sign_off_locks(report)) if can_sign_off else [],
-        versions=_reports().filter(quarter=report.quarter, scope=report.scope, **report.place),
+        versions=_reports().filter(quarter=report.quarter, scope=report.scope, **report.series),
     )
     if report.state == QuarterlyReport.State.DONE:
         context.update(document_context(report, report.snapshot))
