@@ -28,7 +28,7 @@ from core.models import DataVersion
 from interventions.models import ItemLink, PlanItem, Policy, Responsibility
 from reporting.models import EvidenceFile, ProgressUpdate
 from reporting.selectors import nap_crosswalk
-from reporting.status import with_current_status
+from reporting.status import latest_approved_by_item, with_current_status
 
 ANONYMOUS = AnonymousUser()
 STATUS_KEYS = [*ProgressUpdate.Status.values, NOT_REPORTED]
@@ -230,14 +230,16 @@ OPEN_DATA_COLUMNS = [
 
 def open_data_rows() -> list[dict]:
     """One record per public item: what the public pages show, as plain values."""
-    latest = {}
-    for update in (
-        ProgressUpdate.objects.visible_to(ANONYMOUS)
-        .order_by("item_id", "-period__start", "-reviewed_at", "-pk")
-        .distinct("item_id")
-        .values("item_id", "narrative")
-    ):
-        latest[update["item_id"]] = update["narrative"]
+    # The latest approved update the public may read, by the one order (any database engine).
+    latest = {
+        item_id: update["narrative"]
+        for item_id, update in latest_approved_by_item(
+            public_items(),
+            timezone.localdate(),
+            "narrative",
+            updates=ProgressUpdate.objects.visible_to(ANONYMOUS),
+        ).items()
+    }
     items = (
         public_items()
         .select_related("policy", "theme__parent__parent")

@@ -188,14 +188,17 @@ def last_approved_before_by_pair(
 
 
 def latest_approved_by_item(
-    items: QuerySet[PlanItem], as_of: datetime.date, *fields: str
+    items: QuerySet[PlanItem],
+    as_of: datetime.date,
+    *fields: str,
+    updates: QuerySet[ProgressUpdate] | None = None,
 ) -> dict[int, dict]:
     """Per item, `fields` of its latest update approved for a period begun by `as_of`, in one
-    query (a window over every item at once, for the committee's figures)."""
+    query (a window over every item at once, for the committee's figures); `updates` narrows
+    the candidates (a reader's visible updates)."""
     ranked = (
-        ProgressUpdate.objects.filter(
-            item__in=items, state=State.APPROVED, period__start__lte=as_of
-        )
+        (updates if updates is not None else ProgressUpdate.objects.all())
+        .filter(item__in=items, state=State.APPROVED, period__start__lte=as_of)
         .annotate(
             rank=Window(
                 RowNumber(),

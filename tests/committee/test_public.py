@@ -6,8 +6,13 @@ import re
 import pytest
 from django.test import Client
 
+from core.data_version import data_version_bump
+from core.quarters import Quarter
 from interventions import services as plan_services
 from interventions.models import PlanItem
+from reporting.models import ProgressUpdate
+from tests.conftest import TEST_TODAY
+from tests.factories import ProgressUpdateFactory, quarter_period
 
 pytestmark = pytest.mark.django_db
 
@@ -77,3 +82,20 @@ def test_a_flooding_address_gets_429_and_another_reads_on(published, settings):
     assert codes == [200, 200, 200, 429]
     assert int(flood.get("/public/")["Retry-After"]) >= 1
     assert Client(REMOTE_ADDR="203.0.113.10").get("/public/").status_code == 200
+
+
+def test_open_data_gives_the_latest_approved_narrative_the_public_may_read(published):
+    item = published[0]
+    last = Quarter.of(TEST_TODAY).previous()
+    older = quarter_period("NISP-2018", last.previous().label)
+    ProgressUpdateFactory(item=item, period=older, narrative="Published: an earlier quarter.")
+    newer = ProgressUpdateFactory(
+        item=item, period=quarter_period("NISP-2018", last.label), narrative="The later one."
+    )
+    rows = {row["ref"]: row for row in Client().get("/public/open-data/items.json").json()["items"]}
+    assert rows[item.ref]["latest_narrative"] == "The later one."
+    # An update narrowed below public is not the public's latest: the one before it is.
+    ProgressUpdate.objects.filter(pk=newer.pk).update(sensitivity="official")
+    data_version_bump()
+    rows = {row["ref"]: row for row in Client().get("/public/open-data/items.json").json()["items"]}
+    assert rows[item.ref]["latest_narrative"] == "Published: an earlier quarter."
