@@ -46,6 +46,11 @@ def long_date(day: datetime.date) -> str:
     return f"{day:%d %B %Y}"
 
 
+def page_date(day: datetime.date) -> str:
+    # Pages word dates in the reader's language ("j F Y"): no leading zero on the day.
+    return f"{day.day} {day:%B %Y}"
+
+
 def draft(people, item, period) -> ProgressUpdate:
     return services.update_create(
         user=people["officer"],
@@ -165,7 +170,7 @@ def test_an_extension_lets_one_agency_submit_and_is_not_counted_late(
         until = period.deadline + datetime.timedelta(days=16)
         form = {"agency": moi.pk, "until": until.isoformat(), "reason": "Floods closed the office."}
         response = client.post(url, form, follow=True)
-        assert f"MOI may submit for {period} until {long_date(until)}." in messages_of(response)
+        assert f"MOI may submit for {period} until {page_date(until)}." in messages_of(response)
         assert "Floods closed the office." in response.content.decode()
         submitted = services.update_submit(
             user=people["officer"], update=update, version=update.version
