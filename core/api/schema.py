@@ -85,6 +85,7 @@ _DESCRIPTIONS = {
     "403": "Not allowed for this user or token.",
     "404": "Not found, or not visible to this user.",
     "409": "Conflict: see `code` (stale_version, period_not_open, duplicate_update, ...).",
+    "415": "The body is not of a type this operation reads, or cannot be read as its type.",
     "429": "Too many requests for this token or user; see Retry-After.",
 }
 _ETAG = {"ETag": {"schema": {"type": "string"}, "description": "Send back as If-None-Match."}}
@@ -126,6 +127,9 @@ def _responses(path: str, method: str, operation: dict) -> None:
         codes.append("400")
     if method in ("post", "patch", "put", "delete"):
         codes.append("409")
+    if "requestBody" in operation:
+        # A body the operation's parsers cannot read (another type, a broken multipart).
+        codes.append("415")
     for code in codes:
         responses.setdefault(code, {"description": _DESCRIPTIONS[code], "content": error})
     ok = responses.get("200", {})
