@@ -450,3 +450,7 @@ LOGGING = {
         "axes": {"level": "WARNING"},
     },
 }
+
+# Every change's reason is kept whole on its history record: reasons cite letters, meetings and
+# authorities, and django-simple-history's default (100 characters) refused them on PostgreSQL.
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
