@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from agencies import geography
-from agencies.models import Agency
+from agencies.models import ActsFor, Agency
 from core.models import SourceReference
 
 
@@ -138,17 +138,16 @@ def visibility_class(user) -> str:
 
 def restricted_readable(user, item_ref: str = "pk") -> Q:
     """A condition on items (or, with item_ref "item_id", on rows pointing at an item): the user
-    may read them even where restricted, being of a responsible agency or holding a grant."""
+    may read them even where restricted, holding a grant on the item or being of, or reporting
+    for (User.acts_for), a responsible agency: whoever reports on an item reads it."""
     if reads_every_item(user):
         return Q()
     grants = ItemGrant.objects.filter(item_id=OuterRef(item_ref), user_id=user.pk)
-    condition = Q(Exists(grants))
+    agencies = Q(agency_id__in=ActsFor.objects.filter(user_id=user.pk).values("agency_id"))
     if user.agency_id:
-        responsible = Responsibility.objects.filter(
-            item_id=OuterRef(item_ref), agency_id=user.agency_id
-        )
-        condition |= Q(Exists(responsible))
-    return condition
+        agencies |= Q(agency_id=user.agency_id)
+    responsible = Responsibility.objects.filter(agencies, item_id=OuterRef(item_ref))
+    return Q(Exists(grants)) | Q(Exists(responsible))
 
 
 def item_visible(user, item_ref: str = "pk", prefix: str = "") -> Q:

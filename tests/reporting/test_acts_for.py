@@ -11,8 +11,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from agencies.models import ActsFor, Agency
+from agencies.models import ActsFor, Agency, User
 from agencies.services import acts_for_grant
+from interventions import services as plan_services
+from interventions.models import PlanItem
 from reporting import workbook
 from reporting.models import ImportRecord, ProgressUpdate
 from tests.progress import update_form
@@ -219,3 +221,30 @@ def test_a_multi_agency_preview_costs_the_same_queries_for_few_rows_as_many(
     assert len(drafts[0]) == len(two_agencies) < len(drafts[1]), drafts
     assert {code for code, _ in drafts[1]} == set(two_agencies)
     assert counts[0] == counts[1]
+
+
+def test_reporting_for_an_agency_reads_its_restricted_items_as_its_own_people_do(
+    client, people, period, kp_item
+):
+    """One rule for who reads a restricted item: the page, the API and the workbook agree that
+    a person reporting for HD-KP reads HD-KP's restricted item, and without the grant none of
+    them shows it."""
+    plan_services.item_sensitivity_set(
+        user=people["secretary"], items=[kp_item], sensitivity="restricted", reason="Restricted."
+    )
+    reviewer = people["reviewer"]
+    client.force_login(reviewer)
+    page = reverse("reporting:item_detail", args=[kp_item.pk])
+    api = f"/api/v1/items/{kp_item.pk}/"
+    assert client.get(page).status_code == 404
+    assert client.get(api).status_code == 404
+    assert not PlanItem.objects.visible_to(reviewer).filter(pk=kp_item.pk).exists()
+
+    grant(people, "reviewer", "HD-KP")
+    reviewer = User.objects.get(pk=reviewer.pk)  # a fresh request reads the grants anew
+    client.force_login(reviewer)
+    assert client.get(page).status_code == 200
+    assert client.get(api).status_code == 200
+    sheet = open_book(download_all(client, reviewer, period))[workbook.UPDATES]
+    column = headers(sheet).index(workbook.ITEM_ID)
+    assert kp_item.pk in [row[column] for row in sheet.iter_rows(min_row=2, values_only=True)]
