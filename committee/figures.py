@@ -31,6 +31,7 @@ from committee.labels import NOT_REPORTED, STATUS_LABELS
 from core.quarters import Quarter
 from interventions import baselines
 from interventions.models import (
+    CLASS_SEES,
     Indicator,
     Policy,
     Priority,
@@ -58,12 +59,6 @@ _INDICATOR_PLAN = ("unit", "baseline", "baseline_date", "target", "target_date",
 TREND_QUARTERS = 6
 LIST_LIMIT = 50
 SUMMARY_TEXT = 400
-# What each reader class's figures count (interventions.models.visibility_class).
-SHOWN_LEVELS = {
-    "all": tuple(Sensitivity.values),
-    "official": (Sensitivity.PUBLIC, Sensitivity.OFFICIAL),
-    "public": (Sensitivity.PUBLIC,),
-}
 UPDATE_TEXTS = ("narrative", "challenges", "next_steps", "confidence_rationale", "evidence_link")
 
 
@@ -133,7 +128,7 @@ def _compute(
     as_of = min(today, quarter.end)
     items = Item.objects.all() if policy is None else Item.objects.filter(policy=policy)
     items = items.at_place(level=level, province=province)
-    shown = SHOWN_LEVELS[visibility]
+    shown = CLASS_SEES[visibility]
     # The rows are read for the whole scope in the same queries whatever the class (a constant
     # count); the items the class may not see are then only counted.
     rows = _item_rows(items, quarter, as_of, shown)

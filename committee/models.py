@@ -48,7 +48,7 @@ class QuarterlyReport(models.Model):
         # The committee's own papers: every item counted, restricted ones in their own annex.
         COMMITTEE = "committee", _("Committee edition")
         # For officials beyond the committee: the "official" reader class's figures, restricted
-        # items left out everywhere and only counted (committee.figures.SHOWN_LEVELS).
+        # items left out everywhere and only counted (interventions.models.CLASS_SEES).
         OFFICIAL = "official", _("Official edition")
 
     # The reader class (committee.figures) whose figures each edition freezes.

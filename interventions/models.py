@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from agencies import geography
-from agencies.models import ActsFor, Agency
+from agencies.models import ActsFor, Agency, User
 from core.models import SourceReference
 
 
@@ -121,10 +121,18 @@ def reads_every_item(user) -> bool:
     """The committee and its secretary read restricted items without a grant; so do the
     administrators, who read the committee's papers and every row through the admin anyway."""
     return getattr(user, "is_authenticated", False) and user.role in (
-        "committee_member",
-        "committee_secretary",
-        "administrator",
+        User.Role.COMMITTEE_MEMBER,
+        User.Role.COMMITTEE_SECRETARY,
+        User.Role.ADMINISTRATOR,
     )
+
+
+# What each class of readers (visibility_class) sees: its figures count these levels only.
+CLASS_SEES = {
+    "all": tuple(Sensitivity.values),
+    "official": (Sensitivity.PUBLIC, Sensitivity.OFFICIAL),
+    "public": (Sensitivity.PUBLIC,),
+}
 
 
 def visibility_class(user) -> str:
@@ -174,9 +182,7 @@ class PlanItemQuerySet(models.QuerySet):
         class may name."""
         if visibility == "all":
             return self.all()
-        if visibility == "official":
-            return self.exclude(sensitivity=Sensitivity.RESTRICTED)
-        return self.filter(sensitivity=Sensitivity.PUBLIC)
+        return self.filter(sensitivity__in=CLASS_SEES[visibility])
 
     def for_agency(self, agency: Agency) -> PlanItemQuerySet:
         """Items the agency answers for, directly or through a group wording."""

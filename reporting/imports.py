@@ -73,11 +73,8 @@ def periods_for(user: User, agency_ids=None):
     )
 
 
-def can_import(user: User) -> bool:
-    """Whoever reports for an agency (their own, or one granted to them) uploads workbooks."""
-    if user.role == User.Role.DESK_OFFICER and user.agency_id:
-        return True
-    return bool(permissions.agencies_user_reports_for(user))
+# Who uploads and downloads workbooks is the permissions module's rule.
+can_import = permissions.can_import
 
 
 def _plan(record: ImportRecord, *, validate: bool = True) -> Plan:

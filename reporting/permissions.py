@@ -57,6 +57,12 @@ def can_report_for(user: User, agency_id: int | None) -> bool:
     return agency_id in agencies_user_reports_for(user)
 
 
+def can_import(user: User) -> bool:
+    """Whoever reports for an agency (their own, or one granted to them) downloads and uploads
+    its workbook."""
+    return bool(agencies_user_reports_for(user))
+
+
 def reporting_agency_for(user: User, item: PlanItem) -> int | None:
     """The agency a person reports for on an item when they do not say which: their own if
     it answers for the item, else the one granted agency that does (None if none or several)."""

@@ -142,7 +142,7 @@ def validate_update(
     the caller could not even parse: the rules that read them are skipped, the rest still
     run, so the officer sees every error at once. `previous` is the agency's last approved
     update before the period (status.last_approved_before, None for none) when the caller has
-    read it already: a batch reads them all at once with status.last_approved_before_by_item,
+    read it already: a batch reads them all at once with status.last_approved_before_by_pair,
     so checking a row costs no query."""
     errors: Errors = {}
 

@@ -152,37 +152,33 @@ def last_approved_before(
     )
 
 
-def last_approved_before_by_item(
-    item_ids, agency_id: int, period: ReportingPeriod
-) -> dict[int, ProgressUpdate]:
-    """`last_approved_before` for many items of one agency and period in one query (a window
-    over the items, ranked by LATEST_APPROVED_ORDER): item id -> that update, with its period.
-    An item with none is absent. What a batch (a workbook upload) checks its rows against."""
-    pairs = last_approved_before_by_pair(item_ids, [agency_id], period)
-    return {item_id: update for (item_id, _), update in pairs.items()}
+def _latest_of_each(updates: QuerySet[ProgressUpdate], *partition_by: str):
+    """The first update of each group (`partition_by`) in LATEST_APPROVED_ORDER, in the same
+    one query: a window ranks them, the first of each is kept."""
+    return updates.annotate(
+        rank=Window(
+            RowNumber(),
+            partition_by=[F(name) for name in partition_by],
+            order_by=[F(name.lstrip("-")).desc() for name in LATEST_APPROVED_ORDER],
+        )
+    ).filter(rank=1)
 
 
 def last_approved_before_by_pair(
     item_ids, agency_ids, period: ReportingPeriod
 ) -> dict[tuple[int, int], ProgressUpdate]:
-    """The same for several agencies at once (a multi-agency workbook), still one query:
-    (item id, agency id) -> that agency's last approved update on the item before the period."""
-    ranked = (
+    """`last_approved_before` for many items and agencies of one period in one query (a
+    workbook upload checks its rows against them): (item id, agency id) -> that agency's last
+    approved update on the item before the period, with its period. A pair with none is absent."""
+    ranked = _latest_of_each(
         ProgressUpdate.objects.filter(
             item_id__in=item_ids,
             agency_id__in=agency_ids,
             state=State.APPROVED,
             period__start__lt=period.start,
-        )
-        .select_related("period")
-        .annotate(
-            rank=Window(
-                RowNumber(),
-                partition_by=[F("item_id"), F("agency_id")],
-                order_by=[F(name.lstrip("-")).desc() for name in LATEST_APPROVED_ORDER],
-            )
-        )
-        .filter(rank=1)
+        ).select_related("period"),
+        "item_id",
+        "agency_id",
     )
     return {(update.item_id, update.agency_id): update for update in ranked}
 
@@ -196,19 +192,10 @@ def latest_approved_by_item(
     """Per item, `fields` of its latest update approved for a period begun by `as_of`, in one
     query (a window over every item at once, for the committee's figures); `updates` narrows
     the candidates (a reader's visible updates)."""
-    ranked = (
-        (updates if updates is not None else ProgressUpdate.objects.all())
-        .filter(item__in=items, state=State.APPROVED, period__start__lte=as_of)
-        .annotate(
-            rank=Window(
-                RowNumber(),
-                partition_by=[F("item_id")],
-                order_by=[F(name.lstrip("-")).desc() for name in LATEST_APPROVED_ORDER],
-            )
-        )
-        .filter(rank=1)
-        .values("item_id", *fields)
+    candidates = (updates if updates is not None else ProgressUpdate.objects.all()).filter(
+        item__in=items, state=State.APPROVED, period__start__lte=as_of
     )
+    ranked = _latest_of_each(candidates, "item_id").values("item_id", *fields)
     return {update["item_id"]: update for update in ranked}
 
 
