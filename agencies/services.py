@@ -34,10 +34,12 @@ def api_token_create(*, user: User, name: str, read_only: bool = False) -> tuple
     """A new token for the user and its key, which is not stored and cannot be shown again."""
     name = name.strip()
     if not name:
-        raise ValidationError({"name": ["Name the token after what will use it."]})
+        raise ValidationError({"name": [_("Name the token after what will use it.")]})
     max_length = ApiToken._meta.get_field("name").max_length
     if len(name) > max_length:
-        raise ValidationError({"name": [f"Keep the name to {max_length} characters."]})
+        raise ValidationError(
+            {"name": [_("Keep the name to %(limit)s characters.") % {"limit": max_length}]}
+        )
     key = secrets.token_urlsafe(30)
     token = ApiToken.objects.create(
         user=user,
@@ -51,7 +53,7 @@ def api_token_create(*, user: User, name: str, read_only: bool = False) -> tuple
 
 def api_token_revoke(*, user: User, token: ApiToken) -> ApiToken:
     if token.user_id != user.pk:
-        raise PermissionDenied("People revoke only their own tokens.")
+        raise PermissionDenied(_("People revoke only their own tokens."))
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
@@ -81,9 +83,11 @@ def sign_in_lockout_clear(*, by: User, username: str = "", ip_address: str = "")
     """Forget the failed sign-ins of an account or an address, unlocking it; returns how many
     records were removed. Logged with who cleared what (axes keeps no history of its own)."""
     if not can_unlock_sign_ins(by):
-        raise PermissionDenied("Only the committee secretary or an administrator unlocks sign-ins.")
+        raise PermissionDenied(
+            _("Only the committee secretary or an administrator unlocks sign-ins.")
+        )
     if bool(username) == bool(ip_address):
-        raise ValidationError("Name either an account or an address to unlock.")
+        raise ValidationError(_("Name either an account or an address to unlock."))
     removed = reset(username=username or None, ip=ip_address or None)
     log.warning(
         "Sign-in lockout cleared by %s (user %s): %s",

@@ -61,7 +61,9 @@ def token_revoke(request, token_id: int):
 def lockout_list(request):
     """Failed sign-ins and lockouts, with a button to unlock each account or address."""
     if not can_unlock_sign_ins(request.user):
-        raise PermissionDenied("Only the committee secretary or an administrator unlocks sign-ins.")
+        raise PermissionDenied(
+            _("Only the committee secretary or an administrator unlocks sign-ins.")
+        )
     if request.method == "POST":
         username = request.POST.get("username", "").strip()
         ip_address = request.POST.get("ip_address", "").strip()

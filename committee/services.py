@@ -226,7 +226,7 @@ def _renumber(meeting: Meeting, user: User) -> None:
 @transaction.atomic
 def meeting_comment_add(*, user: User, meeting: Meeting, text: str) -> MeetingComment:
     if not permissions.can_comment_on_meetings(user):
-        raise PermissionDenied("Only committee members comment on meetings.")
+        raise PermissionDenied(_("Only committee members comment on meetings."))
     text = _text(text, "text", _("Write a comment."))
     comment = MeetingComment(meeting=meeting, author=user, text=text, created_at=timezone.now())
     _save(comment, user)
@@ -281,7 +281,7 @@ def action_item_update(
     """The owner reports progress: in progress, or done with evidence. Reopening a done action
     (back to in progress) clears the secretary's confirmation."""
     if not permissions.can_update_action(user, action):
-        raise PermissionDenied("Only the owner agency's people update this action.")
+        raise PermissionDenied(_("Only the owner agency's people update this action."))
     if action.is_closed:
         raise ValidationError({"status": [_("The secretary has closed this action.")]})
     if status not in (Status.OPEN, Status.IN_PROGRESS, Status.DONE):

@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from simple_history.utils import update_change_reason
 
 from agencies.models import Agency, User
@@ -74,24 +75,28 @@ def _clean_values(values: dict, indicator: Indicator | None) -> dict:
     clean = {}
     for name, value in values.items():
         if name not in allowed:
-            scope = "an indicator" if indicator is not None else "an item"
-            errors.setdefault(name, []).append(f"{name!r} is not a value of {scope}'s plan.")
+            message = (
+                _("%(name)s is not a value of an indicator's plan.")
+                if indicator is not None
+                else _("%(name)s is not a value of an item's plan.")
+            )
+            errors.setdefault(name, []).append(message % {"name": repr(name)})
             continue
         if value in ("", None):
             clean[name] = "" if name in ("unit", "direction") else None
         elif name in DATE_FIELDS and not isinstance(value, datetime.date):
-            errors.setdefault(name, []).append("Give a date (YYYY-MM-DD).")
+            errors.setdefault(name, []).append(_("Give a date (YYYY-MM-DD)."))
         elif name in NUMBER_FIELDS:
             try:
                 number = Decimal(str(value))
             except InvalidOperation:
-                errors.setdefault(name, []).append("Give a number.")
+                errors.setdefault(name, []).append(_("Give a number."))
                 continue
             if name == "allocation" and number < 0:
-                errors.setdefault(name, []).append("An allocation cannot be negative.")
+                errors.setdefault(name, []).append(_("An allocation cannot be negative."))
             clean[name] = number
         elif name == "direction" and value not in Direction.values:
-            errors.setdefault(name, []).append("Say whether higher or lower is better.")
+            errors.setdefault(name, []).append(_("Say whether higher or lower is better."))
         else:
             clean[name] = value
     if errors:
@@ -115,15 +120,18 @@ def change_request_propose(
     (unit, baseline, target, direction). Setting a value never set before is a request too."""
     if not can_propose(user, item):
         raise PermissionDenied(
-            "Only a reviewer of a responsible agency or the committee secretary proposes changes."
+            _(
+                "Only a reviewer of a responsible agency or the committee secretary proposes "
+                "changes."
+            )
         )
     if indicator is not None and indicator.item_id != item.pk:
-        raise ValidationError({"indicator": ["That indicator belongs to another item."]})
+        raise ValidationError({"indicator": [_("That indicator belongs to another item.")]})
     if not reason.strip():
-        raise ValidationError({"reason": ["Say why the plan should change."]})
+        raise ValidationError({"reason": [_("Say why the plan should change.")]})
     clean = _clean_values(values, indicator)
     if not clean:
-        raise ValidationError({"__all__": ["Propose at least one new value."]})
+        raise ValidationError({"__all__": [_("Propose at least one new value.")]})
     today = timezone.localdate()
     current = (
         baselines.indicator_values_in_force(indicator, today)
@@ -131,7 +139,7 @@ def change_request_propose(
         else baselines.item_values_in_force(item, today)
     )
     if all(current[name] == value for name, value in clean.items()):
-        raise ValidationError({"__all__": ["These are already the values in force."]})
+        raise ValidationError({"__all__": [_("These are already the values in force.")]})
     return ChangeRequest.objects.create(
         item=item,
         indicator=indicator,
@@ -149,7 +157,10 @@ def change_request_propose(
 def _pending(request: ChangeRequest) -> ChangeRequest:
     current = ChangeRequest.objects.select_for_update().get(pk=request.pk)
     if current.state != ChangeRequest.State.PENDING:
-        raise ConflictError(f"This request was already {current.get_state_display().lower()}.")
+        raise ConflictError(
+            _("This request was already %(state)s.")
+            % {"state": current.get_state_display().lower()}
+        )
     return current
 
 
@@ -160,12 +171,12 @@ def change_request_approve(
     """Approve a pending request: record a new revision holding the values in force with the
     requested ones changed, in force from today."""
     if not can_decide(user):
-        raise PermissionDenied("Only the committee secretary decides on changes to the plan.")
+        raise PermissionDenied(_("Only the committee secretary decides on changes to the plan."))
     current = _pending(request)
     authority = authority.strip() or current.authority
     if not authority:
         raise ValidationError(
-            {"authority": ["Name the decision this rests on (meeting and decision number)."]}
+            {"authority": [_("Name the decision this rests on (meeting and decision number).")]}
         )
     now = timezone.now()
     today = timezone.localdate(now)
@@ -209,9 +220,9 @@ def change_request_approve(
 def change_request_reject(*, user: User, request: ChangeRequest, note: str) -> ChangeRequest:
     """Reject a pending request, saying why; the plan stays as it is."""
     if not can_decide(user):
-        raise PermissionDenied("Only the committee secretary decides on changes to the plan.")
+        raise PermissionDenied(_("Only the committee secretary decides on changes to the plan."))
     if not note.strip():
-        raise ValidationError({"note": ["Say why the change is rejected."]})
+        raise ValidationError({"note": [_("Say why the change is rejected.")]})
     current = _pending(request)
     current.state = ChangeRequest.State.REJECTED
     current.decided_by = user
@@ -235,10 +246,10 @@ def due_dates_set_in_bulk(
     item carried forward): one request per item, in one batch, each approved at once, so each
     item's history shows it. Items already due that day are left alone. All or nothing."""
     if not can_decide(user):
-        raise PermissionDenied("Only the committee secretary sets due dates in bulk.")
+        raise PermissionDenied(_("Only the committee secretary sets due dates in bulk."))
     if not authority.strip():
         raise ValidationError(
-            {"authority": ["Name the decision this rests on (meeting and decision number)."]}
+            {"authority": [_("Name the decision this rests on (meeting and decision number).")]}
         )
     batch = uuid.uuid4()
     today = timezone.localdate()
@@ -257,7 +268,7 @@ def due_dates_set_in_bulk(
         )
         revisions.append(change_request_approve(user=user, request=request))
     if not revisions:
-        raise ValidationError({"__all__": ["Every chosen item is already due on that date."]})
+        raise ValidationError({"__all__": [_("Every chosen item is already due on that date.")]})
     return revisions
 
 
@@ -280,30 +291,37 @@ def item_owner_assign(
 ) -> OwnerAssignment:
     """Record `agency` as the item's owner (lead by default) on the stated authority."""
     if not can_assign_owner(user):
-        raise PermissionDenied("Only the committee secretary can assign an owner.")
+        raise PermissionDenied(_("Only the committee secretary can assign an owner."))
     authority = authority.strip()
     if not authority:
         raise ValidationError(
-            {"authority": "Say what the assignment rests on: a meeting decision, a notification."}
+            {
+                "authority": _(
+                    "Say what the assignment rests on: a meeting decision, a notification."
+                )
+            }
         )
     if role not in (Responsibility.Role.LEAD, Responsibility.Role.SUPPORTING):
-        raise ValidationError({"role": "An assigned owner is a lead or a supporting body."})
+        raise ValidationError({"role": _("An assigned owner is a lead or a supporting body.")})
     if agency.kind == Agency.Kind.GROUP:
         raise ValidationError(
-            {"agency": f"{agency.code} is a group of bodies: assign one body, not the group."}
+            {
+                "agency": _("%(agency)s is a group of bodies: assign one body, not the group.")
+                % {"agency": agency.code}
+            }
         )
     if agency.is_synthetic and not item.is_synthetic:
-        raise ValidationError({"agency": "A benchmark body cannot own a real item."})
+        raise ValidationError({"agency": _("A benchmark body cannot own a real item.")})
     existing = item.responsibilities.filter(agency=agency).first()
     if existing is not None:
         raise ValidationError(
             {
-                "agency": f"{agency.code} is already listed for this item as "
-                f"{existing.get_role_display().lower()}."
+                "agency": _("%(agency)s is already listed for this item as %(role)s.")
+                % {"agency": agency.code, "role": existing.get_role_display().lower()}
             }
         )
     if role == Responsibility.Role.LEAD and item.responsibilities.filter(role=role).exists():
-        raise ValidationError({"role": "This item already has a lead."})
+        raise ValidationError({"role": _("This item already has a lead.")})
     assignment = OwnerAssignment.objects.create(
         item=item,
         agency=agency,
@@ -344,14 +362,19 @@ def item_sensitivity_set(
     reason, kept as each item's history change reason (who, when, why). Items already at that
     level are left alone; none to change is an error. All or nothing."""
     if not can_set_sensitivity(user):
-        raise PermissionDenied("Only the committee secretary sets who may read an item.")
+        raise PermissionDenied(_("Only the committee secretary sets who may read an item."))
     if sensitivity not in Sensitivity.values:
         raise ValidationError(
-            {"sensitivity": [f"“{sensitivity}” is not one of {', '.join(Sensitivity.values)}."]}
+            {
+                "sensitivity": [
+                    _("“%(level)s” is not one of %(levels)s.")
+                    % {"level": sensitivity, "levels": ", ".join(Sensitivity.values)}
+                ]
+            }
         )
     reason = reason.strip()
     if not reason:
-        raise ValidationError({"reason": ["Say why the item's readers change."]})
+        raise ValidationError({"reason": [_("Say why the item's readers change.")]})
     ids = [item.pk for item in items]
     changed = list(
         PlanItem.objects.select_for_update()
@@ -360,7 +383,9 @@ def item_sensitivity_set(
         .order_by("pk")
     )
     if not changed:
-        raise ValidationError({"sensitivity": [f"Already {Sensitivity(sensitivity).label}."]})
+        raise ValidationError(
+            {"sensitivity": [_("Already %(level)s.") % {"level": Sensitivity(sensitivity).label}]}
+        )
     for item in changed:
         item.sensitivity = sensitivity
         item._history_user = user
@@ -374,12 +399,12 @@ def item_sensitivity_set(
 def item_grant_add(*, user: User, item: PlanItem, reader: User, reason: str) -> ItemGrant:
     """Let one person read a restricted item outside its agencies, on the record."""
     if not can_set_sensitivity(user):
-        raise PermissionDenied("Only the committee secretary grants access to an item.")
+        raise PermissionDenied(_("Only the committee secretary grants access to an item."))
     reason = reason.strip()
     if not reason:
-        raise ValidationError({"reason": ["Say why this person may read the item."]})
+        raise ValidationError({"reason": [_("Say why this person may read the item.")]})
     if ItemGrant.objects.filter(item=item, user=reader).exists():
-        raise ValidationError({"user": ["This person already holds a grant on this item."]})
+        raise ValidationError({"user": [_("This person already holds a grant on this item.")]})
     grant = ItemGrant(
         item=item, user=reader, granted_by=user, granted_at=timezone.now(), reason=reason
     )
@@ -392,9 +417,9 @@ def item_grant_add(*, user: User, item: PlanItem, reader: User, reason: str) -> 
 @transaction.atomic
 def item_grant_revoke(*, user: User, grant: ItemGrant, reason: str) -> None:
     if not can_set_sensitivity(user):
-        raise PermissionDenied("Only the committee secretary revokes access to an item.")
+        raise PermissionDenied(_("Only the committee secretary revokes access to an item."))
     if not reason.strip():
-        raise ValidationError({"reason": ["Say why the grant ends."]})
+        raise ValidationError({"reason": [_("Say why the grant ends.")]})
     grant._history_user = user
     grant._change_reason = reason.strip()
     grant.delete()

@@ -66,7 +66,10 @@ def change_request_create(request, item_id: int):
     )
     if not services.can_propose(request.user, item):
         raise PermissionDenied(
-            "Only a reviewer of a responsible agency or the committee secretary proposes changes."
+            _(
+                "Only a reviewer of a responsible agency or the committee secretary proposes "
+                "changes."
+            )
         )
     form = ChangeRequestForm(request.POST or None, item=item)
     if request.method == "POST" and form.is_valid():
@@ -89,7 +92,7 @@ def change_request_create(request, item_id: int):
 
 def _require_secretary(user) -> None:
     if not services.can_decide(user):
-        raise PermissionDenied("Only the committee secretary decides on changes to the plan.")
+        raise PermissionDenied(_("Only the committee secretary decides on changes to the plan."))
 
 
 @login_required
@@ -168,7 +171,7 @@ def due_dates_bulk(request):
 
 def _require_sensitivity_setter(user) -> None:
     if not services.can_set_sensitivity(user):
-        raise PermissionDenied("Only the committee secretary sets who may read an item.")
+        raise PermissionDenied(_("Only the committee secretary sets who may read an item."))
 
 
 @login_required

@@ -29,7 +29,7 @@ NOTIFICATIONS_SHOWN = 200
 
 def _require_manager(user) -> None:
     if not permissions.can_manage_periods(user):
-        raise PermissionDenied("Only the committee secretary manages reporting periods.")
+        raise PermissionDenied(_("Only the committee secretary manages reporting periods."))
 
 
 def _refusal(error: Exception) -> str:

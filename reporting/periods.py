@@ -18,6 +18,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from agencies.models import Agency, User
 from core.data_version import data_version_bump
@@ -37,11 +40,18 @@ TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
     Action.REOPEN: ((PeriodState.CLOSED, PeriodState.LOCKED), PeriodState.OPEN),
 }
 REFUSALS = {
-    Action.OPEN: "Only an upcoming period is opened; {label} is {state}.",
-    Action.CLOSE: "Only an open period is closed; {label} is {state}.",
-    Action.LOCK: "Only an open or closed period is locked; {label} is {state}.",
-    Action.REOPEN: "Only a closed or locked period is reopened; {label} is {state}.",
+    Action.OPEN: gettext_lazy("Only an upcoming period is opened; %(period)s is %(state)s."),
+    Action.CLOSE: gettext_lazy("Only an open period is closed; %(period)s is %(state)s."),
+    Action.LOCK: gettext_lazy("Only an open or closed period is locked; %(period)s is %(state)s."),
+    Action.REOPEN: gettext_lazy(
+        "Only a closed or locked period is reopened; %(period)s is %(state)s."
+    ),
 }
+
+
+def _day(day: datetime.date) -> str:
+    """A date in a message, its month named in the reader's language (12 December 2026)."""
+    return date_format(day, "d F Y")
 
 
 # --- what the state allows -----------------------------------------------------------------
@@ -61,13 +71,18 @@ def require_draftable(period: ReportingPeriod, today: datetime.date | None = Non
     today = today or timezone.localdate()
     if period.start > today or period.state == PeriodState.UPCOMING:
         raise ConflictError(
-            f"{period.label} has not started yet: report on the current period.",
+            _("%(period)s has not started yet: report on the current period.")
+            % {"period": period.label},
             code="period_not_open",
         )
     if period.state == PeriodState.LOCKED:
         raise ConflictError(
-            f"{period.label} is locked: the committee has reported on it, so nothing in it "
-            "changes. Ask the committee secretary to reopen it if something must be corrected.",
+            _(
+                "%(period)s is locked: the committee has reported on it, so nothing in it "
+                "changes. Ask the committee secretary to reopen it if something must be "
+                "corrected."
+            )
+            % {"period": period.label},
             code="period_locked",
         )
 
@@ -80,9 +95,11 @@ def require_submittable(
     require_draftable(period, today)
     if period.state == PeriodState.CLOSED and open_extension(period, agency_id, today) is None:
         raise ConflictError(
-            f"{period.label} is closed for submissions (deadline {period.deadline:%d %B %Y}). "
-            "Your draft is kept; ask the committee secretary for an extension for your agency "
-            "to submit it.",
+            _(
+                "%(period)s is closed for submissions (deadline %(deadline)s). Your draft is "
+                "kept; ask the committee secretary for an extension for your agency to submit it."
+            )
+            % {"period": period.label, "deadline": _day(period.deadline)},
             code="period_not_open",
         )
 
@@ -92,7 +109,7 @@ def require_submittable(
 
 def _require_secretary(user: User | None) -> None:
     if user is not None and not permissions.can_manage_periods(user):
-        raise PermissionDenied("Only the committee secretary manages reporting periods.")
+        raise PermissionDenied(_("Only the committee secretary manages reporting periods."))
 
 
 def _transition(
@@ -108,21 +125,26 @@ def _transition(
     reason = (reason or "").strip()
     if action == Action.REOPEN and not reason:
         raise ValidationError(
-            {"reason": ["Say why the period is reopened: the reason is kept on its record."]}
+            {"reason": [_("Say why the period is reopened: the reason is kept on its record.")]}
         )
     current = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
     if expected_state and current.state != expected_state:
         last = current.events.select_related("by").first()
-        who = (last.by.get_full_name() or last.by.username) if last and last.by else "the schedule"
+        who = (
+            (last.by.get_full_name() or last.by.username) if last and last.by else _("the schedule")
+        )
         raise ConflictError(
-            f"{current} changed while you were looking at it: {who} made it "
-            f"{current.get_state_display().lower()}. Nothing was changed; reload to see it.",
+            _(
+                "%(period)s changed while you were looking at it: %(who)s made it %(state)s. "
+                "Nothing was changed; reload to see it."
+            )
+            % {"period": current, "who": who, "state": current.get_state_display().lower()},
             code="stale_state",
         )
     sources, target = TRANSITIONS[action]
     if current.state not in sources:
         raise ConflictError(
-            REFUSALS[action].format(label=current, state=current.get_state_display().lower()),
+            REFUSALS[action] % {"period": current, "state": current.get_state_display().lower()},
             code="invalid_transition",
         )
     PeriodEvent.objects.create(
@@ -180,7 +202,7 @@ def period_reopen(
 ) -> ReportingPeriod:
     """Open a closed or locked period again; only the secretary, and only with a reason."""
     if user is None:
-        raise PermissionDenied("Only the committee secretary reopens a period.")
+        raise PermissionDenied(_("Only the committee secretary reopens a period."))
     return _transition(
         action=Action.REOPEN,
         period=period,
@@ -201,29 +223,30 @@ def period_extend(
 ) -> DeadlineExtension:
     """Give one agency a later deadline in a period (or move its extension), with a reason."""
     if user is None or not permissions.can_manage_periods(user):
-        raise PermissionDenied("Only the committee secretary extends a deadline.")
+        raise PermissionDenied(_("Only the committee secretary extends a deadline."))
     current = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
     errors: dict[str, list[str]] = {}
     if agency is None:
-        errors["agency"] = ["Choose the agency the extension is for."]
+        errors["agency"] = [_("Choose the agency the extension is for.")]
     if until is None:
-        errors["until"] = ["Give the new last day for submissions."]
+        errors["until"] = [_("Give the new last day for submissions.")]
     elif until <= current.deadline:
         errors["until"] = [
-            f"The extension must end after the deadline ({current.deadline:%d %B %Y})."
+            _("The extension must end after the deadline (%(deadline)s).")
+            % {"deadline": _day(current.deadline)}
         ]
     elif until < timezone.localdate():
-        errors["until"] = ["That day has already passed; give a day from today on."]
+        errors["until"] = [_("That day has already passed; give a day from today on.")]
     if not (reason or "").strip():
-        errors["reason"] = ["Say why the agency gets more time: the reason is kept on record."]
+        errors["reason"] = [_("Say why the agency gets more time: the reason is kept on record.")]
     if errors:
         raise ValidationError(errors)
     if current.state in (PeriodState.UPCOMING, PeriodState.LOCKED):
         raise ConflictError(
-            f"{current} is {current.get_state_display().lower()}: only an open or closed "
-            "period's deadline is extended."
+            _("%(period)s is %(state)s: only an open or closed period's deadline is extended.")
+            % {"period": current, "state": current.get_state_display().lower()}
         )
-    extension, _ = DeadlineExtension.objects.update_or_create(
+    extension, _created = DeadlineExtension.objects.update_or_create(
         period=current,
         agency=agency,
         defaults={

@@ -14,6 +14,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from agencies.models import Agency, User
 from core.data_version import data_version_bump
@@ -78,18 +80,24 @@ def _decreases(
     if "percent_complete" not in unchecked and data.percent_complete < previous.percent_complete:
         errors.setdefault("percent_complete", []).append(
             ValidationError(
-                f"Percent complete went down from {previous.percent_complete}% (approved for "
-                f"{when}): say why under “Reason for a decrease”.",
+                _(
+                    "Percent complete went down from %(percent)s%% (approved for %(period)s): "
+                    "say why under “Reason for a decrease”."
+                )
+                % {"percent": previous.percent_complete, "period": when},
                 code="rationale_required_for_decrease",
             )
         )
-    for name, label in (("budget_released", "Released"), ("budget_spent", "Spent")):
+    for name, label in (("budget_released", _("Released")), ("budget_spent", _("Spent"))):
         before, now = getattr(previous, name), getattr(data, name)
         if name not in unchecked and before is not None and now is not None and now < before:
             errors.setdefault(name, []).append(
                 ValidationError(
-                    f"{label} is cumulative and went down from {before:,} (approved for "
-                    f"{when}): say why under “Reason for a decrease”.",
+                    _(
+                        "%(figure)s is cumulative and went down from %(before)s (approved for "
+                        "%(period)s): say why under “Reason for a decrease”."
+                    )
+                    % {"figure": label, "before": f"{before:,}", "period": when},
                     code="rationale_required_for_decrease",
                 )
             )
@@ -105,14 +113,16 @@ def _indicator_checks(item: PlanItem, data: UpdateData, errors: Errors) -> None:
         if indicator is None:
             errors.setdefault("indicator_values", []).append(
                 ValidationError(
-                    f"Indicator {indicator_id} does not belong to this item.",
+                    _("Indicator %(indicator)s does not belong to this item.")
+                    % {"indicator": indicator_id},
                     code="unknown_indicator",
                 )
             )
         elif indicator.measure == Indicator.Measure.NUMBER and not isinstance(value, Decimal):
             errors.setdefault("indicator_values", []).append(
                 ValidationError(
-                    f"“{indicator.description}” takes a number.", code="number_required"
+                    _("“%(indicator)s” takes a number.") % {"indicator": indicator.description},
+                    code="number_required",
                 )
             )
         elif isinstance(value, str):
@@ -156,15 +166,15 @@ def validate_update(
         if data.confidence in CONFIDENCE_NEEDING_RATIONALE:
             errors.setdefault("confidence_rationale", []).append(
                 ValidationError(
-                    "Explain the rating: a rationale is required for amber, amber/red and red.",
+                    _("Explain the rating: a rationale is required for amber, amber/red and red."),
                     code="rationale_required",
                 )
             )
         elif previous and previous.confidence != data.confidence:
             errors.setdefault("confidence_rationale", []).append(
                 ValidationError(
-                    "Explain the change: the last approved rating was "
-                    f"{previous.get_confidence_display()}.",
+                    _("Explain the change: the last approved rating was %(rating)s.")
+                    % {"rating": previous.get_confidence_display()},
                     code="rationale_required_for_change",
                 )
             )
@@ -172,14 +182,14 @@ def validate_update(
         if data.status == Status.COMPLETED and data.percent_complete != 100:
             errors.setdefault("percent_complete", []).append(
                 ValidationError(
-                    "Completed means 100%: set 100, or choose the status that fits.",
+                    _("Completed means 100%: set 100, or choose the status that fits."),
                     code="percent_must_be_100_when_completed",
                 )
             )
         if data.status == Status.NOT_STARTED and data.percent_complete != 0:
             errors.setdefault("percent_complete", []).append(
                 ValidationError(
-                    "Not started means 0%: set 0, or choose the status that fits.",
+                    _("Not started means 0%: set 0, or choose the status that fits."),
                     code="percent_must_be_0_when_not_started",
                 )
             )
@@ -188,9 +198,10 @@ def validate_update(
     if checks("budget_spent", "budget_released") and spent is not None and spent > (released or 0):
         errors.setdefault("budget_spent", []).append(
             ValidationError(
-                "Spent cannot exceed released: no budget is recorded as released."
+                _("Spent cannot exceed released: no budget is recorded as released.")
                 if released is None
-                else f"Spent cannot exceed released ({released:,}).",
+                else _("Spent cannot exceed released (%(released)s).")
+                % {"released": f"{released:,}"},
                 code="spent_exceeds_released",
             )
         )
@@ -259,14 +270,14 @@ def update_create(
     read)."""
     agency_id = agency.pk if agency else permissions.reporting_agency_for(user, item)
     if not permissions.can_draft(user, item, agency_id):
-        raise PermissionDenied("Only desk officers of a responsible agency report on this item.")
+        raise PermissionDenied(_("Only desk officers of a responsible agency report on this item."))
     if agency is None:
         agency = user.agency if agency_id == user.agency_id else Agency.objects.get(pk=agency_id)
     if period.policy_id != item.policy_id:
         raise ValidationError(
             {
                 "period": ValidationError(
-                    "This period belongs to another policy.", code="wrong_policy"
+                    _("This period belongs to another policy."), code="wrong_policy"
                 )
             }
         )
@@ -274,7 +285,8 @@ def update_create(
     _require_open(period)
     if ProgressUpdate.objects.filter(item=item, period=period, agency=agency).exists():
         raise ConflictError(
-            f"{agency.code} already has an update for {period.label}: edit that one.",
+            _("%(agency)s already has an update for %(period)s: edit that one.")
+            % {"agency": agency.code, "period": period.label},
             code="duplicate_update",
         )
     validate_update(item, agency.pk, period, data, previous=previous)
@@ -293,23 +305,38 @@ def _locked_for_change(update: ProgressUpdate, version: int) -> ProgressUpdate:
         current.item = update.item
     if current.version != version:
         raise ConflictError(
-            "Someone else saved this update after you opened it "
-            f"(you had version {version}, it is now {current.version}). "
-            "Reload to see their changes; yours were not saved.",
+            _(
+                "Someone else saved this update after you opened it (you had version "
+                "%(yours)s, it is now %(now)s). Reload to see their changes; yours were not "
+                "saved."
+            )
+            % {"yours": version, "now": current.version},
             code="stale_version",
         )
     return current
 
 
+# What an officer may not do to an update, by what they tried (edit, submit): whole sentences,
+# so each language words them its own way.
+NOT_THEIRS = {
+    "edited": gettext_lazy("Only the agency's desk officers may have an update edited."),
+    "submitted": gettext_lazy("Only the agency's desk officers may have an update submitted."),
+}
+NOT_EDITABLE = {
+    "edited": gettext_lazy("A %(state)s update cannot be edited."),
+    "submitted": gettext_lazy("A %(state)s update cannot be submitted."),
+}
+
+
 def _editable(user: User, update: ProgressUpdate, version: int, *, verb: str) -> ProgressUpdate:
     """The update locked for change, once the officer may change it in its current state."""
     if not permissions.can_edit(user, update):
-        raise PermissionDenied(f"Only the agency's desk officers may have an update {verb}.")
+        raise PermissionDenied(str(NOT_THEIRS[verb]))
     current = _locked_for_change(update, version)
     _require_open(current.period)
     if not current.is_editable:
         raise ConflictError(
-            f"A {current.get_state_display().lower()} update cannot be {verb}.",
+            NOT_EDITABLE[verb] % {"state": current.get_state_display().lower()},
             code="update_not_editable",
         )
     return current
@@ -350,7 +377,7 @@ def update_submit(*, user: User, update: ProgressUpdate, version: int) -> Progre
         raise ValidationError(
             {
                 "evidence": ValidationError(
-                    "Marking an item completed needs evidence: attach a file or a link.",
+                    _("Marking an item completed needs evidence: attach a file or a link."),
                     code="evidence_required",
                 )
             }
@@ -376,16 +403,19 @@ def _review(update: ProgressUpdate, version: int) -> ProgressUpdate:
     current = ProgressUpdate.objects.select_for_update().select_related("period").get(pk=update.pk)
     if current.version != version:
         raise ConflictError(
-            "This update changed since you opened it; reload before reviewing.",
+            _("This update changed since you opened it; reload before reviewing."),
             code="stale_version",
         )
     if current.period.state == ReportingPeriod.State.LOCKED:
         raise ConflictError(
-            f"{current.period.label} is locked: it has been reported on.", code="period_locked"
+            _("%(period)s is locked: it has been reported on.") % {"period": current.period.label},
+            code="period_locked",
         )
     if current.state != State.SUBMITTED:
+        # The state's name in the reader's language (in English, its code: "draft").
         raise ConflictError(
-            f"Only submitted updates are reviewed; this one is {current.state}.",
+            _("Only submitted updates are reviewed; this one is %(state)s.")
+            % {"state": current.get_state_display().lower()},
             code="not_submitted",
         )
     return current
@@ -396,7 +426,7 @@ def update_approve(
     *, user: User, update: ProgressUpdate, version: int, comment: str = ""
 ) -> ProgressUpdate:
     if not permissions.can_approve(user, update):
-        raise PermissionDenied("Only the agency's reviewer approves its updates.")
+        raise PermissionDenied(_("Only the agency's reviewer approves its updates."))
     _check_comment(comment)
     current = _review(update, version)
     current.state = State.APPROVED
@@ -415,12 +445,14 @@ def update_return(
     *, user: User, update: ProgressUpdate, comment: str, version: int
 ) -> ProgressUpdate:
     if not permissions.can_return(user, update):
-        raise PermissionDenied("Only the agency's reviewer or the committee secretary returns it.")
+        raise PermissionDenied(
+            _("Only the agency's reviewer or the committee secretary returns it.")
+        )
     if not comment.strip():
         raise ValidationError(
             {
                 "comment": ValidationError(
-                    "Say what needs to change before returning it.", code="comment_required"
+                    _("Say what needs to change before returning it."), code="comment_required"
                 )
             }
         )
@@ -475,7 +507,7 @@ def updates_approve(
         try:
             if update.pk not in versions:
                 raise ConflictError(
-                    "No version was sent for it; reload the queue.", code="version_required"
+                    _("No version was sent for it; reload the queue."), code="version_required"
                 )
             approved.append(
                 update_approve(
@@ -484,20 +516,25 @@ def updates_approve(
             )
         except ConflictError as error:
             raise ConflictError(
-                f"{update}: {error} Nothing was approved.", code=error.code
+                _("%(update)s: %(error)s Nothing was approved.")
+                % {"update": update, "error": error},
+                code=error.code,
             ) from error
         except PermissionDenied as error:
-            raise PermissionDenied(f"{update}: {error} Nothing was approved.") from error
+            raise PermissionDenied(
+                _("%(update)s: %(error)s Nothing was approved.")
+                % {"update": update, "error": error}
+            ) from error
     return approved
 
 
 def _evidence_change(update: ProgressUpdate, user: User) -> ProgressUpdate:
     if not permissions.can_edit(user, update):
-        raise PermissionDenied("Only the agency's desk officers attach or remove evidence.")
+        raise PermissionDenied(_("Only the agency's desk officers attach or remove evidence."))
     current = ProgressUpdate.objects.select_for_update().select_related("period").get(pk=update.pk)
     if not current.is_editable:
         raise ConflictError(
-            "Evidence changes while the update is a draft or returned.",
+            _("Evidence changes while the update is a draft or returned."),
             code="update_not_editable",
         )
     _require_open(current.period)
@@ -512,7 +549,8 @@ def evidence_add(*, user: User, update: ProgressUpdate, upload: UploadedFile) ->
         raise ValidationError(
             {
                 "file": ValidationError(
-                    f"The file is {upload.size:,} bytes; the limit is {limit:,} bytes.",
+                    _("The file is %(size)s bytes; the limit is %(limit)s bytes.")
+                    % {"size": f"{upload.size:,}", "limit": f"{limit:,}"},
                     code="file_too_large",
                 )
             }
@@ -547,9 +585,9 @@ def comment_add(
     *, user: User, item: PlanItem, text: str, update: ProgressUpdate | None = None
 ) -> Comment:
     if not permissions.can_comment(user):
-        raise PermissionDenied("Committee members, the secretary and reviewers comment.")
+        raise PermissionDenied(_("Committee members, the secretary and reviewers comment."))
     if not text.strip():
-        raise ValidationError({"text": ValidationError("Write a comment.", code="required")})
+        raise ValidationError({"text": ValidationError(_("Write a comment."), code="required")})
     try:
         Comment._meta.get_field("text").run_validators(text.strip())
     except ValidationError as error:
@@ -589,7 +627,7 @@ def periods_ensure(
     for policy in Policy.objects.all() if policies is None else policies:
         period_of = period_bounds_for(policy)
         day = today
-        for _ in range(ahead + 1):
+        for _step in range(ahead + 1):
             label, start, end = period_of(day)
             period, was_created = ReportingPeriod.objects.get_or_create(
                 policy=policy,
@@ -621,11 +659,13 @@ def record_sensitivity_set(
     update again), with a reason on its history. Never looser than what it belongs to: an
     official item's update cannot be public. A file is public only when marked so."""
     if not can_set_sensitivity(user):
-        raise PermissionDenied("Only the committee secretary sets who may read an update.")
+        raise PermissionDenied(_("Only the committee secretary sets who may read an update."))
     if sensitivity not in ("", *Sensitivity.values):
-        raise ValidationError({"sensitivity": [f"“{sensitivity}” is not a sensitivity."]})
+        raise ValidationError(
+            {"sensitivity": [_("“%(level)s” is not a sensitivity.") % {"level": sensitivity}]}
+        )
     if not reason.strip():
-        raise ValidationError({"reason": ["Say why its readers change."]})
+        raise ValidationError({"reason": [_("Say why its readers change.")]})
     # Read afresh: the levels it may not loosen are the ones in the database now.
     update_id = record.pk if isinstance(record, ProgressUpdate) else record.update_id
     update = ProgressUpdate.objects.select_related("item").get(pk=update_id)
@@ -633,8 +673,14 @@ def record_sensitivity_set(
     if isinstance(record, EvidenceFile):
         floor = stricter(floor, update.sensitivity)
     if sensitivity and SENSITIVITY_ORDER.index(sensitivity) < SENSITIVITY_ORDER.index(floor):
+        # The level by its name in the reader's language (in English, its code: "official").
         raise ValidationError(
-            {"sensitivity": [f"It cannot be looser than what it belongs to ({floor})."]}
+            {
+                "sensitivity": [
+                    _("It cannot be looser than what it belongs to (%(level)s).")
+                    % {"level": str(Sensitivity(floor).label).lower()}
+                ]
+            }
         )
     record = type(record).objects.select_for_update().get(pk=record.pk)
     record.sensitivity = sensitivity

@@ -13,6 +13,7 @@ import codecs
 import filetype
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext as _
 
 # Extension -> the type its bytes must show. Evidence is only these document and image types.
 SNIFFED_TYPES = {
@@ -61,7 +62,8 @@ def sniff(upload: UploadedFile) -> str:
     if extension not in SNIFFED_TYPES and extension not in TEXT_TYPES:
         raise ValidationError(
             {"file": ValidationError(
-                f"“{name}” is not a type taken as evidence ({allowed}).",
+                _("“%(name)s” is not a type taken as evidence (%(allowed)s).")
+                % {"name": name, "allowed": allowed},
                 code="file_type_not_allowed")}
         )  # fmt: skip
     head = _head(upload)
@@ -71,14 +73,23 @@ def sniff(upload: UploadedFile) -> str:
             return TEXT_TYPES[extension]
         raise ValidationError(
             {"file": ValidationError(
-                f"“{name}” is not plain text: a .{extension} file must be UTF-8 text, "
-                "not a program, a web page or an image.", code="not_plain_text")}
+                _("“%(name)s” is not plain text: a .%(extension)s file must be UTF-8 text, "
+                  "not a program, a web page or an image.")
+                % {"name": name, "extension": extension},
+                code="not_plain_text")}
         )  # fmt: skip
     if found is None or found.mime != SNIFFED_TYPES[extension]:
-        what = f"a .{found.extension} file" if found else "not a recognisable document"
+        if found:
+            message = _(
+                "“%(name)s” is a .%(found)s file, not the .%(extension)s its name claims; "
+                "attach the document itself."
+            ) % {"name": name, "found": found.extension, "extension": extension}
+        else:
+            message = _(
+                "“%(name)s” is not a recognisable document, not the .%(extension)s its name "
+                "claims; attach the document itself."
+            ) % {"name": name, "extension": extension}
         raise ValidationError(
-            {"file": ValidationError(
-                f"“{name}” is {what}, not the .{extension} its name claims; "
-                "attach the document itself.", code="content_does_not_match_name")}
-        )  # fmt: skip
+            {"file": ValidationError(message, code="content_does_not_match_name")}
+        )
     return found.mime

@@ -98,7 +98,7 @@ def update_create(request, item_id: int):
     # The agency this person reports for on the item: their own, or a granted one.
     agency_id = permissions.reporting_agency_for(request.user, item)
     if not permissions.can_draft(request.user, item, agency_id):
-        raise PermissionDenied("Only desk officers of a responsible agency report on this item.")
+        raise PermissionDenied(_("Only desk officers of a responsible agency report on this item."))
     periods = selectors.reportable_periods().filter(policy_id=item.policy_id)
     form = UpdateForm(
         request.POST or None,
@@ -144,14 +144,14 @@ def update_edit(request, update_id: int):
     update = get_object_or_404(selectors.update_for_review(request.user), pk=update_id)
     if not permissions.can_edit(request.user, update):
         if request.method == "POST":
-            raise PermissionDenied("This update belongs to another agency.")
+            raise PermissionDenied(_("This update belongs to another agency."))
         return _readonly(request, update)
     if not update.is_editable:
         if request.method == "POST":
             messages.error(
                 request,
-                f"Not saved: this update is {update.get_state_display().lower()} "
-                "and can no longer be edited here.",
+                _("Not saved: this update is %(state)s and can no longer be edited here.")
+                % {"state": update.get_state_display().lower()},
             )
             return _readonly(request, update, status_code=409)
         return _readonly(request, update)
@@ -205,7 +205,7 @@ def _submit_form(request, form: UpdateForm, update: ProgressUpdate, version: int
     except ConflictError as error:
         # Not a field to correct (a closed period, a newer version): said the way the
         # separate submit says it; the form keeps the edits.
-        messages.error(request, f"Not submitted: {error}")
+        messages.error(request, _("Not submitted: %(reason)s") % {"reason": error})
     return None
 
 
@@ -234,9 +234,9 @@ def evidence_remove(request, update_id: int, file_id: int):
     try:
         services.evidence_remove(user=request.user, evidence=evidence)
     except ConflictError as error:
-        messages.error(request, f"Not removed: {error}")
+        messages.error(request, _("Not removed: %(reason)s") % {"reason": error})
     else:
-        messages.success(request, f"Removed {evidence.original_name}.")
+        messages.success(request, _("Removed %(file)s.") % {"file": evidence.original_name})
     return redirect("reporting:update_edit", update_id=evidence.update_id)
 
 
@@ -260,7 +260,7 @@ def reviews_approve(request):
     form = BulkApproveForm(request.POST, queue=selectors.review_queue(request.user))
     if not form.is_valid():
         text = "; ".join(m for messages_ in form.errors.values() for m in messages_)
-        messages.error(request, f"Nothing approved: {text}")
+        messages.error(request, _("Nothing approved: %(reason)s") % {"reason": text})
         return redirect("reporting:review_queue")
     try:
         approved = services.updates_approve(
@@ -271,9 +271,9 @@ def reviews_approve(request):
         )
     except (ValidationError, ConflictError, PermissionDenied) as error:
         text = "; ".join(error.messages) if isinstance(error, ValidationError) else str(error)
-        messages.error(request, f"Nothing approved: {text}")
+        messages.error(request, _("Nothing approved: %(reason)s") % {"reason": text})
         return redirect("reporting:review_queue")
-    messages.success(request, f"Approved {len(approved)} updates.")
+    messages.success(request, _("Approved %(count)s updates.") % {"count": len(approved)})
     return redirect("reporting:review_queue")
 
 
@@ -298,8 +298,8 @@ def update_review(request, update_id: int):
         except ConflictError as error:
             form.add_error(None, str(error))
         else:
-            verb = "Approved" if decision == "approve" else "Returned"
-            messages.success(request, f"{verb}: {update.item}.")
+            done = _("Approved: %(item)s.") if decision == "approve" else _("Returned: %(item)s.")
+            messages.success(request, done % {"item": update.item})
             return redirect("reporting:review_queue")
     previous = status.last_approved_before(update.item, update.agency_id, update.period)
     context = {
@@ -443,7 +443,7 @@ def owner_assign(request, item_id: int):
     """The secretary records an owner the source does not name; errors re-show the page."""
     item = get_object_or_404(PlanItem.objects.visible_to(request.user), pk=item_id)
     if not can_assign_owner(request.user):
-        raise PermissionDenied("Only the committee secretary can assign an owner.")
+        raise PermissionDenied(_("Only the committee secretary can assign an owner."))
     form = OwnerAssignForm(request.POST)
     if form.is_valid():
         agency = form.cleaned_data["agency"]
@@ -460,8 +460,12 @@ def owner_assign(request, item_id: int):
         else:
             messages.success(
                 request,
-                f"{agency.code} recorded as {assignment.get_role_display().lower()} "
-                f"on the authority of: {assignment.authority}",
+                _("%(agency)s recorded as %(role)s on the authority of: %(authority)s")
+                % {
+                    "agency": agency.code,
+                    "role": assignment.get_role_display().lower(),
+                    "authority": assignment.authority,
+                },
             )
             return redirect("reporting:item_detail", item_id=item.pk)
     return _item_page(request, item.pk, owner_form=form, status=400)

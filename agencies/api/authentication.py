@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils import translation
+from django.utils.translation import gettext as _
 from rest_framework import authentication, exceptions
 
 from agencies.models import ApiToken
@@ -10,7 +12,10 @@ from core.api.throttling import FailedAttemptThrottle
 
 
 class ApiTokenAuthentication(authentication.TokenAuthentication):
-    """DRF's header parsing (and its OpenAPI security scheme), looking keys up by their hash."""
+    """DRF's header parsing (and its OpenAPI security scheme), looking keys up by their hash.
+
+    A token's person is known only here, after the middleware chose the language from the
+    request: their saved language then applies, as it does on every page they open."""
 
     keyword = "Token"
 
@@ -20,10 +25,14 @@ class ApiTokenAuthentication(authentication.TokenAuthentication):
         if throttle.is_blocked(request):
             raise exceptions.Throttled(throttle.wait())
         try:
-            return super().authenticate(request)
+            found = super().authenticate(request)
         except exceptions.AuthenticationFailed:
             throttle.record_failure(request)
             raise
+        if found is not None and found[0].language:
+            translation.activate(found[0].language)
+            request.LANGUAGE_CODE = translation.get_language()
+        return found
 
     def authenticate_credentials(self, key):
         token = (
@@ -33,8 +42,8 @@ class ApiTokenAuthentication(authentication.TokenAuthentication):
             .first()
         )
         if token is None:
-            raise exceptions.AuthenticationFailed("Invalid or revoked token.")
+            raise exceptions.AuthenticationFailed(_("Invalid or revoked token."))
         if not token.user.is_active:
-            raise exceptions.AuthenticationFailed("The token's user is inactive.")
+            raise exceptions.AuthenticationFailed(_("The token's user is inactive."))
         api_token_mark_used(token)
         return token.user, token

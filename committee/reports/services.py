@@ -45,7 +45,12 @@ def scope_policy(scope: str) -> Policy | None:
     if policy is None:
         known = ", ".join(Policy.objects.values_list("code", flat=True))
         raise ValidationError(
-            {"scope": [f"“{scope}” is not a policy. Choose one of {known}, or ALL."]},
+            {
+                "scope": [
+                    _("“%(scope)s” is not a policy. Choose one of %(known)s, or ALL.")
+                    % {"scope": scope, "known": known}
+                ]
+            },
             code="invalid",
         )
     return policy
@@ -95,7 +100,12 @@ def _validate_request(
 ) -> None:
     if quarter.start > today:
         raise ValidationError(
-            {"quarter": [f"{quarter} has not begun: a report covers a quarter under way or past."]}
+            {
+                "quarter": [
+                    _("%(quarter)s has not begun: a report covers a quarter under way or past.")
+                    % {"quarter": quarter}
+                ]
+            }
         )
     signed = (
         QuarterlyReport.objects.filter(
@@ -106,7 +116,12 @@ def _validate_request(
     )
     if signed:
         raise ValidationError(
-            {"quarter": [f"Version {signed} of this report is signed off and final."]}
+            {
+                "quarter": [
+                    _("Version %(version)s of this report is signed off and final.")
+                    % {"version": signed}
+                ]
+            }
         )
 
 
@@ -145,7 +160,7 @@ def _create(
             raise  # a broken rule, not a race: a bug to see, never a "try again"
         # Two requests raced for the same version number; the database kept one.
         raise ConflictError(
-            "Another version of this report was just requested.", code="duplicate_request"
+            _("Another version of this report was just requested."), code="duplicate_request"
         ) from error
     if enqueue:
         transaction.on_commit(functools.partial(_enqueue, report))
@@ -189,7 +204,7 @@ def report_request(
     in English or Urdu; narrowed, when asked, to a level and/or a province; the committee's
     edition (with the restricted annex) or the official one (restricted items left out)."""
     if not permissions.can_manage_reports(user):
-        raise PermissionDenied("Only the committee secretary requests quarterly reports.")
+        raise PermissionDenied(_("Only the committee secretary requests quarterly reports."))
     if language not in dict(settings.LANGUAGES):
         raise ValidationError({"language": [_("Choose English or Urdu.")]})
     scope = scope_code(policy)
@@ -225,11 +240,12 @@ def can_rerun(report: QuarterlyReport) -> bool:
 def report_rerun(*, user: User, report: QuarterlyReport) -> QuarterlyReport:
     """Queue a failed or stuck version again; it keeps its version number."""
     if not permissions.can_manage_reports(user):
-        raise PermissionDenied("Only the committee secretary reruns quarterly reports.")
+        raise PermissionDenied(_("Only the committee secretary reruns quarterly reports."))
     report = QuarterlyReport.objects.without_snapshot().select_for_update().get(pk=report.pk)
     if not can_rerun(report):
         raise ConflictError(
-            f"A {report.get_state_display().lower()} report is not run again.",
+            _("A %(state)s report is not run again.")
+            % {"state": report.get_state_display().lower()},
             code="report_not_rerunnable",
         )
     report.state = State.QUEUED
@@ -268,12 +284,12 @@ def reports_requeue_stale(*, now: datetime.datetime | None = None) -> list[Quart
 def report_sign_off(*, user: User, report: QuarterlyReport) -> QuarterlyReport:
     """Record the committee's sign-off on a generated version; it becomes final."""
     if not permissions.can_manage_reports(user):
-        raise PermissionDenied("Only the committee secretary records the committee's sign-off.")
+        raise PermissionDenied(_("Only the committee secretary records the committee's sign-off."))
     report = QuarterlyReport.objects.without_snapshot().select_for_update().get(pk=report.pk)
     if report.state != State.DONE:
-        raise ConflictError("Only a generated report can be signed off.", code="report_not_done")
+        raise ConflictError(_("Only a generated report can be signed off."), code="report_not_done")
     if report.is_final:
-        raise ConflictError("This version is already signed off.", code="already_signed_off")
+        raise ConflictError(_("This version is already signed off."), code="already_signed_off")
     other = (
         QuarterlyReport.objects.filter(
             quarter=report.quarter, scope=report.scope, **report.series, signed_off_at__isnull=False
@@ -284,7 +300,8 @@ def report_sign_off(*, user: User, report: QuarterlyReport) -> QuarterlyReport:
     )
     if other:
         raise ConflictError(
-            f"Version {other} of this report is already signed off.", code="already_signed_off"
+            _("Version %(version)s of this report is already signed off.") % {"version": other},
+            code="already_signed_off",
         )
     report.signed_off_by = user
     report.signed_off_at = timezone.now()

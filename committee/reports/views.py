@@ -7,6 +7,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from committee import permissions
@@ -20,7 +22,7 @@ from core.errors import ConflictError
 
 def _require_viewer(user) -> None:
     if not permissions.can_view_reports(user):
-        raise PermissionDenied("Quarterly reports are for the Advisory Committee.")
+        raise PermissionDenied(_("Quarterly reports are for the Advisory Committee."))
 
 
 def _reports():
@@ -36,7 +38,7 @@ def report_list(request):
     form = ReportRequestForm(request.POST or None) if manager else None
     if request.method == "POST":
         if not manager:
-            raise PermissionDenied("Only the committee secretary requests quarterly reports.")
+            raise PermissionDenied(_("Only the committee secretary requests quarterly reports."))
         if form.is_valid():
             try:
                 report = services.report_request(
@@ -54,9 +56,17 @@ def report_list(request):
                 form.add_error(None, str(error))
             else:
                 if report.state == report.State.FAILED:
-                    messages.error(request, f"{report} could not be queued: {report.error}")
+                    messages.error(
+                        request,
+                        _("%(report)s could not be queued: %(error)s")
+                        % {"report": report, "error": report.error},
+                    )
                 else:
-                    messages.success(request, f"{report} queued; this page follows its progress.")
+                    messages.success(
+                        request,
+                        _("%(report)s queued; this page follows its progress.")
+                        % {"report": report},
+                    )
                 return redirect("committee:report_detail", report_id=report.pk)
     reports = list(_reports().order_by("-requested_at", "-pk")[:200])
     rows = [{"report": r, "can_rerun": manager and services.can_rerun(r)} for r in reports]
@@ -65,12 +75,17 @@ def report_list(request):
     )
 
 
-STAGES = [("figures", "Figures"), ("pdf", "PDF"), ("xlsx", "Workbook (XLSX)"), ("csv", "CSV")]
+STAGES = [
+    ("figures", gettext_lazy("Figures")),
+    ("pdf", "PDF"),
+    ("xlsx", gettext_lazy("Workbook (XLSX)")),
+    ("csv", "CSV"),
+]
 
 
 def _progress_context(request, report: QuarterlyReport) -> dict:
     manager = permissions.can_manage_reports(request.user)
-    codes = [code for code, _ in STAGES]
+    codes = [code for code, _name in STAGES]
     done = codes[: codes.index(report.stage)] if report.stage in codes else []
     return {
         "report": report,
@@ -132,22 +147,22 @@ def _act(request, report_id: int, service, done: str):
 @require_POST
 def report_sign_off(request, report_id: int):
     if not permissions.can_manage_reports(request.user):
-        raise PermissionDenied("Only the committee secretary records the committee's sign-off.")
+        raise PermissionDenied(_("Only the committee secretary records the committee's sign-off."))
     if request.POST.get("confirm") != "yes":
         messages.error(
             request,
-            "Not signed off: tick the box to confirm the committee signed off this version.",
+            _("Not signed off: tick the box to confirm the committee signed off this version."),
         )
         return redirect("committee:report_detail", report_id=report_id)
     return _act(
         request,
         report_id,
         services.report_sign_off,
-        "Sign-off recorded; this version is final and its quarter's periods are locked.",
+        _("Sign-off recorded; this version is final and its quarter's periods are locked."),
     )
 
 
 @login_required
 @require_POST
 def report_rerun(request, report_id: int):
-    return _act(request, report_id, services.report_rerun, "Queued to run again.")
+    return _act(request, report_id, services.report_rerun, _("Queued to run again."))

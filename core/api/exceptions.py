@@ -16,6 +16,8 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework import exceptions, status
 from rest_framework.exceptions import ErrorDetail
 from rest_framework.response import Response
@@ -29,7 +31,7 @@ NON_FIELD_ERRORS = api_settings.NON_FIELD_ERRORS_KEY
 
 class Conflict(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
-    default_detail = "The change does not apply to the record as it now stands."
+    default_detail = gettext_lazy("The change does not apply to the record as it now stands.")
     default_code = "conflict"
 
 
@@ -96,7 +98,7 @@ def api_exception_handler(exc: Exception, context: dict) -> Response | None:
     if response is None:
         return None  # an unexpected error: a 500, logged by Django (core.api.views.server_error)
     if isinstance(exc, exceptions.ValidationError):
-        body = error_body("invalid", "Some fields are not valid.", _flatten(exc.detail))
+        body = error_body("invalid", _("Some fields are not valid."), _flatten(exc.detail))
     else:
         code = exc.get_codes() if isinstance(exc, exceptions.APIException) else "error"
         body = error_body(code if isinstance(code, str) else "error", str(exc.detail))
