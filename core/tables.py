@@ -58,12 +58,19 @@ def restore(value):
 @dataclass(frozen=True)
 class Column:
     """One column: its header, its width in characters, a number format, and whether an
-    officer may edit it when the sheet is protected (editable cells are shaded)."""
+    officer may edit it when the sheet is protected (editable cells are shaded). `key` names
+    the column for a reader of the file whatever language its header is in (blank: the
+    header itself)."""
 
     header: str
     width: float = 16
     number_format: str | None = None
     editable: bool = False
+    key: str = ""
+
+    @property
+    def name(self) -> str:
+        return self.key or self.header
 
 
 def columns_of(headers: Iterable[str | Column]) -> list[Column]:

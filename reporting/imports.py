@@ -10,7 +10,7 @@ default it is all or nothing: one refused row and the whole transaction rolls ba
 from __future__ import annotations
 
 from collections.abc import Callable
-from contextlib import nullcontext
+from contextlib import AbstractContextManager, nullcontext
 
 from django.conf import settings
 from django.core.cache import cache
@@ -19,8 +19,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
-from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from agencies.models import User
 from core.data_version import data_version_deferred
@@ -28,6 +28,7 @@ from core.errors import ConflictError
 from core.tasks import enqueue
 from reporting import permissions, services
 from reporting.models import ImportRecord, ReportingPeriod
+from reporting.notifications import site_link
 from reporting.selectors import reportable_periods
 from reporting.workbook_import import EDIT, NEW, Plan, RowPlan, WorkbookRefused, read, row_count
 
@@ -83,6 +84,13 @@ def _plan(record: ImportRecord, *, validate: bool = True) -> Plan:
                     validate=validate)  # fmt: skip
 
 
+def uploaders_language(record: ImportRecord) -> AbstractContextManager:
+    """The preview's errors, the refusal and the result are stored in the words of the person
+    who uploaded: their saved language, else the request's (a job has none: the default)."""
+    language = record.uploaded_by.language or translation.get_language() or settings.LANGUAGE_CODE
+    return translation.override(language)
+
+
 def _refuse(record: ImportRecord, reason: str) -> ImportRecord:
     record.state, record.refusal, record.finished_at = State.REFUSED, reason, timezone.now()
     record.save(update_fields=["state", "refusal", "finished_at"])
@@ -103,7 +111,7 @@ def import_create(*, user: User, upload: UploadedFile) -> ImportRecord:
     """Keep the upload and check it: inline for a small file, as a job for a large one. A
     file refused as a whole is recorded as refused with the reason; nothing else changes."""
     if not can_import(user):
-        raise PermissionDenied("Only an agency's desk officers upload its workbook.")
+        raise PermissionDenied(_("Only an agency's desk officers upload its workbook."))
     record = ImportRecord(
         agency=user.agency,
         uploaded_by=user,
@@ -117,7 +125,9 @@ def import_create(*, user: User, upload: UploadedFile) -> ImportRecord:
         record.save()
         limit = settings.IMPORT_MAX_BYTES / 1024 / 1024
         return _refuse(
-            record, f"The file is {upload.size / 1024 / 1024:.1f} MB; the limit is {limit:.0f} MB."
+            record,
+            _("The file is %(size)s MB; the limit is %(limit)s MB.")
+            % {"size": f"{upload.size / 1024 / 1024:.1f}", "limit": f"{limit:.0f}"},
         )
     record.file.save(f"{user.agency.code}-{record.created_at:%Y%m%d%H%M%S}.xlsx", upload)
     if row_count(upload) >= settings.IMPORT_BACKGROUND_ROWS:
@@ -129,6 +139,11 @@ def import_create(*, user: User, upload: UploadedFile) -> ImportRecord:
 def import_check(*, record: ImportRecord) -> ImportRecord:
     """Read the stored file into its preview (the rows and their errors). Writes only the
     record."""
+    with uploaders_language(record):
+        return _check(record)
+
+
+def _check(record: ImportRecord) -> ImportRecord:
     try:
         plan = _plan(record)
     except WorkbookRefused as refusal:
@@ -146,12 +161,12 @@ def import_check(*, record: ImportRecord) -> ImportRecord:
 def import_confirm(*, user: User, record: ImportRecord, valid_only: bool) -> ImportRecord:
     """The officer confirmed the preview: apply inline, or queue the job for a large file."""
     if record.uploaded_by_id != user.pk:
-        raise PermissionDenied("Only the officer who uploaded the workbook confirms it.")
+        raise PermissionDenied(_("Only the officer who uploaded the workbook confirms it."))
     updated = ImportRecord.objects.filter(pk=record.pk, state=State.PREVIEW).update(
         state=State.APPLYING, valid_only=valid_only, processed_rows=0
     )
     if not updated:
-        raise ConflictError("This upload was already confirmed or refused.")
+        raise ConflictError(_("This upload was already confirmed or refused."))
     record.refresh_from_db()
     if record.total_rows >= settings.IMPORT_BACKGROUND_ROWS:
         transaction.on_commit(lambda: enqueue("reporting.apply_import", record.pk))
@@ -183,6 +198,13 @@ def _reasons(error: Exception) -> list[str]:
 def import_apply(*, record: ImportRecord, progress: Progress | None = None) -> ImportRecord:
     """Apply a confirmed import in one transaction; record what applied and what was refused
     (with the reasons) and mail the officer the result."""
+    with uploaders_language(record):
+        _apply(record, progress)
+    _mail(record)
+    return record
+
+
+def _apply(record: ImportRecord, progress: Progress | None) -> None:
     user = record.uploaded_by
     progress = progress or _progress(record)
     try:
@@ -190,8 +212,7 @@ def import_apply(*, record: ImportRecord, progress: Progress | None = None) -> I
         plan = _plan(record, validate=False)
     except WorkbookRefused as refusal:
         _refuse(record, str(refusal))
-        _mail(record)
-        return record
+        return
     applied: list[dict] = []
     refused: list[dict] = []
     rows = [row for row in plan.rows if row.writes or row.errors]
@@ -220,15 +241,13 @@ def import_apply(*, record: ImportRecord, progress: Progress | None = None) -> I
     record.result = {"applied": applied, "refused": refused}
     record.state = State.APPLIED if applied or not refused else State.REFUSED
     if record.state == State.REFUSED:
-        record.refusal = (
-            f"{len(refused)} row(s) refused, so nothing was applied (all or nothing). Fix them, "
-            "or choose “apply the valid rows”."
-        )
+        record.refusal = _(
+            "%(count)s row(s) refused, so nothing was applied (all or nothing). Fix them, or "
+            "choose “apply the valid rows”."
+        ) % {"count": len(refused)}
     record.processed_rows, record.total_rows = len(rows), len(rows)
     record.finished_at = timezone.now()
     record.save()
-    _mail(record)
-    return record
 
 
 def import_fail(*, record_id: int, reason: str) -> None:
@@ -239,29 +258,41 @@ def import_fail(*, record_id: int, reason: str) -> None:
 
 
 def _mail(record: ImportRecord) -> None:
-    if not record.uploaded_by.email:
+    """The result, in the uploader's saved language (as every notice is worded)."""
+    person = record.uploaded_by
+    if not person.email:
         return
+    with translation.override(person.language or settings.LANGUAGE_CODE):
+        subject, body = _result_mail(record)
+    send_mail(subject, body, None, [person.email])
+
+
+def _result_mail(record: ImportRecord) -> tuple[str, str]:
     result = record.result or {}
+    state = record.get_state_display()
+    about = {"file": record.original_name, "agencies": _codes(record), "state": state}
     lines = [
-        f"Your upload {record.original_name} ({_codes(record)}"
-        + (f", {record.period.label}" if record.period else "")
-        + f"): {record.get_state_display()}.",
-        f"Applied: {len(result.get('applied', []))} row(s). "
-        f"Refused: {len(result.get('refused', []))} row(s).",
+        _("Your upload %(file)s (%(agencies)s, %(period)s): %(state)s.")
+        % {**about, "period": record.period.label}
+        if record.period
+        else _("Your upload %(file)s (%(agencies)s): %(state)s.") % about,
+        _("Applied: %(applied)s row(s). Refused: %(refused)s row(s).")
+        % {"applied": len(result.get("applied", [])), "refused": len(result.get("refused", []))},
     ]
     if record.refusal:
         lines.append(record.refusal)
     for row in result.get("refused", [])[:50]:
         lines.append(
-            f"- {row['sheet']} row {row['row']} ({row['ref']}): " + "; ".join(row["reasons"])
+            _("- %(sheet)s row %(row)s (%(ref)s): %(reasons)s")
+            % {
+                "sheet": row["sheet"],
+                "row": row["row"],
+                "ref": row["ref"],
+                "reasons": "; ".join(row["reasons"]),
+            }
         )
-    lines.append(f"Details: {reverse('reporting:import_detail', args=[record.pk])}")
-    send_mail(
-        f"Workbook upload {record.get_state_display().lower()}",
-        "\n".join(lines),
-        None,
-        [record.uploaded_by.email],
-    )
+    lines.append(_("Details: %(link)s") % {"link": site_link("reporting:import_detail", record.pk)})
+    return _("Workbook upload %(state)s") % {"state": state.lower()}, "\n".join(lines)
 
 
 def _codes(record: ImportRecord) -> str:

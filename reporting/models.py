@@ -472,12 +472,12 @@ class ImportRecord(models.Model):
     why. Kept so the officer (and the secretary) can see what an upload did; mailed on finish."""
 
     class State(models.TextChoices):
-        CHECKING = "checking", "Checking the file"
-        PREVIEW = "preview", "Checked: waiting for your confirmation"
-        APPLYING = "applying", "Applying"
-        APPLIED = "applied", "Applied"
-        REFUSED = "refused", "Refused: nothing changed"
-        FAILED = "failed", "Failed: nothing changed"
+        CHECKING = "checking", _("Checking the file")
+        PREVIEW = "preview", _("Checked: waiting for your confirmation")
+        APPLYING = "applying", _("Applying")
+        APPLIED = "applied", _("Applied")
+        REFUSED = "refused", _("Refused: nothing changed")
+        FAILED = "failed", _("Failed: nothing changed")
 
     # The uploader's agency; `agencies` are every agency the upload's rows cover.
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="imports")

@@ -6,6 +6,7 @@ import datetime
 
 from celery import shared_task
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from reporting import imports
 from reporting.models import ImportRecord
@@ -45,11 +46,13 @@ def send_reminders(today: str | None = None) -> int:
 @shared_task(name="reporting.check_import")
 def check_import(record_id: int) -> str:
     """Check a large uploaded workbook into its preview."""
-    record = ImportRecord.objects.select_related("agency").get(pk=record_id)
+    record = ImportRecord.objects.select_related("agency", "uploaded_by").get(pk=record_id)
     try:
         return imports.import_check(record=record).state
     except Exception as error:
-        imports.import_fail(record_id=record_id, reason=f"The check stopped: {error}")
+        with imports.uploaders_language(record):
+            reason = _("The check stopped: %(error)s") % {"error": error}
+        imports.import_fail(record_id=record_id, reason=reason)
         raise
 
 
@@ -62,5 +65,7 @@ def apply_import(record_id: int) -> str:
     try:
         return imports.import_apply(record=record).state
     except Exception as error:
-        imports.import_fail(record_id=record_id, reason=f"The import stopped: {error}")
+        with imports.uploaders_language(record):
+            reason = _("The import stopped: %(error)s") % {"error": error}
+        imports.import_fail(record_id=record_id, reason=reason)
         raise

@@ -8,6 +8,10 @@ numbers as numbers, and a "Submit" column. "Indicators": one row per indicator o
 with an editable "Actual this period". "Instructions": read-only, and the agency and period the
 file belongs to, which the upload checks. Written through core.tables (formula-safe cells).
 
+The workbook is written in the downloader's language: sheet titles, headers, dropdowns and
+instructions. Its Instructions sheet records that language, and the upload reads the file by
+the language it was made in (`layout`); choices and Yes/No are taken in either language.
+
 For a person who reports for several agencies (User.acts_for) one workbook can hold them all:
 its format is MULTI_FORMAT, both sheets lead with a locked "Agency" key column, and there is one
 row per (agency, item) that agency must report on; the upload checks each row against what the
@@ -18,11 +22,15 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterator
+from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Prefetch
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop, pgettext
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -37,44 +45,74 @@ from reporting.models import IndicatorValue, ProgressUpdate, ReportingPeriod
 
 FORMAT = "nisp-agency-workbook-1"
 MULTI_FORMAT = "nisp-agency-workbook-multi-1"
-AGENCY = "Agency"
-AGENCY_COLUMN = Column(AGENCY, 12)
-UPDATES, INDICATORS, INSTRUCTIONS = "Updates", "Indicators", "Instructions"
-SUBMIT = "Submit"
-YES, NO = "Yes", "No"
-ACTUAL = "Actual this period"
+LANGUAGES = tuple(code for code, _name in settings.LANGUAGES)
+
+# The sheets' titles and the fixed columns' headers in English. Each is also the key the upload
+# knows it by, whatever language the file was written in; `header` words it in the active one.
+AGENCY = gettext_noop("Agency")
+UPDATES = gettext_noop("Updates")
+INDICATORS = gettext_noop("Indicators")
+INSTRUCTIONS = gettext_noop("Instructions")
+SUBMIT = gettext_noop("Submit")
+YES, NO = gettext_noop("Yes"), gettext_noop("No")
+ACTUAL = gettext_noop("Actual this period")
+ITEM_ID, VERSION = gettext_noop("Item id"), gettext_noop("Update version")
+INDICATOR_ID = gettext_noop("Indicator id")
+# The Instructions sheet's opening rows (label, value): what the file is, read back on upload.
+POLICY, PERIOD, PERIOD_ID = (
+    gettext_noop("Policy"),
+    gettext_noop("Period"),
+    gettext_noop("Period id"),
+)
+FORMAT_LABEL, DOWNLOADED = gettext_noop("Format"), gettext_noop("Downloaded")
+LANGUAGE = gettext_noop("Language")
+ABOUT = (AGENCY, POLICY, PERIOD, PERIOD_ID, FORMAT_LABEL, DOWNLOADED, LANGUAGE)
+
 STATUS_LABELS = dict(ProgressUpdate.Status.choices)
 RATING_LABELS = dict(ProgressUpdate.Confidence.choices)
 STATE_LABELS = dict(ProgressUpdate.State.choices)
 
-# The locked columns of the Updates sheet; the upload reads "Item id" and "Update version".
-ITEM_ID, VERSION = "Item id", "Update version"
-KEY_COLUMNS = [
-    Column(ITEM_ID, 9),
-    Column("Ref", 9),
-    Column("Item", 50),
-    Column(VERSION, 10),
-    Column("Update state", 12),
-    Column("Approved status", 14),
-    Column("Approved %", 10),
-    Column("Approved rating", 14),
-    Column("Last approved", 13, "yyyy-mm-dd"),
-]
-INDICATOR_COLUMNS = [
-    Column(ITEM_ID, 9),
-    Column("Ref", 9),
-    Column("Indicator id", 11),
-    Column("Indicator", 50),
-    Column("Measure", 12),
-    Column("Unit", 12),
-    Column("Baseline", 12),
-    Column("Target", 12),
-    Column("Latest approved actual", 20),
-    Column(ACTUAL, 20, editable=True),
-]
+# The locked columns of the Updates sheet (key, width, number format); the upload reads the
+# item id and the update version.
+KEY_COLUMNS = (
+    (ITEM_ID, 9, None),
+    (gettext_noop("Ref"), 9, None),
+    (gettext_noop("Item"), 50, None),
+    (VERSION, 10, None),
+    (gettext_noop("Update state"), 12, None),
+    (gettext_noop("Approved status"), 14, None),
+    (gettext_noop("Approved %"), 10, None),
+    (gettext_noop("Approved rating"), 14, None),
+    (gettext_noop("Last approved"), 13, "yyyy-mm-dd"),
+)
+INDICATOR_COLUMNS = (
+    (ITEM_ID, 9, None),
+    (gettext_noop("Ref"), 9, None),
+    (INDICATOR_ID, 11, None),
+    (gettext_noop("Indicator"), 50, None),
+    (gettext_noop("Measure"), 12, None),
+    (gettext_noop("Unit"), 12, None),
+    (gettext_noop("Baseline"), 12, None),
+    (gettext_noop("Target"), 12, None),
+    (gettext_noop("Latest approved actual"), 20, None),
+)
 # Password-free protection: it guards against slips, not against a determined editor (the
 # upload checks every key column against the database anyway).
 PROTECTION_OPTIONS = {"formatColumns": False, "autoFilter": False, "sort": False}
+
+
+def header(key: str) -> str:
+    """A sheet's title or a fixed column's header in the active language."""
+    return _(key)
+
+
+def listed(items) -> str:
+    """Words in a list, separated as the active language writes them."""
+    return pgettext("list separator", ", ").join(str(item) for item in items)
+
+
+def _fixed(key: str, width: float, number_format: str | None = None, **options) -> Column:
+    return Column(header(key), width, number_format, key=key, **options)
 
 
 def field_header(name: str) -> str:
@@ -94,23 +132,30 @@ def is_required(name: str) -> bool:
 
 
 def field_column(name: str) -> Column:
+    """A reported field's editable column, known to the upload by the field's name."""
     field = update_fields.model_field(name)
     if isinstance(field, models.DecimalField):
-        return Column(field_header(name), 16, "#,##0.00", editable=True)
-    if isinstance(field, models.IntegerField):
-        return Column(field_header(name), 10, "0", editable=True)
-    if field.choices:
-        return Column(field_header(name), 16, editable=True)
-    return Column(field_header(name), 40 if isinstance(field, models.TextField) else 24,
-                  editable=True)  # fmt: skip
+        width, number_format = 16, "#,##0.00"
+    elif isinstance(field, models.IntegerField):
+        width, number_format = 10, "0"
+    elif field.choices:
+        width, number_format = 16, None
+    else:
+        width, number_format = (40 if isinstance(field, models.TextField) else 24), None
+    return Column(field_header(name), width, number_format, editable=True, key=name)
+
+
+def _agency_column(multi: bool) -> list[Column]:
+    return [_fixed(AGENCY, 12)] if multi else []
 
 
 def update_columns(multi: bool = False) -> list[Column]:
+    """The Updates sheet's columns, headed in the active language."""
     return [
-        *([AGENCY_COLUMN] if multi else []),
-        *KEY_COLUMNS,
+        *_agency_column(multi),
+        *(_fixed(*spec) for spec in KEY_COLUMNS),
         *(field_column(name) for name in update_fields.REPORTED_FIELDS),
-        Column(SUBMIT, 9, editable=True),
+        _fixed(SUBMIT, 9, editable=True),
     ]
 
 
@@ -154,8 +199,8 @@ def _update_rows(items: list[PlanItem], updates: dict[int, ProgressUpdate]) -> I
             item.ref,
             item.text,
             update.version if update else None,
-            str(STATE_LABELS[update.state]) if update else "Not started",
-            str(STATUS_LABELS.get(item.current_status, "Not yet approved")),
+            str(STATE_LABELS[update.state]) if update else _("Not started"),
+            str(STATUS_LABELS.get(item.current_status) or _("Not yet approved")),
             item.current_percent,
             str(RATING_LABELS.get(item.current_confidence, "")),
             timezone.localdate(approved) if approved else None,
@@ -163,7 +208,7 @@ def _update_rows(items: list[PlanItem], updates: dict[int, ProgressUpdate]) -> I
                 cell_of(name, getattr(update, name)) if update else None
                 for name in update_fields.REPORTED_FIELDS
             ),
-            NO,
+            header(NO),
         ]
 
 
@@ -194,69 +239,93 @@ def _indicator_rows(items: list[PlanItem], values: dict[int, object]) -> Iterato
 
 
 def indicator_columns(multi: bool = False) -> list[Column]:
-    return [*([AGENCY_COLUMN] if multi else []), *INDICATOR_COLUMNS]
+    """The Indicators sheet's columns, headed in the active language."""
+    return [
+        *_agency_column(multi),
+        *(_fixed(*spec) for spec in INDICATOR_COLUMNS),
+        _fixed(ACTUAL, 20, editable=True),
+    ]
 
 
 def instructions(agency: Agency | list[Agency], period: ReportingPeriod) -> list[list]:
+    """The Instructions sheet, in the active language; its first rows say what the file is."""
     agencies = agency if isinstance(agency, list) else [agency]
     multi = len(agencies) > 1
     fields = []
     for name in update_fields.REPORTED_FIELDS:
         field = update_fields.model_field(name)
         kind = (
-            "choose: " + ", ".join(str(label) for _, label in field.choices)
+            _("choose: %(options)s") % {"options": listed(label for _code, label in field.choices)}
             if field.choices
-            else "a whole number"
+            else _("a whole number")
             if isinstance(field, models.IntegerField)
-            else "an amount (a number)"
+            else _("an amount (a number)")
             if isinstance(field, models.DecimalField)
-            else "text"
+            else _("text")
         )
-        required = "required" if is_required(name) else "optional"
-        fields.append([field_header(name), f"{kind}; {required}"])
+        required = _("required") if is_required(name) else _("optional")
+        fields.append(
+            [
+                field_header(name),
+                pgettext("what a column takes", "%(kind)s; %(required)s")
+                % {"kind": kind, "required": required},
+            ]
+        )
+    about = {
+        AGENCY: ", ".join(a.code for a in agencies),
+        POLICY: period.policy.code,
+        PERIOD: period.label,
+        PERIOD_ID: period.pk,
+        FORMAT_LABEL: MULTI_FORMAT if multi else FORMAT,
+        DOWNLOADED: timezone.localtime().strftime("%Y-%m-%d %H:%M"),
+        LANGUAGE: translation.get_language(),
+    }
+    names = {"updates": header(UPDATES), "indicators": header(INDICATORS),
+             "actual": header(ACTUAL), "submit": header(SUBMIT), "yes": header(YES)}  # fmt: skip
     return [
-        ["Agency", ", ".join(a.code for a in agencies)],
-        ["Policy", period.policy.code],
-        ["Period", period.label],
-        ["Period id", period.pk],
-        ["Format", MULTI_FORMAT if multi else FORMAT],
-        ["Downloaded", timezone.localtime().strftime("%Y-%m-%d %H:%M")],
+        *([header(key), about[key]] for key in ABOUT),
         [],
-        ["How to use this workbook"],
-        ["1", f"Fill the shaded columns of the {UPDATES} sheet, one row per item."],
-        ["2", f"Indicator actuals go in the {INDICATORS} sheet, column “{ACTUAL}”."],
-        ["3", f"Set “{SUBMIT}” to {YES} to send a row's update to your reviewer."],
+        [_("How to use this workbook")],
+        ["1", _("Fill the shaded columns of the %(updates)s sheet, one row per item.") % names],
+        ["2", _("Indicator actuals go in the %(indicators)s sheet, column “%(actual)s”.") % names],
+        ["3", _("Set “%(submit)s” to %(yes)s to send a row's update to your reviewer.") % names],
         [
             "4",
-            "Upload the file at /my/workbook/upload/. You see a preview; nothing is saved "
-            "until you confirm.",
+            _(
+                "Upload the file at /my/workbook/upload/. You see a preview; nothing is saved "
+                "until you confirm."
+            ),
         ],
         [
             "5",
-            "Do not change the grey columns or the sheet names. Rows you leave empty are skipped.",
+            _(
+                "Do not change the grey columns or the sheet names. Rows you leave empty are "
+                "skipped."
+            ),
         ],
         [
             "6",
-            "If someone changed an update on the website after you downloaded this file, "
-            "that row is refused (never overwritten): download a fresh workbook.",
+            _(
+                "If someone changed an update on the website after you downloaded this file, "
+                "that row is refused (never overwritten): download a fresh workbook."
+            ),
         ],
         [],
-        ["Column", "What it takes"],
+        [_("Column"), _("What it takes")],
         *fields,
-        [SUBMIT, f"choose: {YES} or {NO}"],
+        [header(SUBMIT), _("choose: %(yes)s or %(no)s") % {"yes": header(YES), "no": header(NO)}],
     ]
 
 
 def _dropdowns(sheet, columns: list[Column], rows: int) -> None:
     last = max(rows + 1, 2)
-    choices = {field_header(n): update_fields.model_field(n).choices
-               for n in update_fields.REPORTED_FIELDS}  # fmt: skip
+    choices = {n: update_fields.model_field(n).choices for n in update_fields.REPORTED_FIELDS}
     for index, column in enumerate(columns, start=1):
         letter = get_column_letter(index)
-        if column.header == SUBMIT:
-            options = [YES, NO]
-        elif choices.get(column.header):
-            options = [str(label) for _, label in choices[column.header]]
+        if column.key == SUBMIT:
+            options = [header(YES), header(NO)]
+        elif choices.get(column.key):
+            options = [str(label) for _code, label in choices[column.key]]
         else:
             continue
         validation = DataValidation(
@@ -264,8 +333,8 @@ def _dropdowns(sheet, columns: list[Column], rows: int) -> None:
             formula1='"' + ",".join(options) + '"',
             allow_blank=True,
             showErrorMessage=True,
-            errorTitle="Choose from the list",
-            error="Choose one of: " + ", ".join(options),
+            errorTitle=_("Choose from the list"),
+            error=_("Choose one of: %(options)s") % {"options": listed(options)},
         )
         validation.add(f"{letter}2:{letter}{last}")
         sheet.add_data_validation(validation)
@@ -304,7 +373,7 @@ def build(
         indicator_rows = _indicator_rows(items, _values(period, agencies[0]))
     workbook = Workbook()
     updates_sheet = workbook.active
-    updates_sheet.title = UPDATES
+    updates_sheet.title = header(UPDATES)
     columns = update_columns(multi)
     count = tables.write_sheet(updates_sheet, columns, update_rows)
     _dropdowns(updates_sheet, columns, count)
@@ -312,13 +381,13 @@ def build(
     for option, value in PROTECTION_OPTIONS.items():
         setattr(updates_sheet.protection, option, value)
 
-    indicator_sheet = workbook.create_sheet(INDICATORS)
+    indicator_sheet = workbook.create_sheet(header(INDICATORS))
     tables.write_sheet(indicator_sheet, indicator_columns(multi), indicator_rows)
     indicator_sheet.protection.enable()
     for option, value in PROTECTION_OPTIONS.items():
         setattr(indicator_sheet.protection, option, value)
 
-    about = workbook.create_sheet(INSTRUCTIONS)
+    about = workbook.create_sheet(header(INSTRUCTIONS))
     about.column_dimensions["A"].width = 28
     about.column_dimensions["B"].width = 90
     for row in instructions(agencies, period):
@@ -333,3 +402,71 @@ def filename(agency: Agency | list[Agency], period: ReportingPeriod) -> str:
         "-".join(a.code for a in agencies) if len(agencies) <= 3 else f"{len(agencies)}-agencies"
     )
     return f"nisp-workbook-{codes}-{period.policy.code}-{period.label}.xlsx"
+
+
+# --- reading it back -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Layout:
+    """A workbook's sheet titles and columns as written in one language: what its upload
+    expects to find."""
+
+    language: str
+    updates: str
+    indicators: str
+    update_columns: tuple[Column, ...]
+    indicator_columns: tuple[Column, ...]
+
+    def header(self, key: str) -> str:
+        """A column's header in the workbook (a reported field by its name, a fixed column by
+        its key), to name it in an error the officer can find in the file."""
+        for column in (*self.update_columns, *self.indicator_columns):
+            if column.name == key:
+                return column.header
+        return key
+
+
+def layout(language: str, multi: bool = False) -> Layout:
+    with translation.override(language):
+        return Layout(
+            language=language,
+            updates=header(UPDATES),
+            indicators=header(INDICATORS),
+            update_columns=tuple(update_columns(multi)),
+            indicator_columns=tuple(indicator_columns(multi)),
+        )
+
+
+def titles(key: str) -> dict[str, str]:
+    """A sheet's title (or a label) in each language: language code -> title."""
+    out = {}
+    for language in LANGUAGES:
+        with translation.override(language):
+            out[language] = header(key)
+    return out
+
+
+@functools.lru_cache(maxsize=64)
+def choice_codes(name: str) -> dict[str, str]:
+    """A choice field's codes by every label a workbook may show them by (each language's)
+    and by the code itself, casefolded."""
+    codes = {}
+    for language in LANGUAGES:
+        with translation.override(language):
+            for code, label in update_fields.model_field(name).choices:
+                codes[str(label).strip().casefold()] = code
+    for code, _label in update_fields.model_field(name).choices:
+        codes[str(code).casefold()] = code
+    return codes
+
+
+@functools.lru_cache(maxsize=1)
+def submit_answers() -> dict[str, bool]:
+    """The Submit column's answers in every language (empty: no), casefolded."""
+    answers = {"": False}
+    for language in LANGUAGES:
+        with translation.override(language):
+            answers[header(YES).casefold()] = True
+            answers[header(NO).casefold()] = False
+    return answers

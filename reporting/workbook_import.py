@@ -7,6 +7,11 @@ what it would do (a new draft, an edit, a submit, nothing) and every error with 
 row and column. Each field is parsed by the web form's own field (reporting.update_fields), and
 the row's content checked by reporting.services.validate_update, so the workbook holds the
 same rules as the form and the API. reporting.imports applies the plan through the services.
+
+A workbook is read by the language it was written in (its Instructions sheet says which; one
+from before that is English): its sheets and headers are matched in that language, its
+choices and Yes/No in any. The errors are worded in the uploader's language and name the
+sheet and column as the file shows them.
 """
 
 from __future__ import annotations
@@ -19,7 +24,9 @@ from typing import IO
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import load_workbook
 
 from agencies.models import Agency, User
@@ -31,8 +38,24 @@ from reporting.forms import FIELD_OPTIONS
 from reporting.models import IndicatorValue, ProgressUpdate, ReportingPeriod
 from reporting.update_fields import UpdateData
 
+# What a row does, as the preview and the API record it; ACTIONS words each for people.
 NEW, EDIT, UNCHANGED, EMPTY = "new draft", "edit", "no change", "nothing filled in"
 SKIPPED = (UNCHANGED, EMPTY)
+SUBMIT_ONLY = "submit"
+ACTIONS = {
+    NEW: gettext_lazy("new draft"),
+    EDIT: gettext_lazy("edit"),
+    UNCHANGED: gettext_lazy("no change"),
+    EMPTY: gettext_lazy("nothing filled in"),
+    SUBMIT_ONLY: gettext_lazy("submit"),
+    f"{NEW} and submit": gettext_lazy("new draft and submit"),
+    f"{EDIT} and submit": gettext_lazy("edit and submit"),
+}
+
+
+def action_label(action: str) -> str:
+    """A row's recorded action in the reader's language (an unknown one as recorded)."""
+    return str(ACTIONS.get(action, action))
 
 
 class WorkbookRefused(Exception):
@@ -67,11 +90,13 @@ class RowPlan:
     # once; the services check the row against it.
     previous: ProgressUpdate | None = None
     errors: list[CellError] = field(default_factory=list)
+    # The Updates sheet's title as the workbook names it.
+    sheet: str = workbook.UPDATES
 
     @property
     def label(self) -> str:
         if self.action in SKIPPED and self.submit:
-            return "submit"
+            return SUBMIT_ONLY
         return f"{self.action} and submit" if self.submit else self.action
 
     @property
@@ -80,7 +105,7 @@ class RowPlan:
 
     def as_dict(self) -> dict:
         return {
-            "sheet": workbook.UPDATES,
+            "sheet": self.sheet,
             "row": self.row,
             "agency": self.agency.code if self.agency else None,
             "item_id": self.item.pk if self.item else self.item_id,
@@ -107,14 +132,19 @@ def _open(file: IO[bytes], size: int):
     limit = settings.IMPORT_MAX_BYTES
     if size > limit:
         raise WorkbookRefused(
-            f"The file is {size / 1024 / 1024:.1f} MB; the limit is {limit / 1024 / 1024:.0f} MB. "
-            "Upload the workbook downloaded from /my/workbook/."
+            _(
+                "The file is %(size)s MB; the limit is %(limit)s MB. Upload the workbook "
+                "downloaded from /my/workbook/."
+            )
+            % {"size": f"{size / 1024 / 1024:.1f}", "limit": f"{limit / 1024 / 1024:.0f}"}
         )
     file.seek(0)
     if not zipfile.is_zipfile(file):
         raise WorkbookRefused(
-            "This file is not an Excel workbook (.xlsx). Save it as “Excel Workbook (.xlsx)” "
-            "and upload it again."
+            _(
+                "This file is not an Excel workbook (.xlsx). Save it as “Excel Workbook (.xlsx)” "
+                "and upload it again."
+            )
         )
     file.seek(0)
     try:
@@ -122,20 +152,27 @@ def _open(file: IO[bytes], size: int):
         return load_workbook(file, read_only=True, data_only=False)
     except Exception as error:  # openpyxl raises many kinds for a damaged or foreign zip
         raise WorkbookRefused(
-            f"This file could not be read as an Excel workbook (.xlsx): {error}."
+            _("This file could not be read as an Excel workbook (.xlsx): %(error)s.")
+            % {"error": error}
         ) from error
 
 
 def _sheet(book, title: str):
     if title not in book.sheetnames:
         raise WorkbookRefused(
-            f"The workbook has no “{title}” sheet: this is not the agency workbook. Download "
-            "it from /my/workbook/, fill it in and upload that file."
+            _(
+                "The workbook has no “%(sheet)s” sheet: this is not the agency workbook. "
+                "Download it from /my/workbook/, fill it in and upload that file."
+            )
+            % {"sheet": title}
         )
     return book[title]
 
 
-def _rows(sheet, expected: list[str]) -> list[tuple[int, dict[str, object]]]:
+def _rows(sheet, columns) -> list[tuple[int, dict[str, object]]]:
+    """The sheet's filled rows, each as {column key: value}, once its header row is exactly
+    the columns' headers (in the workbook's language)."""
+    expected = [column.header for column in columns]
     rows = sheet.iter_rows(values_only=True)
     header = [str(h).strip() if h is not None else "" for h in next(rows, ())]
     header = [tables.restore(h) for h in header]
@@ -144,63 +181,105 @@ def _rows(sheet, expected: list[str]) -> list[tuple[int, dict[str, object]]]:
     if header != expected:
         missing = [h for h in expected if h not in header]
         extra = [h for h in header if h not in expected]
+        quoted = workbook.listed
         detail = "; ".join(
             part
             for part in (
-                "missing: " + ", ".join(f"“{h}”" for h in missing) if missing else "",
-                "not expected: " + ", ".join(f"“{h}”" for h in extra) if extra else "",
-                "" if missing or extra else "the columns are in another order",
+                _("missing: %(columns)s") % {"columns": quoted(f"“{h}”" for h in missing)}
+                if missing
+                else "",
+                _("not expected: %(columns)s") % {"columns": quoted(f"“{h}”" for h in extra)}
+                if extra
+                else "",
+                "" if missing or extra else _("the columns are in another order"),
             )
             if part
         )
         raise WorkbookRefused(
-            f"The “{sheet.title}” sheet's columns are not the workbook's ({detail}). Download a "
-            "fresh workbook from /my/workbook/ and copy your entries into it."
+            _(
+                "The “%(sheet)s” sheet's columns are not the workbook's (%(detail)s). Download "
+                "a fresh workbook from /my/workbook/ and copy your entries into it."
+            )
+            % {"sheet": sheet.title, "detail": detail}
         )
+    keys = [column.name for column in columns]
     out = []
     for number, values in enumerate(rows, start=2):
         if not any(v not in (None, "") for v in values):
             continue
-        out.append((number, dict(zip(expected, values, strict=False))))
+        out.append((number, dict(zip(keys, values, strict=False))))
     return out
 
 
-def _about(book) -> dict[str, object]:
-    sheet = _sheet(book, workbook.INSTRUCTIONS)
-    about = {}
-    for row in sheet.iter_rows(min_row=1, max_row=8, max_col=2, values_only=True):
-        if row and row[0]:
-            about[str(row[0])] = row[1] if len(row) > 1 else None
-    if about.get("Format") not in (workbook.FORMAT, workbook.MULTI_FORMAT):
-        raise WorkbookRefused(
-            "This is not an agency workbook from the tracker (its Instructions sheet does not "
-            "say which agency and period it is for). Download it from /my/workbook/."
+def _language(book) -> str:
+    """The language the workbook was written in: the one its Instructions sheet is titled in
+    (English for a workbook from before the tracker spoke Urdu)."""
+    for language, title in workbook.titles(workbook.INSTRUCTIONS).items():
+        if title in book.sheetnames:
+            return language
+    raise WorkbookRefused(
+        _(
+            "The workbook has no “%(sheet)s” sheet: this is not the agency workbook. "
+            "Download it from /my/workbook/, fill it in and upload that file."
         )
+        % {"sheet": _(workbook.INSTRUCTIONS)}
+    )
+
+
+def _about(book, language: str) -> dict[str, object]:
+    """The Instructions sheet's opening rows by their keys (Agency, Period id, Format...)."""
+    with translation.override(language):
+        sheet = book[workbook.header(workbook.INSTRUCTIONS)]
+        keys = {workbook.header(key): key for key in workbook.ABOUT}
+    about = {}
+    for row in sheet.iter_rows(min_row=1, max_row=len(workbook.ABOUT) + 1, max_col=2,
+                               values_only=True):  # fmt: skip
+        if row and row[0]:
+            label = str(row[0])
+            about[keys.get(label, label)] = row[1] if len(row) > 1 else None
+    if about.get(workbook.FORMAT_LABEL) not in (workbook.FORMAT, workbook.MULTI_FORMAT):
+        raise WorkbookRefused(
+            _(
+                "This is not an agency workbook from the tracker (its Instructions sheet does "
+                "not say which agency and period it is for). Download it from /my/workbook/."
+            )
+        )
+    recorded = about.get(workbook.LANGUAGE)
+    about[workbook.LANGUAGE] = recorded if recorded in workbook.LANGUAGES else language
     return about
 
 
 def _single_agency(about: dict, agency: Agency | None, user: User | None) -> Agency:
     """The agency of a one-agency workbook, if the uploader reports for it."""
-    code = about.get("Agency")
+    code = about.get(workbook.AGENCY)
     if agency is not None and code == agency.code:
         return agency
     found = Agency.objects.filter(code=code).first() if user is not None else None
     if found is None or not permissions.can_report_for(user, found.pk):
-        own = agency.code if agency is not None else "yours"
-        raise WorkbookRefused(
-            f"This workbook is {code}'s, not {own}'s: you can upload only the workbook of an "
-            "agency you report for."
-        )
+        if agency is not None:
+            message = _(
+                "This workbook is %(code)s's, not %(own)s's: you can upload only the workbook "
+                "of an agency you report for."
+            )
+        else:
+            message = _(
+                "This workbook is %(code)s's, not yours: you can upload only the workbook of an "
+                "agency you report for."
+            )
+        raise WorkbookRefused(message % {"code": code, "own": agency.code if agency else ""})
     return found
 
 
 def _period(about: dict, agencies: list[Agency]) -> ReportingPeriod:
     period = (
-        ReportingPeriod.objects.select_related("policy").filter(pk=about.get("Period id")).first()
+        ReportingPeriod.objects.select_related("policy")
+        .filter(pk=about.get(workbook.PERIOD_ID))
+        .first()
     )
-    if period is None or period.label != about.get("Period"):
+    if period is None or period.label != about.get(workbook.PERIOD):
         raise WorkbookRefused(
-            f"The workbook's period ({about.get('Period')}) is not one the tracker knows."
+            _("The workbook's period (%(period)s) is not one the tracker knows.")
+            % {"period": about.get(workbook.PERIOD)}
         )
     for agency in agencies:
         try:
@@ -208,7 +287,8 @@ def _period(about: dict, agencies: list[Agency]) -> ReportingPeriod:
         except ConflictError as error:
             prefix = f"{agency.code}: " if len(agencies) > 1 else ""
             raise WorkbookRefused(
-                f"Nothing can be imported for {period.label}: {prefix}{error}"
+                _("Nothing can be imported for %(period)s: %(reason)s")
+                % {"period": period.label, "reason": f"{prefix}{error}"}
             ) from error
     return period
 
@@ -226,7 +306,7 @@ class _Cells:
         if isinstance(raw, str):
             raw = tables.restore(raw.strip())
             if raw.startswith("=") and raw[1:2] and not raw[1:2].isspace():
-                self.error(column, "This cell holds a formula; type the value itself.")
+                self.error(column, _("This cell holds a formula; type the value itself."))
                 return None
         if isinstance(raw, float) and raw.is_integer():
             raw = int(raw)
@@ -251,32 +331,30 @@ FIELDS = {
 
 
 def _choice_code(name: str, raw):
-    """A choice cell holds the label shown in the dropdown; the code is accepted too."""
-    choices = update_fields.model_field(name).choices
-    if not choices or not isinstance(raw, str):
+    """A choice cell holds the label shown in the dropdown (in either language); the code is
+    accepted too."""
+    if not update_fields.model_field(name).choices or not isinstance(raw, str):
         return raw
-    wanted = raw.strip().casefold()
-    for code, label in choices:
-        if wanted in (str(label).casefold(), str(code).casefold()):
-            return code
-    return raw
+    return workbook.choice_codes(name).get(raw.strip().casefold(), raw)
 
 
 def _choice_message(name: str) -> str:
-    return "Choose one of: " + ", ".join(
-        str(label) for _, label in update_fields.model_field(name).choices
-    )
+    return _("Choose one of: %(options)s") % {
+        "options": workbook.listed(
+            label for _code, label in update_fields.model_field(name).choices
+        )
+    }
 
 
-def _reported(cells: _Cells, values: dict) -> tuple[dict, set[str]]:
+def _reported(cells: _Cells, values: dict, layout: workbook.Layout) -> tuple[dict, set[str]]:
     reported, unparsed = {}, set()
     for name in update_fields.REPORTED_FIELDS:
-        column = workbook.field_header(name)
-        raw = _choice_code(name, values.get(column))
+        column = layout.header(name)
+        raw = _choice_code(name, values.get(name))
         before = len(cells.errors)
         field_ = FIELDS[name]
         if update_fields.model_field(name).choices and raw not in (None, ""):
-            valid = {str(code) for code, _ in update_fields.model_field(name).choices}
+            valid = {str(code) for code, _label in update_fields.model_field(name).choices}
             if str(raw) not in valid:
                 cells.error(column, _choice_message(name))
                 unparsed.add(name)
@@ -290,11 +368,11 @@ def _reported(cells: _Cells, values: dict) -> tuple[dict, set[str]]:
 
 
 def _indicator_values(
-    book, items: dict[int, PlanItem], errors: dict, multi: bool = False
+    book, items: dict[int, PlanItem], errors: dict, layout: workbook.Layout, multi: bool = False
 ) -> dict[tuple, dict[int, Decimal | str]]:
     """Per (agency code or None, item id): the indicator actuals filled in."""
-    sheet = _sheet(book, workbook.INDICATORS)
-    expected = [c.header for c in workbook.indicator_columns(multi)]
+    sheet = _sheet(book, layout.indicators)
+    actual = layout.header(workbook.ACTUAL)
     by_item: dict[tuple, dict[int, Decimal | str]] = {}
     indicators = {
         i.pk: i
@@ -302,18 +380,21 @@ def _indicator_values(
     }
     number = forms.DecimalField(max_digits=16, decimal_places=2, required=False)
     text = IndicatorValue._meta.get_field("text").formfield(required=False)
-    for row, values in _rows(sheet, expected):
-        cells = _Cells(workbook.INDICATORS, row)
-        indicator = indicators.get(_int(values.get("Indicator id")))
+    for row, values in _rows(sheet, layout.indicator_columns):
+        cells = _Cells(layout.indicators, row)
+        indicator = indicators.get(_int(values.get(workbook.INDICATOR_ID)))
         item_id = _int(values.get(workbook.ITEM_ID))
         if indicator is None or indicator.item_id != item_id:
             raise WorkbookRefused(
-                f"Row {row} of the {workbook.INDICATORS} sheet is not an indicator of the "
-                "workbook's items. Keep the indicator and item ids as downloaded."
+                _(
+                    "Row %(row)s of the %(sheet)s sheet is not an indicator of the workbook's "
+                    "items. Keep the indicator and item ids as downloaded."
+                )
+                % {"row": row, "sheet": layout.indicators}
             )
         is_number = indicator.measure == Indicator.Measure.NUMBER
         raw = values.get(workbook.ACTUAL)
-        value = cells.clean(workbook.ACTUAL, raw, number if is_number else text)
+        value = cells.clean(actual, raw, number if is_number else text)
         key = (_code(values.get(workbook.AGENCY)) if multi else None, item_id)
         errors.setdefault(key, []).extend(cells.errors)
         if not cells.errors:
@@ -354,33 +435,41 @@ def _same(reported: dict, indicator_values: dict, update: ProgressUpdate | None)
 
 
 def _is_empty(values: dict, indicator_values: dict) -> bool:
-    editable = [workbook.field_header(n) for n in update_fields.REPORTED_FIELDS]
-    return all(values.get(h) in (None, "") for h in editable) and all(
+    return all(values.get(n) in (None, "") for n in update_fields.REPORTED_FIELDS) and all(
         v in ("", None) for v in indicator_values.values()
     )
 
 
-def _service_errors(cells: _Cells, error: ValidationError) -> None:
-    headers = {name: workbook.field_header(name) for name in update_fields.REPORTED_FIELDS}
-    headers["indicator_values"] = f"{workbook.INDICATORS}: {workbook.ACTUAL}"
+def _service_errors(cells: _Cells, error: ValidationError, layout: workbook.Layout) -> None:
+    headers = {name: layout.header(name) for name in update_fields.REPORTED_FIELDS}
+    headers["indicator_values"] = f"{layout.indicators}: {layout.header(workbook.ACTUAL)}"
     for key, messages in error.message_dict.items():
         for message in messages:
             cells.error(headers.get(key, key.replace("_", " ").capitalize()), message)
 
 
-def _stale(cells: _Cells, row_version: int | None, update: ProgressUpdate | None) -> bool:
+def _stale(
+    cells: _Cells, row_version: int | None, update: ProgressUpdate | None, column: str
+) -> bool:
     if update is None and row_version is None:
         return False
     if update is None:
-        cells.error(workbook.VERSION, "This update no longer exists; download a fresh workbook.")
+        cells.error(column, _("This update no longer exists; download a fresh workbook."))
         return True
     if row_version != update.version:
-        had = "none" if row_version is None else f"version {row_version}"
+        had = (
+            _("none")
+            if row_version is None
+            else _("version %(version)s") % {"version": row_version}
+        )
         cells.error(
-            workbook.VERSION,
-            f"Someone saved this item's update after the workbook was downloaded (the workbook "
-            f"has {had}, it is now version {update.version}). This row is refused so their "
-            "changes are not overwritten: download a fresh workbook.",
+            column,
+            _(
+                "Someone saved this item's update after the workbook was downloaded (the "
+                "workbook has %(had)s, it is now version %(now)s). This row is refused so their "
+                "changes are not overwritten: download a fresh workbook."
+            )
+            % {"had": had, "now": update.version},
         )
         return True
     return False
@@ -397,8 +486,12 @@ def row_count(file: IO[bytes]) -> int:
         file.seek(0)
         book = load_workbook(file, read_only=True)
         try:
-            sheet = book[workbook.UPDATES] if workbook.UPDATES in book.sheetnames else None
-            return (sheet.max_row or 0) - 1 if sheet is not None else 0
+            # Titled in the language the workbook was written in.
+            title = next(
+                (t for t in workbook.titles(workbook.UPDATES).values() if t in book.sheetnames),
+                None,
+            )
+            return (book[title].max_row or 0) - 1 if title is not None else 0
         finally:
             book.close()
     except Exception:  # a damaged file: refused with its reason when it is read
@@ -423,10 +516,11 @@ def read(
     and all agencies (a closed period's extension is asked per agency)."""
     book = _open(file, size)
     try:
-        about = _about(book)
-        multi = about.get("Format") == workbook.MULTI_FORMAT
-        expected = [c.header for c in workbook.update_columns(multi)]
-        rows = _rows(_sheet(book, workbook.UPDATES), expected)
+        about = _about(book, _language(book))
+        multi = about.get(workbook.FORMAT_LABEL) == workbook.MULTI_FORMAT
+        # The sheets and headers as the workbook was written; the errors in the reader's words.
+        layout = workbook.layout(about[workbook.LANGUAGE], multi)
+        rows = _rows(_sheet(book, layout.updates), layout.update_columns)
         ids = [_int(values.get(workbook.ITEM_ID)) for _, values in rows]
         if multi:
             codes = [_code(values.get(workbook.AGENCY)) for _, values in rows]
@@ -462,27 +556,45 @@ def read(
             elif item_id not in items or not permissions.is_responsible(
                 row_agency.pk, items[item_id]
             ):
-                foreign.append(f"row {row} (item {values.get(workbook.ITEM_ID)})")
+                foreign.append(
+                    _("row %(row)s (item %(item)s)")
+                    % {"row": row, "item": values.get(workbook.ITEM_ID)}
+                )
         if foreign:
             whose = ", ".join(a.code for a in covered) if multi else covered[0].code
+            listed = workbook.listed(foreign[:10])
+            if len(foreign) > 10:
+                listed = _("%(rows)s and %(count)s more") % {
+                    "rows": listed,
+                    "count": len(foreign) - 10,
+                }
             raise WorkbookRefused(
-                f"These rows are not {whose}'s items in {period.policy.code} "
-                f"{period.label}: {', '.join(foreign[:10])}"
-                + (f" and {len(foreign) - 10} more" if len(foreign) > 10 else "")
-                + ". Upload only the workbook of an agency you report for, with its item ids "
-                "unchanged."
+                _(
+                    "These rows are not %(whose)s's items in %(policy)s %(period)s: %(rows)s. "
+                    "Upload only the workbook of an agency you report for, with its item ids "
+                    "unchanged."
+                )
+                % {
+                    "whose": whose,
+                    "policy": period.policy.code,
+                    "period": period.label,
+                    "rows": listed,
+                }
             )
         pairs = list(zip(codes, ids, strict=True))
         if len(set(pairs)) != len(pairs):
-            raise WorkbookRefused(
-                "An item appears on more than one row of the Updates sheet; keep one row each."
+            message = (
+                _("An item appears on more than one row of the %(sheet)s sheet; keep one row each.")
                 if not multi
-                else "An agency's item appears on more than one row of the Updates sheet; keep "
-                "one row each."
+                else _(
+                    "An agency's item appears on more than one row of the %(sheet)s sheet; keep "
+                    "one row each."
+                )
             )
+            raise WorkbookRefused(message % {"sheet": layout.updates})
         indicator_errors: dict = {}
         owed = {i: items[i] for i in ids if i in items}
-        indicator_values = _indicator_values(book, owed, indicator_errors, multi)
+        indicator_values = _indicator_values(book, owed, indicator_errors, layout, multi)
     finally:
         book.close()
     agency_ids = [a.pk for a in covered]
@@ -499,14 +611,16 @@ def read(
     for (row, values), item_id, row_agency, code in zip(rows, ids, row_agencies, codes,
                                                         strict=True):  # fmt: skip
         if row in refused_rows:
-            cell = CellError(workbook.UPDATES, row, workbook.AGENCY, refused_rows[row])
+            cell = CellError(layout.updates, row, layout.header(workbook.AGENCY),
+                             refused_rows[row])  # fmt: skip
             plans.append(RowPlan(row=row, item=items.get(item_id), action=UNCHANGED,
-                                 agency=row_agency, item_id=item_id, errors=[cell]))  # fmt: skip
+                                 agency=row_agency, item_id=item_id, errors=[cell],
+                                 sheet=layout.updates))  # fmt: skip
             continue
         key = (row_agency.pk, item_id)
         plan = _plan_row(row, values, owed[item_id], updates.get(key), period, row_agency,
                          indicator_values.get((code, item_id), {}), validate,
-                         previous.get(key))  # fmt: skip
+                         previous.get(key), layout)  # fmt: skip
         plan.agency, plan.item_id = row_agency, item_id
         # An indicator cell that cannot be read refuses its item's row.
         plan.errors.extend(indicator_errors.get((code, item_id), []))
@@ -517,25 +631,31 @@ def read(
 
 
 def _plan_row(
-    row, values, item, update, period, agency, indicator_values, validate, previous
+    row, values, item, update, period, agency, indicator_values, validate, previous, layout
 ) -> RowPlan:
-    cells = _Cells(workbook.UPDATES, row)
+    cells = _Cells(layout.updates, row)
     version = _int(values.get(workbook.VERSION))
-    submit_raw = str(values.get(workbook.SUBMIT) or workbook.NO).strip().casefold()
-    if submit_raw not in ("yes", "no", ""):
-        cells.error(workbook.SUBMIT, f"Choose {workbook.YES} or {workbook.NO}.")
-    submit = submit_raw == "yes"
+    submit_column = layout.header(workbook.SUBMIT)
+    version_column = layout.header(workbook.VERSION)
+    answer = str(values.get(workbook.SUBMIT) or "").strip().casefold()
+    if answer not in workbook.submit_answers():
+        cells.error(
+            submit_column,
+            _("Choose %(yes)s or %(no)s.")
+            % {"yes": workbook.header(workbook.YES), "no": workbook.header(workbook.NO)},
+        )
+    submit = workbook.submit_answers().get(answer, False)
     plan = RowPlan(row=row, item=item, action=NEW if update is None else EDIT, submit=submit,
                    update=update, version=version, previous=previous,
-                   errors=cells.errors)  # fmt: skip
+                   errors=cells.errors, sheet=layout.updates)  # fmt: skip
     if update is None and _is_empty(values, indicator_values):
         plan.action = EMPTY
         if submit:
-            cells.error(workbook.SUBMIT, "There is nothing to submit: fill in the row first.")
+            cells.error(submit_column, _("There is nothing to submit: fill in the row first."))
         return plan
-    if _stale(cells, version, update):
+    if _stale(cells, version, update, version_column):
         return plan
-    reported, unparsed = _reported(cells, values)
+    reported, unparsed = _reported(cells, values, layout)
     if unparsed:
         return plan
     data = UpdateData(**reported, indicator_values=indicator_values)
@@ -546,13 +666,14 @@ def _plan_row(
             return plan
     if update is not None and not update.is_editable:
         cells.error(
-            workbook.VERSION,
-            f"This update is {update.get_state_display().lower()}: it cannot be changed here.",
+            version_column,
+            _("This update is %(state)s: it cannot be changed here.")
+            % {"state": update.get_state_display().lower()},
         )
         return plan
     if validate:
         try:
             services.validate_update(item, agency.pk, period, data, previous=previous)
         except ValidationError as error:
-            _service_errors(cells, error)
+            _service_errors(cells, error, layout)
     return plan

@@ -13,17 +13,19 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.api.renderers import XLSXRenderer
 from core.errors import ConflictError
 from reporting import imports, permissions, workbook
 from reporting.models import ImportRecord
+from reporting.workbook_import import SKIPPED, action_label
 
 
 class UploadForm(forms.Form):
     file = forms.FileField(
-        label="Filled workbook (.xlsx)",
+        label=gettext_lazy("Filled workbook (.xlsx)"),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
     )
 
@@ -31,7 +33,9 @@ class UploadForm(forms.Form):
 class ConfirmForm(forms.Form):
     valid_only = forms.BooleanField(
         required=False,
-        label="Apply the valid rows and refuse the others (otherwise: all or nothing)",
+        label=gettext_lazy(
+            "Apply the valid rows and refuse the others (otherwise: all or nothing)"
+        ),
     )
 
 
@@ -84,14 +88,14 @@ def workbook_page(request):
 @login_required
 def workbook_download(request, period_id: int):
     if not imports.can_import(request.user):
-        raise PermissionDenied("Only an agency's desk officers download its workbook.")
+        raise PermissionDenied(_("Only an agency's desk officers download its workbook."))
     return workbook_response(request.user, period_id, request.GET.get("agency", ""))
 
 
 @login_required
 def workbook_upload(request):
     if not imports.can_import(request.user):
-        raise PermissionDenied("Only an agency's desk officers upload its workbook.")
+        raise PermissionDenied(_("Only an agency's desk officers upload its workbook."))
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         record = imports.import_create(user=request.user, upload=form.cleaned_data["file"])
@@ -105,13 +109,14 @@ def workbook_upload(request):
 
 def _detail_context(record: ImportRecord) -> dict:
     done, total = imports.progress_of(record)
-    rows = record.preview or []
+    # The recorded actions are the API's words; the page says them in the reader's language.
+    rows = [{**r, "action_label": action_label(r["action"])} for r in record.preview or []]
     return {
         "record": record,
         "done": done,
         "total": total,
         "rows": rows,
-        "writes": [r for r in rows if r["action"] not in ("no change", "nothing filled in")],
+        "writes": [r for r in rows if r["action"] not in SKIPPED],
         "error_count": sum(len(r["errors"]) for r in rows),
         "errors": [e for r in rows for e in r["errors"]],
         "confirm_form": ConfirmForm(),
@@ -146,7 +151,9 @@ def import_confirm(request, record_id: int):
     else:
         if record.state == ImportRecord.State.APPLIED:
             applied = len(record.result.get("applied", []))
-            messages.success(request, f"Applied {applied} row(s).")
+            messages.success(request, _("Applied %(count)s row(s).") % {"count": applied})
         elif record.state == ImportRecord.State.REFUSED:
-            messages.error(request, f"Nothing was applied: {record.refusal}")
+            messages.error(
+                request, _("Nothing was applied: %(reason)s") % {"reason": record.refusal}
+            )
     return redirect("reporting:import_detail", record_id=record.pk)

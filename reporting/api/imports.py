@@ -5,6 +5,7 @@ imports (404 elsewhere)."""
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
@@ -105,7 +106,7 @@ class ImportViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     def workbook(self, request, *args, **kwargs):
         """Download the caller's agency workbook for a period open for reporting."""
         if not imports.can_import(request.user):
-            raise PermissionDenied("Only an agency's desk officers download its workbook.")
+            raise PermissionDenied(_("Only an agency's desk officers download its workbook."))
         period_id = request.query_params.get("period", "")
         return workbook_response(
             request.user,
