@@ -2,8 +2,10 @@
 
 Each role signs in with Urdu chosen and opens every main page, with real data in it (an update
 submitted and an earlier one approved, a change to the plan proposed, a token, a lockout, an
-e-mail sent). What a reader sees is checked word by word; only the policy texts and official
-names (marked lang="en"), what people typed (dir="auto") and the allow-list below may be Latin.
+e-mail sent, the agency workbook downloaded in Urdu and uploaded twice: once checked with row
+errors, once applied). What a reader sees is checked word by word; only the policy texts and
+official names (marked lang="en"), what people typed (dir="auto") and the allow-list below may
+be Latin.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import re
 
 import pytest
 from axes.models import AccessAttempt
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
@@ -20,10 +23,13 @@ from agencies.models import Agency
 from agencies.services import api_token_create
 from core.quarters import Quarter
 from interventions import services as plan_services
-from reporting.models import Notification, ProgressUpdate, ReportingPeriod
+from reporting import workbook
+from reporting.models import ImportRecord, Notification, ProgressUpdate, ReportingPeriod
 from tests.core.visible_text import english_words
 from tests.factories import ProgressUpdateFactory, quarter_period
 from tests.progress import update_form
+from tests.reporting.workbook_helpers import as_bytes, fill, open_book, sheet_of
+from tests.urdu import urdu
 
 pytestmark = pytest.mark.django_db
 
@@ -65,12 +71,17 @@ PAGES = [
     ("officer", "reporting:compliance", ()),
     ("officer", "reporting:crosswalk", ()),
     ("officer", "agencies:token_list", ()),
+    ("officer", "reporting:workbook", ()),
+    ("officer", "reporting:import_detail", ("checked_import",)),
+    ("officer", "reporting:import_detail", ("applied_import",)),
+    ("officer", "interventions:policy_detail", ("policy",)),
     ("officer", "committee:dashboard", ()),
     ("reviewer", "reporting:my_items", ()),
     ("reviewer", "reporting:review_queue", ()),
     ("reviewer", "reporting:update_review", ("update",)),
     ("reviewer", "interventions:change_request_create", ("item",)),
     ("reviewer", "reporting:item_detail", ("item",)),
+    ("reviewer", "interventions:policy_detail", ("partial_policy",)),
     ("committee", "reporting:my_items", ()),
     ("committee", "committee:dashboard", ()),
     ("committee", "committee:report_list", ()),
@@ -83,6 +94,7 @@ PAGES = [
     ("secretary", "interventions:due_dates_bulk", ()),
     ("secretary", "agencies:lockout_list", ()),
     ("secretary", "reporting:item_detail", ("item",)),
+    ("secretary", "interventions:policy_detail", ("policy",)),
     # ("secretary", "committee:meeting_list", ()),
 ]
 
@@ -146,15 +158,61 @@ def urdu_world(client, people, period, moi_item):
         .exclude(pk=moi_item.pk)
         .first()
     )
+    checked, applied = workbook_uploads(client, period, skip={moi_item.pk, other.pk})
     return {
         "item": moi_item.pk,
         "other_item": other.pk,
         "update": update.pk,
         "period": period.pk,
+        "checked_import": checked.pk,
+        "applied_import": applied.pk,
+        "policy": "NISP-2018",
+        "partial_policy": "NSP-2022",
     }
 
 
-@pytest.mark.parametrize(("role", "name", "args"), PAGES, ids=[f"{r}-{n}" for r, n, _ in PAGES])
+def workbook_uploads(client, period, skip: set[int]) -> tuple[ImportRecord, ImportRecord]:
+    """The signed-in officer downloads the workbook (in Urdu) and uploads it twice, as the
+    pages do: rows with errors (checked, waiting), then a good row (confirmed, applied)."""
+    response = client.get(reverse("reporting:workbook_download", args=[period.pk]))
+    name = response["Content-Disposition"].split('filename="')[1].rstrip('"')
+    book = open_book(response.content)
+    sheet = sheet_of(book, workbook.UPDATES)
+    ids = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True) if row[0] not in skip]
+    red, unknown, good = ids[:3]
+    in_progress = urdu("In progress")
+    fill(book, red, status=in_progress, percent_complete=40, confidence=urdu("Red"),
+         narrative="اجلاس ملتوی ہو گیا۔")  # fmt: skip
+    fill(book, unknown, status="تقریباً مکمل", percent_complete=90, confidence=urdu("Green"),
+         narrative="کام جاری ہے۔")  # fmt: skip
+    checked = upload(client, book, name)
+    assert checked.state == ImportRecord.State.PREVIEW
+    assert len([row for row in checked.preview if row["errors"]]) == 2
+
+    book = open_book(response.content)
+    fill(book, good, status=in_progress, percent_complete=40, confidence=urdu("Green"),
+         narrative="چار میں سے دو کمیٹیوں کا اجلاس ہو چکا ہے۔", Submit=urdu("Yes"))  # fmt: skip
+    applied = upload(client, book, name)
+    response = client.post(reverse("reporting:import_confirm", args=[applied.pk]))
+    assert response.status_code == 302
+    applied.refresh_from_db()
+    assert applied.state == ImportRecord.State.APPLIED
+    return checked, applied
+
+
+def upload(client, book, name: str) -> ImportRecord:
+    response = client.post(
+        reverse("reporting:workbook_upload"), {"file": SimpleUploadedFile(name, as_bytes(book))}
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    return ImportRecord.objects.latest("pk")
+
+
+def page_id(role: str, name: str, args: tuple) -> str:
+    return "-".join((role, name, *args))
+
+
+@pytest.mark.parametrize(("role", "name", "args"), PAGES, ids=[page_id(*page) for page in PAGES])
 def test_no_english_is_left_on_the_page_in_urdu(client, people, urdu_world, role, name, args):
     client.force_login(people[role])
     response = client.get(reverse(name, args=[urdu_world[a] for a in args]))
