@@ -126,7 +126,7 @@ def _submitted_notice(submitted: list[ProgressUpdate], link: str):
             )
         listed = "\n".join(f"- {_about(update)}" for update in submitted[:MAX_LISTED])
         if len(submitted) > MAX_LISTED:
-            listed += "\n" + _("and %(count)s more") % {"count": len(submitted) - MAX_LISTED}
+            listed += "\n" + _("and %(more)s more") % {"more": len(submitted) - MAX_LISTED}
         return (
             _("%(count)s updates of %(agency)s submitted for your review") % names,
             _("%(author)s submitted %(count)s of %(agency)s's updates:") % names
