@@ -137,9 +137,9 @@ def _acts_for_checks(*, by: User, reason: str) -> str:
     return reason
 
 
-@transaction.atomic
-def acts_for_grant(*, by: User, user: User, agency: Agency, reason: str) -> ActsFor:
-    """Let `user` report for `agency` as well as their own; recorded with who, when and why."""
+def acts_for_check(*, by: User, user: User, agency: Agency, reason: str) -> str:
+    """Every rule a new grant must pass, without writing (the admin's form asks it before it
+    saves anything); returns the reason as it will be recorded."""
     reason = _acts_for_checks(by=by, reason=reason)
     if user.role not in REPORTING_ROLES:
         raise ValidationError(
@@ -172,9 +172,17 @@ def acts_for_grant(*, by: User, user: User, agency: Agency, reason: str) -> Acts
                 ]
             }
         )
+    return reason
+
+
+@transaction.atomic
+def acts_for_grant(*, by: User, user: User, agency: Agency, reason: str) -> ActsFor:
+    """Let `user` report for `agency` as well as their own; recorded with who, when and why."""
+    reason = acts_for_check(by=by, user=user, agency=agency, reason=reason)
     grant = ActsFor(user=user, agency=agency, granted_by=by, granted_at=timezone.now(),
                     reason=reason)  # fmt: skip
     grant._change_reason = reason
+    grant._history_user = by
     grant.save()
     log.info("user %s may report for %s (granted by %s)", user.pk, agency.code, by.pk)
     return grant

@@ -1,16 +1,17 @@
 """Spreadsheet imports: an uploaded agency workbook is checked into a preview, then, once the
-officer confirms, applied row by row through reporting.services in one transaction.
+officer confirms, applied through reporting.services in one transaction.
 
-Nothing here re-spells a rule: a row is created, edited and submitted by update_create,
-update_edit and update_submit (their permissions, validate_update, the optimistic lock). By
-default it is all or nothing: one refused row and the whole transaction rolls back. With
-`valid_only` the refused rows are skipped (each row in its own savepoint) and the rest apply.
+Nothing here re-spells a rule: the rows go through the services' batch (updates_apply), which
+checks each row as update_create, update_edit and update_submit do (their permissions,
+validate_update, the optimistic lock) and writes the accepted rows together. By default it is all
+or nothing: one refused row and the whole transaction rolls back. With `valid_only` the refused
+rows are left out (a refused row writes nothing) and the rest apply.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from contextlib import AbstractContextManager, nullcontext
+from contextlib import AbstractContextManager
 
 from django.conf import settings
 from django.core.cache import cache
@@ -34,7 +35,8 @@ from reporting.workbook_import import EDIT, NEW, Plan, RowPlan, WorkbookRefused,
 
 State = ImportRecord.State
 Progress = Callable[[int, int], None]
-PROGRESS_EVERY = 50
+# Rows applied per call of the services' batch: a few queries each, progress between them.
+APPLY_CHUNK = 250
 
 
 def progress_key(record_id: int) -> str:
@@ -99,8 +101,6 @@ def _refuse(record: ImportRecord, reason: str) -> ImportRecord:
 
 def _progress(record: ImportRecord) -> Progress:
     def report(done: int, total: int) -> None:
-        if done % PROGRESS_EVERY and done != total:
-            return
         # In the cache, not the row: the apply's transaction would hide it until the end.
         cache.set(progress_key(record.pk), (done, total), timeout=3600)
 
@@ -174,19 +174,17 @@ def import_confirm(*, user: User, record: ImportRecord, valid_only: bool) -> Imp
     return import_apply(record=record)
 
 
-def _apply_row(user: User, plan: Plan, row: RowPlan) -> None:
-    update = row.update
-    if row.action == NEW:
-        update = services.update_create(user=user, item=row.item, period=plan.period,
-                                        data=row.data, previous=row.previous,
-                                        agency=row.agency)  # fmt: skip
-    elif row.action == EDIT:
-        update = services.update_edit(
-            user=user, update=update, data=row.data, version=row.version, previous=row.previous
-        )
-    if row.submit:
-        version = update.version if row.action in (NEW, EDIT) else row.version
-        services.update_submit(user=user, update=update, version=version)
+def _change(row: RowPlan) -> services.RowChange:
+    """A row of the plan as the services' batch takes it (an unchanged row only submits)."""
+    return services.RowChange(
+        item=row.item,
+        agency=row.agency,
+        data=row.data if row.action in (NEW, EDIT) else None,
+        update=row.update if row.action != NEW else None,
+        version=row.version,
+        submit=row.submit,
+        previous=row.previous,
+    )
 
 
 def _reasons(error: Exception) -> list[str]:
@@ -216,24 +214,29 @@ def _apply(record: ImportRecord, progress: Progress | None) -> None:
     applied: list[dict] = []
     refused: list[dict] = []
     rows = [row for row in plan.rows if row.writes or row.errors]
+    reason = f"Workbook upload {record.original_name} (import {record.pk})"
     # One data version bump for the upload, not one per row; inside the transaction.
     with transaction.atomic(), data_version_deferred():
-        for done, row in enumerate(rows, start=1):
+        for row in (row for row in rows if row.errors):
             shown = row.as_dict()
-            if row.errors:
-                refused.append({**shown, "reasons": [e["message"] for e in shown["errors"]]})
-            else:
-                try:
-                    # A savepoint per row only when a refused row must not undo the others;
-                    # all or nothing rolls back the whole transaction anyway. The services
-                    # refuse a row before writing it; a database error is not caught here.
-                    with transaction.atomic() if record.valid_only else nullcontext():
-                        _apply_row(user, plan, row)
-                except (ValidationError, ConflictError, PermissionDenied) as error:
-                    refused.append({**shown, "reasons": _reasons(error)})
+            refused.append({**shown, "reasons": [e["message"] for e in shown["errors"]]})
+        valid = [row for row in rows if not row.errors]
+        # In chunks, through the services' batch (the form's rules, a few queries a chunk):
+        # the page shows progress between them. A refused row writes nothing; the others
+        # apply, and all or nothing rolls them back below.
+        for start in range(0, len(valid), APPLY_CHUNK):
+            chunk = valid[start : start + APPLY_CHUNK]
+            results = services.updates_apply(
+                user=user, period=plan.period, changes=[_change(row) for row in chunk],
+                reason=reason,
+            )  # fmt: skip
+            for row, result in zip(chunk, results, strict=True):
+                if isinstance(result, services.REFUSALS):
+                    refused.append({**row.as_dict(), "reasons": _reasons(result)})
                 else:
-                    applied.append(shown)
-            progress(done, len(rows))
+                    applied.append(row.as_dict())
+            progress(len(refused) + len(applied), len(rows))
+        refused.sort(key=lambda shown: shown["row"])
         if refused and not record.valid_only:
             # All or nothing: the rows that did apply roll back with the transaction.
             transaction.set_rollback(True)

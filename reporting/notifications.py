@@ -19,6 +19,8 @@ from reporting.models import Notification, ProgressUpdate
 
 log = logging.getLogger(__name__)
 Kind = Notification.Kind
+# A digest names this many updates and counts the rest.
+MAX_LISTED = 50
 
 
 def site_link(name: str, *args) -> str:
@@ -88,22 +90,51 @@ def _name(user: User) -> str:
     return user.get_full_name() or user.username
 
 
-def update_submitted(update: ProgressUpdate) -> None:
-    reviewers = User.objects.filter(agency_id=update.agency_id, role=User.Role.AGENCY_REVIEWER)
-    names = {"about": _about(update), "author": _name(update.author), "agency": update.agency.code}
+def updates_submitted(updates: list[ProgressUpdate]) -> None:
+    """Tell each agency's reviewers what was submitted for their review: one notice per
+    reviewer per agency, whether one update was submitted (the form) or a workbook's many."""
+    if not updates:
+        return
+    by_agency: dict[int, list[ProgressUpdate]] = {}
+    for update in updates:
+        by_agency.setdefault(update.agency_id, []).append(update)
+    reviewers: dict[int, list[User]] = {}
+    for person in User.objects.filter(agency_id__in=by_agency, role=User.Role.AGENCY_REVIEWER):
+        reviewers.setdefault(person.agency_id, []).append(person)
     link = site_link("reporting:review_queue")
-    notify(
-        people=reviewers,
-        kind=Kind.SUBMITTED,
-        compose=lambda: (
-            _("%(about)s submitted for your review") % names,
-            _("%(author)s submitted %(agency)s's update on %(about)s.") % names
-            + "\n\n"
-            + _("Review it: %(link)s") % {"link": link}
-            + "\n",
-        ),
-        update=update,
-    )
+    for agency_id, submitted in by_agency.items():
+        if agency_id in reviewers:
+            notify(
+                people=reviewers[agency_id],
+                kind=Kind.SUBMITTED,
+                compose=_submitted_notice(submitted, link),
+                update=submitted[0] if len(submitted) == 1 else None,
+            )
+
+
+def _submitted_notice(submitted: list[ProgressUpdate], link: str):
+    first = submitted[0]
+    names = {"about": _about(first), "author": _name(first.author), "agency": first.agency.code,
+             "count": len(submitted)}  # fmt: skip
+
+    def compose() -> tuple[str, str]:
+        review = "\n\n" + _("Review it: %(link)s") % {"link": link} + "\n"
+        if len(submitted) == 1:
+            return (
+                _("%(about)s submitted for your review") % names,
+                _("%(author)s submitted %(agency)s's update on %(about)s.") % names + review,
+            )
+        listed = "\n".join(f"- {_about(update)}" for update in submitted[:MAX_LISTED])
+        if len(submitted) > MAX_LISTED:
+            listed += "\n" + _("and %(more)s more") % {"more": len(submitted) - MAX_LISTED}
+        return (
+            _("%(count)s updates of %(agency)s submitted for your review") % names,
+            _("%(author)s submitted %(count)s of %(agency)s's updates:") % names
+            + f"\n{listed}"
+            + review,
+        )
+
+    return compose
 
 
 def update_returned(update: ProgressUpdate) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
@@ -16,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from agencies.models import Agency, User
 from core.data_version import data_version_bump
@@ -255,6 +257,30 @@ def _write_indicator_values(
         )
 
 
+def _require_may_draft(user: User, item: PlanItem, agency_id: int | None) -> None:
+    if not permissions.can_draft(user, item, agency_id):
+        raise PermissionDenied(_("Only desk officers of a responsible agency report on this item."))
+
+
+def _require_period_of(item: PlanItem, period: ReportingPeriod) -> None:
+    if period.policy_id != item.policy_id:
+        raise ValidationError(
+            {
+                "period": ValidationError(
+                    _("This period belongs to another policy."), code="wrong_policy"
+                )
+            }
+        )
+
+
+def _duplicate(agency: Agency, period: ReportingPeriod) -> ConflictError:
+    return ConflictError(
+        _("%(agency)s already has an update for %(period)s: edit that one.")
+        % {"agency": agency.code, "period": period.label},
+        code="duplicate_update",
+    )
+
+
 @transaction.atomic
 def update_create(
     *,
@@ -269,26 +295,14 @@ def update_create(
     their own, or a granted one). `previous` as for validate_update (a batch passes what it
     read)."""
     agency_id = agency.pk if agency else permissions.reporting_agency_for(user, item)
-    if not permissions.can_draft(user, item, agency_id):
-        raise PermissionDenied(_("Only desk officers of a responsible agency report on this item."))
+    _require_may_draft(user, item, agency_id)
     if agency is None:
         agency = user.agency if agency_id == user.agency_id else Agency.objects.get(pk=agency_id)
-    if period.policy_id != item.policy_id:
-        raise ValidationError(
-            {
-                "period": ValidationError(
-                    _("This period belongs to another policy."), code="wrong_policy"
-                )
-            }
-        )
+    _require_period_of(item, period)
     period = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
     _require_open(period)
     if ProgressUpdate.objects.filter(item=item, period=period, agency=agency).exists():
-        raise ConflictError(
-            _("%(agency)s already has an update for %(period)s: edit that one.")
-            % {"agency": agency.code, "period": period.label},
-            code="duplicate_update",
-        )
+        raise _duplicate(agency, period)
     validate_update(item, agency.pk, period, data, previous=previous)
     update = ProgressUpdate(item=item, period=period, agency=agency, author=user)
     update_fields.apply(update, data)
@@ -298,11 +312,7 @@ def update_create(
     return update
 
 
-def _locked_for_change(update: ProgressUpdate, version: int) -> ProgressUpdate:
-    current = ProgressUpdate.objects.select_for_update().select_related("period").get(pk=update.pk)
-    if "item" in update._state.fields_cache:
-        # An update's item never changes: keep the one the caller read (with its indicators).
-        current.item = update.item
+def _require_version(current: ProgressUpdate, version: int) -> None:
     if current.version != version:
         raise ConflictError(
             _(
@@ -313,6 +323,14 @@ def _locked_for_change(update: ProgressUpdate, version: int) -> ProgressUpdate:
             % {"yours": version, "now": current.version},
             code="stale_version",
         )
+
+
+def _locked_for_change(update: ProgressUpdate, version: int) -> ProgressUpdate:
+    current = ProgressUpdate.objects.select_for_update().select_related("period").get(pk=update.pk)
+    if "item" in update._state.fields_cache:
+        # An update's item never changes: keep the one the caller read (with its indicators).
+        current.item = update.item
+    _require_version(current, version)
     return current
 
 
@@ -328,17 +346,25 @@ NOT_EDITABLE = {
 }
 
 
-def _editable(user: User, update: ProgressUpdate, version: int, *, verb: str) -> ProgressUpdate:
-    """The update locked for change, once the officer may change it in its current state."""
+def _require_may_edit(user: User, update: ProgressUpdate, verb: str) -> None:
     if not permissions.can_edit(user, update):
         raise PermissionDenied(str(NOT_THEIRS[verb]))
-    current = _locked_for_change(update, version)
-    _require_open(current.period)
+
+
+def _require_editable(current: ProgressUpdate, verb: str) -> None:
     if not current.is_editable:
         raise ConflictError(
             NOT_EDITABLE[verb] % {"state": current.get_state_display().lower()},
             code="update_not_editable",
         )
+
+
+def _editable(user: User, update: ProgressUpdate, version: int, *, verb: str) -> ProgressUpdate:
+    """The update locked for change, once the officer may change it in its current state."""
+    _require_may_edit(user, update, verb)
+    current = _locked_for_change(update, version)
+    _require_open(current.period)
+    _require_editable(current, verb)
     return current
 
 
@@ -365,15 +391,12 @@ def update_edit(
     return current
 
 
-@transaction.atomic
-def update_submit(*, user: User, update: ProgressUpdate, version: int) -> ProgressUpdate:
-    current = _editable(user, update, version, verb="submitted")
-    periods.require_submittable(current.period, current.agency_id)
-    if (
-        current.status == Status.COMPLETED
-        and not current.evidence_link
-        and not current.evidence.exists()
-    ):
+def _needs_evidence(update: ProgressUpdate) -> bool:
+    return update.status == Status.COMPLETED and not update.evidence_link
+
+
+def _require_evidence(current: ProgressUpdate, has_files: bool) -> None:
+    if _needs_evidence(current) and not has_files:
         raise ValidationError(
             {
                 "evidence": ValidationError(
@@ -382,12 +405,23 @@ def update_submit(*, user: User, update: ProgressUpdate, version: int) -> Progre
                 )
             }
         )
+
+
+def _mark_submitted(current: ProgressUpdate, now: datetime.datetime) -> None:
     current.state = State.SUBMITTED
-    current.submitted_at = timezone.now()
-    current.first_submitted_at = current.first_submitted_at or current.submitted_at
+    current.submitted_at = now
+    current.first_submitted_at = current.first_submitted_at or now
     current.version += 1
+
+
+@transaction.atomic
+def update_submit(*, user: User, update: ProgressUpdate, version: int) -> ProgressUpdate:
+    current = _editable(user, update, version, verb="submitted")
+    periods.require_submittable(current.period, current.agency_id)
+    _require_evidence(current, _needs_evidence(current) and current.evidence.exists())
+    _mark_submitted(current, timezone.now())
     current.save()
-    notifications.update_submitted(current)
+    notifications.updates_submitted([current])
     data_version_bump()
     return current
 
@@ -488,6 +522,217 @@ def update_save_and_submit(
     if upload is not None:
         evidence_add(user=user, update=saved, upload=upload)
     return update_submit(user=user, update=saved, version=saved.version)
+
+
+# --- a batch of rows (a workbook upload): the same rules, a query per batch, not per row -------
+
+
+@dataclass
+class RowChange:
+    """One row of a batch in one period: a new draft of `item` for `agency` (no `update`), or
+    `update` edited to `data` at `version` (no `data`: left as it is); then submitted if
+    `submit`. `previous` as for validate_update."""
+
+    item: PlanItem
+    agency: Agency
+    data: UpdateData | None = None
+    update: ProgressUpdate | None = None
+    version: int | None = None
+    submit: bool = False
+    previous: ProgressUpdate | object | None = UNREAD
+
+
+# What a row may be refused with: the same errors the single services raise.
+REFUSALS = (ValidationError, ConflictError, PermissionDenied)
+Refusal = ValidationError | ConflictError | PermissionDenied
+
+
+@transaction.atomic
+def updates_apply(
+    *, user: User, period: ReportingPeriod, changes: list[RowChange], reason: str = ""
+) -> list[ProgressUpdate | Refusal]:
+    """Apply many rows at once, each checked by the rules update_create, update_edit and
+    update_submit apply one at a time (the helpers above), in the same order. Each row's
+    result is its update, or the error that refused it; a refused row writes nothing, the
+    others are written in bulk, each with one history record (by `user`, with `reason`),
+    reviewers get one notice each, and the data version moves once. The caller decides
+    whether one refusal undoes the rest (roll back the transaction)."""
+    period = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
+    try:
+        _require_open(period)
+        period_refusal = None
+    except ConflictError as error:
+        period_refusal = error
+    locked = {
+        update.pk: update
+        for update in ProgressUpdate.objects.select_for_update()
+        .filter(pk__in=[c.update.pk for c in changes if c.update is not None])
+        .prefetch_related("indicator_values")
+        .order_by("pk")
+    }
+    # What each locked update held, so only what changed is written back.
+    before = {pk: {name: getattr(u, name) for name in _BATCH_FIELDS} for pk, u in locked.items()}
+    new = [c for c in changes if c.update is None]
+    taken = set(
+        ProgressUpdate.objects.filter(
+            period=period,
+            item_id__in={c.item.pk for c in new},
+            agency_id__in={c.agency.pk for c in new},
+        ).values_list("item_id", "agency_id")
+    )
+    with_files = set(
+        EvidenceFile.objects.filter(update_id__in=locked).values_list("update_id", flat=True)
+    )
+    submittable: dict[int, ConflictError | None] = {}
+    now = timezone.now()
+    results: list[ProgressUpdate | Refusal] = []
+    created, changed, edited, submitted = [], [], [], []
+    for change in changes:
+        try:
+            update, was_edited = _apply_change(user, period, change, locked, taken, period_refusal)
+            if change.submit:
+                if update.agency_id not in submittable:
+                    try:
+                        periods.require_submittable(period, update.agency_id)
+                        submittable[update.agency_id] = None
+                    except ConflictError as error:
+                        submittable[update.agency_id] = error
+                if submittable[update.agency_id] is not None:
+                    raise submittable[update.agency_id]
+                _require_evidence(update, update.pk in with_files)
+        except REFUSALS as error:
+            results.append(error)
+            continue
+        if change.submit:
+            _mark_submitted(update, now)
+            submitted.append(update)
+        if update.pk is None:
+            created.append(update)
+        elif was_edited or change.submit:
+            update.updated_at = now
+            changed.append(update)
+        if was_edited and update.pk is not None:
+            edited.append((update, change.data))
+        results.append(update)
+    _write_batch(user, reason, created, changed, edited, new, before)
+    notifications.updates_submitted(submitted)
+    if created or changed:
+        data_version_bump()
+    return results
+
+
+def _apply_change(user, period, change, locked, taken, period_refusal):
+    """One row's draft or edit, checked as update_create and update_edit check it; nothing
+    is saved here. Returns the update and whether its content changed."""
+    if change.update is None:
+        agency = change.agency
+        _require_may_draft(user, change.item, agency.pk)
+        _require_period_of(change.item, period)
+        if period_refusal is not None:
+            raise period_refusal
+        if (change.item.pk, agency.pk) in taken:
+            raise _duplicate(agency, period)
+        validate_update(change.item, agency.pk, period, change.data, previous=change.previous)
+        update = ProgressUpdate(item=change.item, period=period, agency=agency, author=user)
+        update_fields.apply(update, change.data)
+        taken.add((change.item.pk, agency.pk))
+        return update, True
+    verb = "edited" if change.data is not None else "submitted"
+    _require_may_edit(user, change.update, verb)
+    current = locked[change.update.pk]
+    current.item, current.period = change.item, period
+    _require_version(current, change.version)
+    if current.period_id != period.pk:
+        raise ValidationError(
+            {"period": ValidationError(_("This update is of another period."), code="wrong_period")}
+        )
+    if period_refusal is not None:
+        raise period_refusal
+    _require_editable(current, verb)
+    if change.data is None or update_fields.is_unchanged(current, change.data):
+        return current, False
+    validate_update(current.item, current.agency_id, period, change.data,
+                    previous=change.previous)  # fmt: skip
+    update_fields.apply(current, change.data)
+    current.version += 1
+    return current, True
+
+
+# What a batch writes on an update it changes: the reported fields and the lifecycle.
+_BATCH_FIELDS = [*update_fields.REPORTED_FIELDS, "state", "submitted_at", "first_submitted_at",
+                 "version", "updated_at"]  # fmt: skip
+
+
+def _indicator_value(update: ProgressUpdate, indicator_id: int, value) -> IndicatorValue:
+    is_number = isinstance(value, Decimal)
+    return IndicatorValue(update=update, indicator_id=indicator_id,
+                          number=value if is_number else None,
+                          text="" if is_number else value)  # fmt: skip
+
+
+def _write_batch(user, reason, created, changed, edited, new_changes, before) -> None:
+    history = {"batch_size": 500, "default_user": user, "default_change_reason": reason or None}
+    if created:
+        bulk_create_with_history(created, ProgressUpdate, **history)
+    data_of = {(c.item.pk, c.agency.pk): c.data for c in new_changes}
+    # The indicator actuals: new ones created, changed ones updated, emptied ones removed,
+    # each against what the edited update held (prefetched), so an untouched one costs nothing.
+    added = [
+        _indicator_value(update, indicator_id, value)
+        for update in created
+        for indicator_id, value in data_of[
+            (update.item_id, update.agency_id)
+        ].indicator_values.items()
+        if value not in ("", None)
+    ]
+    altered, emptied = [], []
+    for update, data in edited:
+        held = {value.indicator_id: value for value in update.indicator_values.all()}
+        for indicator_id, value in data.indicator_values.items():
+            stored = held.get(indicator_id)
+            if value in ("", None):
+                if stored is not None:
+                    emptied.append(stored.pk)
+            elif stored is None:
+                added.append(_indicator_value(update, indicator_id, value))
+            else:
+                fresh = _indicator_value(update, indicator_id, value)
+                if (stored.number, stored.text) != (fresh.number, fresh.text):
+                    stored.number, stored.text = fresh.number, fresh.text
+                    altered.append(stored)
+    if added:
+        bulk_create_with_history(added, IndicatorValue, **history)
+    if altered:
+        bulk_update_with_history(altered, IndicatorValue, ["number", "text"], **history)
+    if emptied:
+        IndicatorValue.objects.filter(pk__in=emptied).delete()
+    if changed:
+        _bulk_save(changed, before)
+        ProgressUpdate.history.bulk_history_create(changed, update=True, **history)
+
+
+def _bulk_save(changed: list[ProgressUpdate], before: dict[int, dict]) -> None:
+    """Write the changed updates with as little SQL as their changes need: a field that now
+    holds one value on every row (the state, the submission time) in one UPDATE, the others
+    through bulk_update (a CASE per field, costly in Python: only for fields that changed)."""
+    touched = {
+        name
+        for update in changed
+        for name in _BATCH_FIELDS
+        if getattr(update, name) != before[update.pk][name]
+    }
+    uniform, varying = {}, []
+    for name in sorted(touched):
+        values = {getattr(update, name) for update in changed}
+        if len(values) == 1:
+            uniform[name] = values.pop()
+        else:
+            varying.append(name)
+    pks = [update.pk for update in changed]
+    for start in range(0, len(pks), 1000):
+        ProgressUpdate.objects.filter(pk__in=pks[start : start + 1000]).update(**uniform)
+    if varying:
+        ProgressUpdate.objects.bulk_update(changed, varying, batch_size=500)
 
 
 @transaction.atomic

@@ -1,6 +1,7 @@
 import django_filters
 
 from agencies.models import Agency
+from core.api.filters import UtcIsoDateTimeFilter
 from interventions.models import PlanItem, Policy
 from reporting.models import ProgressUpdate, ReportingPeriod
 
@@ -41,7 +42,7 @@ class UpdateFilter(django_filters.FilterSet):
     # Only items the caller reads: another's restricted id is as unknown as a missing one.
     item = django_filters.ModelChoiceFilter(queryset=readable_items, label="Plan item id")
     state = django_filters.MultipleChoiceFilter(choices=ProgressUpdate.State.choices)
-    updated_since = django_filters.IsoDateTimeFilter(
+    updated_since = UtcIsoDateTimeFilter(
         field_name="updated_at",
         lookup_expr="gte",
         label="Changed at or after this time (ISO 8601): edited, submitted or reviewed.",

@@ -10,8 +10,6 @@ test compares the rows with item_as_dict over several pages and filters).
 
 from __future__ import annotations
 
-import datetime
-
 import django_filters
 from django import forms
 from django.core.validators import EMPTY_VALUES
@@ -27,6 +25,7 @@ from rest_framework.response import Response
 
 from agencies.models import Agency
 from core.api.fields import NumberOrTextField
+from core.api.filters import UtcIsoDateTimeFilter
 from core.api.renderers import CSVRenderer, DownloadNegotiation, TableRenderer, XLSXRenderer
 from interventions import services as plan_services
 from interventions.api.serializers import (
@@ -152,7 +151,7 @@ class ItemApiFilter(ItemFilter):
         method="with_statuses",
         label="Current status (`none`: no approved update yet); repeat for several.",
     )
-    updated_since = django_filters.IsoDateTimeFilter(
+    updated_since = UtcIsoDateTimeFilter(
         method="changed_since",
         label="Changed at or after this time (ISO 8601): items whose `updated_at` is this or "
         "later (the item, its indicators or responsibilities were edited, or one of its "
@@ -163,8 +162,7 @@ class ItemApiFilter(ItemFilter):
         return queryset.filter(status_in(values)) if values else queryset
 
     def changed_since(self, queryset, name, value):
-        # In UTC: PostgreSQL refuses an offset past 15:59 that Python parses (-16:04, fuzzed).
-        return with_changed_at(queryset).filter(changed_at__gte=value.astimezone(datetime.UTC))
+        return with_changed_at(queryset).filter(changed_at__gte=value)
 
     @extend_schema_field(OpenApiTypes.STR)
     def for_agency(self, queryset, name, code):

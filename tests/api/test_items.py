@@ -408,3 +408,16 @@ def test_place_filters_cost_no_query_beyond_the_unfiltered_list(
         reader.get(ITEMS, {"level": "provincial", "province": "KP", "page_size": 500})
     with django_assert_num_queries(8):
         reader.get(ITEMS, {"province": "SINDH", "page_size": 2})
+
+
+@pytest.mark.parametrize("path", [ITEMS, "/api/v1/updates/"])
+def test_updated_since_in_any_offset_finds_the_changes_of_items_and_updates(
+    reader, people, moi_item, period, path
+):
+    """An offset past PostgreSQL's ±15:59 (Python reads up to ±23:59) is compared in UTC, for
+    the items and the updates alike, never a 500."""
+    before = timezone.now().astimezone(datetime.timezone(-datetime.timedelta(hours=16, minutes=4)))
+    approve(moi_item, period, people)
+    response = reader.get(path, {"updated_since": before.isoformat()})
+    assert response.status_code == 200, response.content
+    assert response.json()["count"] == 1
