@@ -7,6 +7,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from agencies import services
 from agencies.models import ActsFor, Agency, AgencyAlias, ApiToken, User
+from core.admin import BumpsDataVersion
 
 
 class AgencyAliasInline(admin.TabularInline):
@@ -16,7 +17,7 @@ class AgencyAliasInline(admin.TabularInline):
 
 
 @admin.register(Agency)
-class AgencyAdmin(SimpleHistoryAdmin):
+class AgencyAdmin(BumpsDataVersion, SimpleHistoryAdmin):
     list_display = ["code", "name", "kind", "level", "province", "parent"]
     list_filter = ["kind", "level", "province"]
     search_fields = ["code", "name", "aliases__alias"]

@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import BumpsDataVersion
 from interventions.models import (
     BaselineRevision,
     ChangeRequest,
@@ -21,13 +22,13 @@ SOURCE_FIELDS = ["source_file", "source_first_line", "source_last_line"]
 
 
 @admin.register(Policy)
-class PolicyAdmin(admin.ModelAdmin):
+class PolicyAdmin(BumpsDataVersion, admin.ModelAdmin):
     list_display = ["code", "title", "start_year", "end_year", "reporting_cadence"]
     search_fields = ["code", "title"]
 
 
 @admin.register(Theme)
-class ThemeAdmin(admin.ModelAdmin):
+class ThemeAdmin(BumpsDataVersion, admin.ModelAdmin):
     list_display = ["key", "name", "policy", "parent"]
     list_filter = ["policy"]
     search_fields = ["key", "name"]
@@ -35,7 +36,7 @@ class ThemeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Priority)
-class PriorityAdmin(admin.ModelAdmin):
+class PriorityAdmin(BumpsDataVersion, admin.ModelAdmin):
     list_display = ["rank", "prong", "short_text", "policy"]
     list_filter = ["policy", "prong"]
     search_fields = ["text"]
@@ -80,7 +81,7 @@ class PlanItemForm(forms.ModelForm):
 
 
 @admin.register(PlanItem)
-class PlanItemAdmin(SimpleHistoryAdmin):
+class PlanItemAdmin(BumpsDataVersion, SimpleHistoryAdmin):
     form = PlanItemForm
     list_display = ["ref", "policy", "short_text", "theme", "term", "budget_kind"]
     list_filter = ["policy", "kind", "term", "budget_kind", "evidence", "sensitivity", "theme"]
@@ -104,7 +105,7 @@ class PlanItemAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ItemLink)
-class ItemLinkAdmin(admin.ModelAdmin):
+class ItemLinkAdmin(BumpsDataVersion, admin.ModelAdmin):
     list_display = ["from_item", "relation", "to_item"]
     list_filter = ["relation", "from_item__policy", "to_item__policy"]
     search_fields = ["from_item__ref", "to_item__ref", "rationale"]
@@ -120,7 +121,7 @@ class CommitteeMemberInline(admin.TabularInline):
 
 
 @admin.register(Committee)
-class CommitteeAdmin(admin.ModelAdmin):
+class CommitteeAdmin(BumpsDataVersion, admin.ModelAdmin):
     list_display = ["code", "name", "policy", "cadence"]
     inlines = [CommitteeMemberInline]
 

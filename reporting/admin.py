@@ -1,6 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import BumpsDataVersion
 from reporting.models import (
     Comment,
     EvidenceFile,
@@ -25,7 +26,7 @@ class PeriodEventInline(admin.TabularInline):
 
 
 @admin.register(ReportingPeriod)
-class ReportingPeriodAdmin(SimpleHistoryAdmin):
+class ReportingPeriodAdmin(BumpsDataVersion, SimpleHistoryAdmin):
     """State is read-only here: it changes on the secretary's Periods page (or the API), where
     the rules apply and every change is recorded with its reason."""
 

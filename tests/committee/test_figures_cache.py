@@ -151,3 +151,38 @@ def test_figures_after_a_sensitivity_change_equal_fresh_ones_for_every_class_of_
     published = each_class()
     assert published["public"]["totals"]["items"] == published["all"]["totals"]["items"]
     assert published["public"]["restricted"]["left_out"] == 0
+
+
+def test_an_edit_in_the_admin_moves_the_cached_figures(client, people, quarter):
+    """The admin writes the plan directly (core.admin.BumpsDataVersion): a lead added to an
+    item with none there is one owner gap fewer in the cached figures at once."""
+    from django.urls import reverse
+
+    from agencies.models import User
+    from tests.agencies.test_acts_for_admin import FormValues
+
+    before = assert_cache_matches(quarter)
+    item = (
+        PlanItem.objects.filter(policy__code="NSP-2022")
+        .exclude(responsibilities__role="lead")
+        .first()
+    )
+    admin = User.objects.create_superuser("root", "root@interior.gov.pk", "a long passphrase 1")
+    client.force_login(admin)
+    url = reverse("admin:interventions_planitem_change", args=[item.pk])
+    form = FormValues()
+    form.feed(client.get(url).content.decode())
+    values = {k: v for k, v in form.values.items() if "__prefix__" not in k}
+    for button in ("_addanother", "_continue", "_saveasnew"):
+        values.pop(button, None)
+    prefix = "responsibilities"
+    total = int(values[f"{prefix}-TOTAL_FORMS"][0])
+    values[f"{prefix}-TOTAL_FORMS"] = [str(total + 1)]
+    values[f"{prefix}-{total}-agency"] = [str(Agency.objects.get(code="NSD").pk)]
+    values[f"{prefix}-{total}-role"] = ["lead"]
+    values[f"{prefix}-{total}-as_written"] = ["NSD"]
+    values[f"{prefix}-{total}-position"] = ["9"]
+    response = client.post(url, values)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert item.responsibilities.filter(role="lead").exists()
+    assert_cache_matches(quarter, before=before)
