@@ -163,7 +163,7 @@ def acts_for_check(*, by: User, user: User, agency: Agency, reason: str) -> str:
                 ]
             }
         )
-    if ActsFor.objects.filter(user=user, agency=agency).exists():
+    if user.pk is not None and ActsFor.objects.filter(user=user, agency=agency).exists():
         raise ValidationError(
             {
                 "agency": [

@@ -252,11 +252,15 @@ def _about(book, language: str) -> dict[str, object]:
 def _single_agency(about: dict, agency: Agency | None, user: User | None) -> Agency:
     """The agency of a one-agency workbook, if the uploader reports for it."""
     code = about.get(workbook.AGENCY)
-    if agency is not None and code == agency.code:
+    if (
+        agency is not None
+        and code == agency.code
+        and (user is None or permissions.can_report_for(user, agency.pk))
+    ):
         return agency
     found = Agency.objects.filter(code=code).first() if user is not None else None
     if found is None or not permissions.can_report_for(user, found.pk):
-        if agency is not None:
+        if agency is not None and code != agency.code:
             message = _(
                 "This workbook is %(code)s's, not %(own)s's: you can upload only the workbook "
                 "of an agency you report for."
@@ -533,8 +537,9 @@ def read(
             codes = [None] * len(rows)
             allowed = {single.pk}
             row_agencies = [single] * len(rows)
-        covered = sorted({a.pk: a for a in row_agencies if a and a.pk in allowed}.values(),
-                         key=lambda a: a.code)  # fmt: skip
+        # A one-agency workbook covers its agency even with no row filled in.
+        covered = (sorted({a.pk: a for a in row_agencies if a and a.pk in allowed}.values(),
+                          key=lambda a: a.code) if multi else [single])  # fmt: skip
         period = _period(about, covered)
         items = {
             item.pk: item
@@ -561,7 +566,7 @@ def read(
                     % {"row": row, "item": values.get(workbook.ITEM_ID)}
                 )
         if foreign:
-            whose = ", ".join(a.code for a in covered) if multi else covered[0].code
+            whose = ", ".join(a.code for a in covered)
             listed = workbook.listed(foreign[:10])
             if len(foreign) > 10:
                 listed = _("%(rows)s and %(count)s more") % {
@@ -625,9 +630,8 @@ def read(
         # An indicator cell that cannot be read refuses its item's row.
         plan.errors.extend(indicator_errors.get((code, item_id), []))
         plans.append(plan)
-    primary = agency if agency is not None and not multi and covered[0] == agency else None
-    return Plan(agency=primary or (covered[0] if covered else agency), period=period,
-                rows=plans, agencies=covered)  # fmt: skip
+    primary = covered[0] if covered else agency
+    return Plan(agency=primary, period=period, rows=plans, agencies=covered)
 
 
 def _plan_row(

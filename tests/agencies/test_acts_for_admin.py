@@ -135,3 +135,22 @@ def test_a_removal_needs_its_reason_and_goes_on_the_history(admin_client_of):
     assert (removal.history_user, removal.history_change_reason) == (
         admin, "The KP officer is back."
     )  # fmt: skip
+
+
+def test_a_grant_given_on_the_add_user_page_is_recorded_with_the_new_user(admin_client_of):
+    client, admin = admin_client_of
+    url = reverse("admin:agencies_user_add")
+    parser = FormValues()
+    parser.feed(client.get(url).content.decode())
+    values = {k: v for k, v in parser.values.items() if "__prefix__" not in k}
+    for button in ("_addanother", "_continue"):
+        values.pop(button, None)
+    moi, kp = Agency.objects.get(code="MOI"), Agency.objects.get(code="HD-KP")
+    values.update(
+        username=["officer.new"], password1=["a long passphrase 2"],
+        password2=["a long passphrase 2"], role=[User.Role.DESK_OFFICER], agency=[str(moi.pk)],
+    )  # fmt: skip
+    response = client.post(url, add_row(values, kp, "Covers KP from the start."))
+    assert response.status_code == 302, response.content.decode()[:3000]
+    grant = ActsFor.objects.get(user__username="officer.new", agency=kp)
+    assert (grant.granted_by, grant.reason) == (admin, "Covers KP from the start.")

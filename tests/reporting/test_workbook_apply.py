@@ -132,3 +132,27 @@ def test_a_completed_row_without_evidence_is_refused_and_writes_nothing(
     [refused] = record.result["refused"]
     assert "needs evidence" in " ".join(refused["reasons"])
     assert not ProgressUpdate.objects.filter(item=moi_item).exists()  # not even the draft
+
+
+def test_a_workbook_with_no_rows_left_is_an_empty_preview(client, people, moi_item, period):
+    """Every item already reported leaves the Updates sheet empty: nothing to do, no error."""
+    book = open_book(download(client, people, period))
+    for name in (workbook.UPDATES, workbook.INDICATORS):
+        book[name].delete_rows(2, book[name].max_row)
+    record = upload(client, as_bytes(book))
+    assert (record.state, record.preview, record.refusal) == ("preview", [], "")
+    assert list(record.agencies.values_list("code", flat=True)) == ["MOI"]
+
+
+def test_a_reviewer_with_a_grant_cannot_upload_the_workbook_of_the_agency_they_review(
+    client, people, moi_item, period
+):
+    from agencies.models import Agency
+    from agencies.services import acts_for_grant
+    from tests.reporting.test_workbook import refused_with
+
+    content = download(client, people, period)
+    acts_for_grant(by=people["secretary"], user=people["reviewer"],
+                   agency=Agency.objects.get(code="HD-KP"), reason="Covers KP.")  # fmt: skip
+    client.force_login(people["reviewer"])  # MOI's reviewer: reviews MOI, reports for KP
+    assert "This workbook is MOI's, not yours" in refused_with(client, content)
