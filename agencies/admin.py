@@ -69,9 +69,7 @@ class ActsForFormSet(BaseInlineFormSet):
                 except PermissionDenied as error:
                     form.add_error(None, str(error))
                 except ValidationError as error:
-                    for messages in error.message_dict.values():
-                        for message in messages:
-                            form.add_error(None, message)
+                    form.add_error(None, error.messages)
 
 
 class ActsForInline(admin.TabularInline):

@@ -13,8 +13,13 @@ class UserLanguageMiddleware:
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        language = getattr(user, "language", "") if user and user.is_authenticated else ""
-        if language:
-            translation.activate(language)
-            request.LANGUAGE_CODE = translation.get_language()
+        if user and user.is_authenticated:
+            activate_user_language(request, user)
         return self.get_response(request)
+
+
+def activate_user_language(request, user) -> None:
+    """The person's saved language for the rest of the request (none saved: as chosen)."""
+    if user.language:
+        translation.activate(user.language)
+        request.LANGUAGE_CODE = translation.get_language()

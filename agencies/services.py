@@ -71,12 +71,16 @@ def api_token_mark_used(token: ApiToken) -> None:
 # --- sign-in lockouts (django-axes records the failures; these clear them) -------------------
 
 
-def can_unlock_sign_ins(user: User) -> bool:
-    """The committee secretary and administrators unlock accounts and addresses."""
+def _is_secretary_or_administrator(user: User) -> bool:
     return user.is_superuser or user.role in (
         User.Role.COMMITTEE_SECRETARY,
         User.Role.ADMINISTRATOR,
     )
+
+
+def can_unlock_sign_ins(user: User) -> bool:
+    """The committee secretary and administrators unlock accounts and addresses."""
+    return _is_secretary_or_administrator(user)
 
 
 def sign_in_lockout_clear(*, by: User, username: str = "", ip_address: str = "") -> int:
@@ -120,10 +124,7 @@ REPORTING_ROLES = (User.Role.DESK_OFFICER, User.Role.AGENCY_REVIEWER)
 
 def can_grant_acts_for(user: User) -> bool:
     """Administrators and the committee secretary say who reports for which agencies."""
-    return user.is_superuser or user.role in (
-        User.Role.COMMITTEE_SECRETARY,
-        User.Role.ADMINISTRATOR,
-    )
+    return _is_secretary_or_administrator(user)
 
 
 def _acts_for_checks(*, by: User, reason: str) -> str:

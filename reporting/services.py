@@ -230,6 +230,14 @@ def _require_open(period: ReportingPeriod) -> None:
     periods.require_draftable(period)
 
 
+def _indicator_value(update: ProgressUpdate, indicator_id: int, value) -> IndicatorValue:
+    # A number indicator's actual is a Decimal, a described one's text.
+    is_number = isinstance(value, Decimal)
+    return IndicatorValue(update=update, indicator_id=indicator_id,
+                          number=value if is_number else None,
+                          text="" if is_number else value)  # fmt: skip
+
+
 def _write_indicator_values(
     update: ProgressUpdate, values: dict[int, Decimal | str], *, created: bool = False
 ) -> None:
@@ -239,21 +247,16 @@ def _write_indicator_values(
     if emptied and not created:
         IndicatorValue.objects.filter(update=update, indicator_id__in=emptied).delete()
     for indicator_id, value in values.items():
-        is_number = isinstance(value, Decimal)
         if value in ("", None):
             continue
+        stored = _indicator_value(update, indicator_id, value)
         if created:
-            IndicatorValue.objects.create(
-                update=update,
-                indicator_id=indicator_id,
-                number=value if is_number else None,
-                text="" if is_number else value,
-            )
+            stored.save()
             continue
         IndicatorValue.objects.update_or_create(
             update=update,
             indicator_id=indicator_id,
-            defaults={"number": value if is_number else None, "text": "" if is_number else value},
+            defaults={"number": stored.number, "text": stored.text},
         )
 
 
@@ -607,14 +610,14 @@ def updates_apply(
             _mark_submitted(update, now)
             submitted.append(update)
         if update.pk is None:
-            created.append(update)
+            created.append((update, change.data))
         elif was_edited or change.submit:
             update.updated_at = now
             changed.append(update)
         if was_edited and update.pk is not None:
             edited.append((update, change.data))
         results.append(update)
-    _write_batch(user, reason, created, changed, edited, new, before)
+    _write_batch(user, reason, created, changed, edited, before)
     notifications.updates_submitted(submitted)
     if created or changed:
         data_version_bump()
@@ -663,26 +666,17 @@ _BATCH_FIELDS = [*update_fields.REPORTED_FIELDS, "state", "submitted_at", "first
                  "version", "updated_at"]  # fmt: skip
 
 
-def _indicator_value(update: ProgressUpdate, indicator_id: int, value) -> IndicatorValue:
-    is_number = isinstance(value, Decimal)
-    return IndicatorValue(update=update, indicator_id=indicator_id,
-                          number=value if is_number else None,
-                          text="" if is_number else value)  # fmt: skip
-
-
-def _write_batch(user, reason, created, changed, edited, new_changes, before) -> None:
+def _write_batch(user, reason, created, changed, edited, before) -> None:
+    """`created` and `edited` are (update, data) pairs; `changed` the updates to write back."""
     history = {"batch_size": 500, "default_user": user, "default_change_reason": reason or None}
     if created:
-        bulk_create_with_history(created, ProgressUpdate, **history)
-    data_of = {(c.item.pk, c.agency.pk): c.data for c in new_changes}
+        bulk_create_with_history([update for update, _data in created], ProgressUpdate, **history)
     # The indicator actuals: new ones created, changed ones updated, emptied ones removed,
     # each against what the edited update held (prefetched), so an untouched one costs nothing.
     added = [
         _indicator_value(update, indicator_id, value)
-        for update in created
-        for indicator_id, value in data_of[
-            (update.item_id, update.agency_id)
-        ].indicator_values.items()
+        for update, data in created
+        for indicator_id, value in data.indicator_values.items()
         if value not in ("", None)
     ]
     altered, emptied = [], []

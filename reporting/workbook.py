@@ -24,6 +24,7 @@ import functools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 
 from django.conf import settings
 from django.db import models
@@ -421,10 +422,15 @@ class Layout:
     def header(self, key: str) -> str:
         """A column's header in the workbook (a reported field by its name, a fixed column by
         its key), to name it in an error the officer can find in the file."""
+        return self._headers.get(key, key)
+
+    @cached_property
+    def _headers(self) -> dict[str, str]:
+        # Read per cell of every row: looked up, not searched; the first column of a key wins.
+        headers: dict[str, str] = {}
         for column in (*self.update_columns, *self.indicator_columns):
-            if column.name == key:
-                return column.header
-        return key
+            headers.setdefault(column.name, column.header)
+        return headers
 
 
 def layout(language: str, multi: bool = False) -> Layout:

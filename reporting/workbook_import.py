@@ -157,15 +157,19 @@ def _open(file: IO[bytes], size: int):
         ) from error
 
 
+def _no_sheet(title: str) -> WorkbookRefused:
+    return WorkbookRefused(
+        _(
+            "The workbook has no “%(sheet)s” sheet: this is not the agency workbook. "
+            "Download it from /my/workbook/, fill it in and upload that file."
+        )
+        % {"sheet": title}
+    )
+
+
 def _sheet(book, title: str):
     if title not in book.sheetnames:
-        raise WorkbookRefused(
-            _(
-                "The workbook has no “%(sheet)s” sheet: this is not the agency workbook. "
-                "Download it from /my/workbook/, fill it in and upload that file."
-            )
-            % {"sheet": title}
-        )
+        raise _no_sheet(title)
     return book[title]
 
 
@@ -217,13 +221,7 @@ def _language(book) -> str:
     for language, title in workbook.titles(workbook.INSTRUCTIONS).items():
         if title in book.sheetnames:
             return language
-    raise WorkbookRefused(
-        _(
-            "The workbook has no “%(sheet)s” sheet: this is not the agency workbook. "
-            "Download it from /my/workbook/, fill it in and upload that file."
-        )
-        % {"sheet": _(workbook.INSTRUCTIONS)}
-    )
+    raise _no_sheet(_(workbook.INSTRUCTIONS))
 
 
 def _about(book, language: str) -> dict[str, object]:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from django.utils import translation
 from django.utils.translation import gettext as _
 from rest_framework import authentication, exceptions
 
+from agencies.middleware import activate_user_language
 from agencies.models import ApiToken
 from agencies.services import api_token_hash, api_token_mark_used
 from core.api.throttling import FailedAttemptThrottle
@@ -29,9 +29,8 @@ class ApiTokenAuthentication(authentication.TokenAuthentication):
         except exceptions.AuthenticationFailed:
             throttle.record_failure(request)
             raise
-        if found is not None and found[0].language:
-            translation.activate(found[0].language)
-            request.LANGUAGE_CODE = translation.get_language()
+        if found is not None:
+            activate_user_language(request, found[0])
         return found
 
     def authenticate_credentials(self, key):
