@@ -18,9 +18,9 @@ from tests.factories import user_with_role
 Role = User.Role
 
 
-@pytest.fixture
-def period(plan):
-    """The open NISP 2018 quarter: the one the frozen test day falls in."""
+def current_period() -> ReportingPeriod:
+    """NISP 2018's quarter of today (the frozen day in a test; the real clock's in a test with a
+    worker, which runs on it), open, with the configured deadline."""
     quarter = Quarter.of(timezone.localdate())
     return ReportingPeriod.objects.create(
         policy_id=PlanItem.objects.get(policy__code="NISP-2018", ref="1").policy_id,
@@ -29,6 +29,12 @@ def period(plan):
         end=quarter.end,
         deadline=quarter.end + datetime.timedelta(days=settings.REPORTING_DEADLINE_DAYS),
     )
+
+
+@pytest.fixture
+def period(plan):
+    """The open NISP 2018 quarter: the one the frozen test day falls in."""
+    return current_period()
 
 
 @pytest.fixture

@@ -4,21 +4,16 @@ refusing the whole upload."""
 
 from __future__ import annotations
 
-import datetime
-
 import pytest
-from django.conf import settings as django_settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import timezone
 
 from agencies.models import Agency, User
 from agencies.services import acts_for_grant
-from core.quarters import Quarter
-from interventions.models import Policy
 from reporting import workbook
 from reporting.models import ImportRecord, ProgressUpdate, ReportingPeriod
 from tests.factories import user_with_role
+from tests.progress import current_period
 from tests.reporting.test_acts_for import add_row, download_all, fill_pair, rows_by_agency
 from tests.reporting.test_workbook_worker import wait_for
 from tests.reporting.workbook_helpers import A_DRAFT, as_bytes, open_book
@@ -45,14 +40,7 @@ def worker_upload(celery_worker, committed_plan, worker_media_dir, settings):
     for two bodies, and the body outside the grants; every upload goes to the worker."""
     settings.MEDIA_ROOT = worker_media_dir
     settings.IMPORT_BACKGROUND_ROWS = 1  # every file counts as large here
-    quarter = Quarter.of(timezone.localdate())
-    period = ReportingPeriod.objects.create(
-        policy=Policy.objects.get(code="NISP-2018"),
-        label=quarter.label,
-        start=quarter.start,
-        end=quarter.end,
-        deadline=quarter.end + datetime.timedelta(days=django_settings.REPORTING_DEADLINE_DAYS),
-    )
+    period = current_period()
     reviewer = user_with_role(User.Role.AGENCY_REVIEWER, "MOI", username="reviewer.moi")
     secretary = user_with_role(User.Role.COMMITTEE_SECRETARY, username="secretary")
     *granted, outside = bodies_owing(period, 3)

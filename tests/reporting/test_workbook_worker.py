@@ -3,21 +3,17 @@ on the page, the result kept and mailed."""
 
 from __future__ import annotations
 
-import datetime
 import time
 
 import pytest
-from django.conf import settings as django_settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import timezone
 
 from agencies.models import Agency, User
-from core.quarters import Quarter
-from interventions.models import Policy
 from reporting import workbook
-from reporting.models import ImportRecord, ProgressUpdate, ReportingPeriod
+from reporting.models import ImportRecord, ProgressUpdate
 from tests.factories import user_with_role
+from tests.progress import current_period
 from tests.reporting.test_cycle_worker import mails_in
 from tests.reporting.workbook_helpers import A_DRAFT, as_bytes, fill, open_book
 
@@ -44,14 +40,7 @@ def test_a_large_workbook_is_checked_and_applied_by_the_worker(
     for old in worker_mail_dir.iterdir():
         old.unlink()
     # The worker runs on the real clock: the period is the quarter of today.
-    quarter = Quarter.of(timezone.localdate())
-    period = ReportingPeriod.objects.create(
-        policy=Policy.objects.get(code="NISP-2018"),
-        label=quarter.label,
-        start=quarter.start,
-        end=quarter.end,
-        deadline=quarter.end + datetime.timedelta(days=django_settings.REPORTING_DEADLINE_DAYS),
-    )
+    period = current_period()
     officer = user_with_role(User.Role.DESK_OFFICER, "MOI", email="officer@interior.gov.pk")
     moi = Agency.objects.get(code="MOI")
     items = list(workbook._items(period, moi)[:3])
