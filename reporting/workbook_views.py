@@ -63,6 +63,8 @@ def chosen_agencies(user, choice: str) -> list:
 
 def workbook_response(user, period_id, choice: str) -> HttpResponse:
     """The workbook download, web page and API alike."""
+    if not imports.can_import(user):
+        raise PermissionDenied(_("Only an agency's desk officers download its workbook."))
     agencies = chosen_agencies(user, choice)
     period = get_object_or_404(_periods(user, [a.pk for a in agencies]), pk=period_id)
     content = workbook.build(agencies=agencies, period=period)
@@ -72,23 +74,27 @@ def workbook_response(user, period_id, choice: str) -> HttpResponse:
     return response
 
 
+def _page_context(user, form, *, can_import: bool) -> dict:
+    """The workbook page: the agencies to choose from (when more than one), the periods, the
+    upload form and the person's latest uploads."""
+    agencies = permissions.agencies_reported_for(user)
+    return {
+        "agencies": agencies if len(agencies) > 1 else [],
+        "periods": _periods(user),
+        "form": form,
+        "records": _records(user)[:10],
+        "can_import": can_import,
+    }
+
+
 @login_required
 def workbook_page(request):
-    agencies = permissions.agencies_reported_for(request.user)
-    context = {
-        "agencies": agencies if len(agencies) > 1 else [],
-        "periods": _periods(request.user),
-        "form": UploadForm(),
-        "records": _records(request.user)[:10],
-        "can_import": imports.can_import(request.user),
-    }
+    context = _page_context(request.user, UploadForm(), can_import=imports.can_import(request.user))
     return render(request, "reporting/workbook.html", context)
 
 
 @login_required
 def workbook_download(request, period_id: int):
-    if not imports.can_import(request.user):
-        raise PermissionDenied(_("Only an agency's desk officers download its workbook."))
     return workbook_response(request.user, period_id, request.GET.get("agency", ""))
 
 
@@ -100,10 +106,7 @@ def workbook_upload(request):
     if request.method == "POST" and form.is_valid():
         record = imports.import_create(user=request.user, upload=form.cleaned_data["file"])
         return redirect("reporting:import_detail", record_id=record.pk)
-    agencies = permissions.agencies_reported_for(request.user)
-    context = {"periods": _periods(request.user), "form": form, "can_import": True,
-               "agencies": agencies if len(agencies) > 1 else [],
-               "records": _records(request.user)[:10]}  # fmt: skip
+    context = _page_context(request.user, form, can_import=True)
     return render(request, "reporting/workbook.html", context, status=400 if form.errors else 200)
 
 
