@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agencies.models import ActsFor, Agency, ApiToken, User
+from core.data_version import data_version_bump
 
 log = logging.getLogger(__name__)
 
@@ -185,6 +186,8 @@ def acts_for_grant(*, by: User, user: User, agency: Agency, reason: str) -> Acts
     grant._change_reason = reason
     grant._history_user = by
     grant.save()
+    # Whoever reports for an agency reads its restricted items: what pages cached per reader show.
+    data_version_bump()
     log.info("user %s may report for %s (granted by %s)", user.pk, agency.code, by.pk)
     return grant
 
@@ -206,4 +209,5 @@ def acts_for_revoke(*, by: User, user: User, agency: Agency, reason: str) -> Non
     grant._change_reason = reason
     grant._history_user = by
     grant.delete()
+    data_version_bump()
     log.info("user %s no longer reports for %s (by %s)", user.pk, agency.code, by.pk)

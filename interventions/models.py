@@ -144,6 +144,16 @@ def visibility_class(user) -> str:
     return "all" if reads_every_item(user) else "official"
 
 
+def reader_key(user) -> str:
+    """Who a cached page was built for: readers with the same key see the same items. A class
+    where the class decides ("all", "public"); otherwise the reader, whose own agency, acts-for
+    and grants add restricted items (granting or revoking either bumps the data version)."""
+    visibility = visibility_class(user)
+    if visibility != "official":
+        return visibility
+    return f"reader:{user.pk}:{user.agency_id or ''}"
+
+
 def restricted_readable(user, item_ref: str = "pk") -> Q:
     """A condition on items (or, with item_ref "item_id", on rows pointing at an item): the user
     may read them even where restricted, holding a grant on the item or being of, or reporting

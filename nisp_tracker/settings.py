@@ -282,6 +282,12 @@ CACHES["figures"] = {
     "KEY_PREFIX": f"{CACHES['default'].get('KEY_PREFIX', 'nisp')}-figures",
     "LOCATION": CACHES["default"].get("LOCATION", "figures"),
 }
+# API pages keyed by data version (core/api/response_cache.py), likewise.
+CACHES["responses"] = {
+    **CACHES["default"],
+    "KEY_PREFIX": f"{CACHES['default'].get('KEY_PREFIX', 'nisp')}-responses",
+    "LOCATION": CACHES["default"].get("LOCATION", "responses"),
+}
 
 # --- Django REST framework: /api/v1/. No anonymous access; tokens first so that an anonymous
 # client is told (401, WWW-Authenticate) how to authenticate.

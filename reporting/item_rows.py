@@ -11,7 +11,8 @@ the same payload (the shape of `interventions.export.item_as_dict` plus the id a
     rows = item_rows(item_values(items)[:50])          # the page, each relation in one query
 
 Queries: one for the page of items, then one each for responsibilities, indicators (with
-their latest approved actual), priorities, budget bodies and links, whatever the page size.
+their latest approved actual), priorities with budget bodies (one statement), and links,
+whatever the page size.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet, Value
 from django.utils import timezone
 from rest_framework import serializers
 
@@ -88,23 +89,35 @@ def item_rows(items: Iterable[dict], user=None) -> list[dict[str, Any]]:
         .values(*INDICATOR_COLUMNS)
     ):
         indicators[row["item_id"]].append(_indicator(row))
-    priorities = _grouped(
-        ItemPriorities.objects.filter(planitem_id__in=ids)
-        .order_by("priority__rank")
-        .values_list("planitem_id", "priority__rank"),
-        lambda rank: rank,
-    )
-    budget_bodies = _grouped(
-        ItemBudgetBodies.objects.filter(planitem_id__in=ids)
-        .order_by("agency__code")
-        .values_list("planitem_id", "agency__code"),
-        lambda code: code,
-    )
+    priorities, budget_bodies = _priorities_and_budget_bodies(ids)
     links = _links(ids, user)
     return [
         _item(item, responsibilities, indicators, priorities, budget_bodies, links)
         for item in items
     ]
+
+
+def _priorities_and_budget_bodies(ids: list[int]) -> tuple[dict[int, list], dict[int, list]]:
+    """Each item's priority ranks (by rank) and budget bodies' codes (by code), from one
+    statement: two short lists of the same items, so one round trip instead of two."""
+    ranks = (
+        ItemPriorities.objects.filter(planitem_id__in=ids)
+        .annotate(kind=Value(1), rank=F("priority__rank"), code=Value(""))
+        .values_list("planitem_id", "kind", "rank", "code")
+    )
+    bodies = (
+        ItemBudgetBodies.objects.filter(planitem_id__in=ids)
+        .annotate(kind=Value(2), rank=Value(0), code=F("agency__code"))
+        .values_list("planitem_id", "kind", "rank", "code")
+    )
+    priorities: dict[int, list] = defaultdict(list)
+    budget_bodies: dict[int, list] = defaultdict(list)
+    for item_id, kind, rank, code in ranks.union(bodies, all=True).order_by("kind", "rank", "code"):
+        if kind == 1:
+            priorities[item_id].append(rank)
+        else:
+            budget_bodies[item_id].append(code)
+    return priorities, budget_bodies
 
 
 def _grouped(rows, shape) -> dict[int, list]:

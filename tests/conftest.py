@@ -60,13 +60,17 @@ def _test_settings(settings, tmp_path):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
-    # Figures are cached by data version, which a test's rollback restores: each test gets a
-    # private figures cache so one test's data can never answer another's.
+    # Figures and API pages are cached by data version, which a test's rollback restores: each
+    # test gets private caches so one test's data can never answer another's.
     settings.CACHES = {
         **settings.CACHES,
         "figures": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": f"figures-{tmp_path}",
+        },
+        "responses": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": f"responses-{tmp_path}",
         },
     }
 

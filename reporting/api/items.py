@@ -27,6 +27,7 @@ from agencies.models import Agency
 from core.api.fields import NumberOrTextField
 from core.api.filters import UtcIsoDateTimeFilter
 from core.api.renderers import CSVRenderer, DownloadNegotiation, TableRenderer, XLSXRenderer
+from core.api.response_cache import cached_response, response_key, store_when_rendered
 from interventions import services as plan_services
 from interventions.api.serializers import (
     BudgetSerializer,
@@ -35,7 +36,15 @@ from interventions.api.serializers import (
     SourceSerializer,
     TimelineSerializer,
 )
-from interventions.models import Indicator, PlanItem, Policy, Responsibility, Sensitivity, Theme
+from interventions.models import (
+    Indicator,
+    PlanItem,
+    Policy,
+    Responsibility,
+    Sensitivity,
+    Theme,
+    reader_key,
+)
 from reporting.filters import STATUS_CHOICES, ItemFilter, status_in
 from reporting.item_rows import item_rows, item_values, items_for_api
 from reporting.item_table import ITEM_TABLE_COLUMNS, item_table_rows, table_filename
@@ -220,10 +229,13 @@ class PlanItemViewSet(viewsets.ReadOnlyModelViewSet):
     def list(self, request, *args, **kwargs):
         # Plain rows (reporting.item_rows), not instances through the serializer: the same
         # payload, which the serializer's declared fields describe for the schema.
+        key = response_key(request, reader_key(request.user))
+        if (stored := cached_response(key)) is not None:
+            return stored
         page = self.paginate_queryset(item_values(self.filter_queryset(self.get_queryset())))
         if not page:
             refuse_unknown_records(self)
-        return self.get_paginated_response(item_rows(page, request.user))
+        return store_when_rendered(self.get_paginated_response(item_rows(page, request.user)), key)
 
     def _download(self, request) -> Response:
         # An invalid filter raises here (400 in the one error shape), never a full download.
@@ -284,12 +296,15 @@ class PlanItemViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(SensitivityResultSerializer(item).data)
 
     def retrieve(self, request, *args, **kwargs):
+        key = response_key(request, reader_key(request.user))
+        if (stored := cached_response(key)) is not None:
+            return stored
         items = self.filter_queryset(self.get_queryset()).filter(pk=kwargs["pk"])
         rows = item_rows(item_values(items), request.user)
         if not rows:
             raise Http404
         self.check_object_permissions(request, rows[0])
-        return Response(rows[0])
+        return store_when_rendered(Response(rows[0]), key)
 
     def handle_exception(self, exc):
         # Errors are JSON in the one error shape, whatever download format was asked for.

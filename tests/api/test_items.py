@@ -178,7 +178,8 @@ def test_the_list_costs_eight_queries_whatever_the_page_size(
 ):
     approve(moi_item, period, people, indicator_values={moi_item.indicators.get().pk: "Met"})
     reader.get(ITEMS)  # the token's first use records last_used_at once
-    # token, count, items, responsibilities, indicators, priorities, links, budget bodies
+    # token, data version, count, items, responsibilities, indicators, priorities with budget
+    # bodies, links
     with django_assert_num_queries(8):
         reader.get(ITEMS, {"page_size": 10})
     with django_assert_num_queries(8):
@@ -211,8 +212,9 @@ def test_a_code_that_names_nothing_is_400_and_one_that_matches_nothing_is_empty(
     reader, plan, django_assert_num_queries
 ):
     reader.get(ITEMS)
-    # Nothing matched: one lookup per named record tells an unknown code from an empty result.
-    with django_assert_num_queries(5):
+    # Nothing matched: one lookup per named record tells an unknown code from an empty result
+    # (and the data version, read for the response cache, before it).
+    with django_assert_num_queries(6):
         response = reader.get(ITEMS, {"policy": "NO-SUCH", "agency": "MOI", "theme": 10**12})
     assert response.status_code == 400
     assert set(response.json()["errors"]) == {"policy", "theme"}

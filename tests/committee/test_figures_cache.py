@@ -15,6 +15,7 @@ from interventions.models import PlanItem
 from reporting import periods
 from reporting import services as progress
 from reporting.models import ProgressUpdate
+from tests.caches import make_unreachable
 from tests.factories import ProgressUpdateFactory
 
 pytestmark = pytest.mark.django_db
@@ -105,14 +106,7 @@ def test_a_write_past_the_services_is_not_seen_until_the_version_moves(moi_item,
 
 
 def test_the_figures_are_computed_afresh_when_the_cache_is_unreachable(settings, moi_item, quarter):
-    settings.CACHES = {
-        **settings.CACHES,
-        "figures": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": "redis://127.0.0.1:1/0",
-            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
-        },
-    }
+    make_unreachable(settings, "figures")
     assert committee_figures(quarter=quarter) == compute_committee_figures(quarter=quarter)
 
 
