@@ -26,5 +26,7 @@ def post_fork(server, worker):
     # thresholds, ran about every fifth item-list request: it was the p95 tail (287 -> 86 ms
     # in-process with these thresholds). Freezing moves what was imported before the fork out
     # of the collector's scans; raising the first threshold makes collections rare.
+    from core.collector import FEWER_COLLECTIONS  # the repository is on the path by now
+
     gc.freeze()
-    gc.set_threshold(50_000, 20, 100)
+    gc.set_threshold(*FEWER_COLLECTIONS)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime
+import gc
 import os
 import zoneinfo
 
@@ -9,6 +10,7 @@ import time_machine
 from django.conf import settings as django_settings
 from django.utils import translation
 
+from core.collector import FEWER_COLLECTIONS
 from core.translations import compile_catalogues
 from interventions.loader import load_policies
 from interventions.models import Policy
@@ -21,6 +23,10 @@ from tests.worker import WorkerProcess, new_queue_name
 def pytest_configure(config):
     # Urdu pages and reports read the compiled catalogue; a fresh checkout has only the .po.
     compile_catalogues(django_settings.BASE_DIR / "locale")
+    # The collector as the web workers run it (gunicorn.conf.py): what is imported by now stays
+    # out of its scans, and it collects rarely.
+    gc.freeze()
+    gc.set_threshold(*FEWER_COLLECTIONS)
 
 
 # The day every test runs on: the clock is frozen there (and ticks on from it), so the suite never

@@ -23,6 +23,7 @@ from committee.models import QuarterlyReport
 from committee.reports.render_csv import render_csv
 from committee.reports.render_pdf import render_pdf
 from committee.reports.render_xlsx import render_xlsx
+from core.collector import fewer_collections
 from core.quarters import Quarter
 from interventions.models import Policy
 
@@ -116,7 +117,7 @@ def report_generate(report_id: int) -> QuarterlyReport:
         snapshot = _freeze(report)
         stem = file_stem(report)
         # Every file in the report's own language; the snapshot holds no words to translate.
-        with translation.override(report.language):
+        with translation.override(report.language), fewer_collections():
             _stage(report_id, "pdf")
             pdf = render_pdf(report, snapshot)
             _stage(report_id, "xlsx")

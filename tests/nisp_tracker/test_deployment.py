@@ -32,12 +32,14 @@ def test_compose_describes_the_production_services_with_healthchecks():
 def test_gunicorn_workers_get_the_tuned_garbage_collector():
     namespace = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
     before = gc.get_threshold()
+    # Python's defaults, nothing frozen: the suite itself runs tuned (tests/conftest.py).
+    gc.set_threshold(700, 10, 10)
+    gc.unfreeze()
     try:
         namespace["post_fork"](server=None, worker=None)
         assert gc.get_threshold() == (50_000, 20, 100)
         assert gc.get_freeze_count() > 0
     finally:
-        gc.unfreeze()
         gc.set_threshold(*before)
 
 
