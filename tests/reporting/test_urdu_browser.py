@@ -38,7 +38,9 @@ def log_in_urdu(tab, base_url: str, username: str) -> None:
     tab.fill("#id_password", PASSWORD)
     tab.get_by_role("button", name="لاگ اِن").click()  # Log in
     tab.wait_for_load_state()
-    assert tab.locator(".site-header .user").inner_text().startswith(username), tab.url
+    # The header names the person (their full name, else their user name).
+    shown = User.objects.get(username=username).get_full_name() or username
+    assert tab.locator(".site-header .user").inner_text().startswith(shown), tab.url
 
 
 def assert_right_to_left(tab) -> None:
@@ -150,12 +152,14 @@ def test_my_items_review_and_dashboard_read_right_to_left_on_a_laptop_and_a_phon
         .item
     )
     period = open_quarter()
-    for username, role, agency in [
-        ("officer.moi", User.Role.DESK_OFFICER, "MOI"),
-        ("reviewer.moi", User.Role.AGENCY_REVIEWER, "MOI"),
-        ("member", User.Role.COMMITTEE_MEMBER, None),
+    for username, role, agency, name in [
+        # A name as long as the demo's "Desk Officer (KP Home Department)": the header's name
+        # and agency once pushed a phone's page wider than its screen.
+        ("officer.moi", User.Role.DESK_OFFICER, "MOI", "Desk Officer (Internal Security Wing)"),
+        ("reviewer.moi", User.Role.AGENCY_REVIEWER, "MOI", ""),
+        ("member", User.Role.COMMITTEE_MEMBER, None, ""),
     ]:
-        user_with_role(role, agency, username=username, language="ur")
+        user_with_role(role, agency, username=username, language="ur", first_name=name)
     harness.approved_last_quarter(item, period)
     officer = User.objects.get(username="officer.moi")
     update = services.update_create(
