@@ -1,8 +1,8 @@
-"""Committee figures read through a cache keyed by (language, quarter, scope, day, data version).
+"""Committee figures read through a cache keyed by (quarter, scope, day, data version).
 
 Every write that can move a figure bumps the data version in its own transaction
 (core.data_version), so a cached entry is never stale; the dashboard and the report read the
-same entry. A short expiry bounds what a write outside the services (the admin, a shell) can
+same entry. A short expiry bounds what a write past the services and the admin (a shell) can
 leave behind. An unreachable cache costs a recomputation, never an error.
 """
 
@@ -12,7 +12,6 @@ import logging
 from collections.abc import Callable
 
 from django.core.cache import caches
-from django.utils.translation import get_language
 
 from core.data_version import data_version_current
 
@@ -22,8 +21,9 @@ EXPIRY_SECONDS = 15 * 60
 
 
 def figures_key(*, quarter: str, scope: str, day: str, version: str) -> str:
-    # The language too: labels in the figures are translated when they are computed.
-    return f"committee-figures:v1:{get_language()}:{quarter}:{scope}:{day}:{version}"
+    # No language: the figures are computed in English (compute_committee_figures) and each
+    # page words their keys in its reader's language, so readers of both share one entry.
+    return f"committee-figures:v2:{quarter}:{scope}:{day}:{version}"
 
 
 def cached_figures(*, quarter: str, scope: str, day: str, compute: Callable[[], dict]) -> dict:

@@ -4,7 +4,7 @@ a figure, the cached figures are exactly the ones computed afresh."""
 import datetime
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from agencies.models import Agency
 from committee.figures import committee_figures, compute_committee_figures
@@ -180,3 +180,13 @@ def test_an_edit_in_the_admin_moves_the_cached_figures(client, people, quarter):
     assert response.status_code == 302, response.content.decode()[:3000]
     assert item.responsibilities.filter(role="lead").exists()
     assert_cache_matches(quarter, before=before)
+
+
+def test_readers_in_either_language_share_one_computation(
+    moi_item, quarter, django_assert_num_queries
+):
+    with translation.override("en"):
+        english = committee_figures(quarter=quarter)
+    with translation.override("ur"), django_assert_num_queries(1):  # the data version alone
+        urdu = committee_figures(quarter=quarter)
+    assert urdu == english
