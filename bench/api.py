@@ -146,7 +146,8 @@ SELECT i.total, json_build_object(
   'source_urls', i.source_urls, 'authority', nullif(i.authority, ''),
   'current_status', i.cur_status, 'percent_complete', i.cur_percent,
   'last_approved_update', (i.cur_reviewed_at AT TIME ZONE 'Asia/Karachi')::date,
-  'current_is_sample', coalesce(i.cur_is_sample, false), 'is_synthetic', i.is_synthetic
+  'current_is_sample', coalesce(i.cur_is_sample, false), 'is_synthetic', i.is_synthetic,
+  'sensitivity', i.sensitivity
 ) AS item,
   -- A timestamp of its own: PostgreSQL's JSON would drop trailing zeros of the microseconds.
   GREATEST(

@@ -41,7 +41,7 @@ ITEM_COLUMNS = (
     "timeline_as_written", "budget_amount", "budget_currency", "budget_as_written",
     "budget_kind", "evidence", "notes", "source_file", "source_first_line", "source_last_line",
     "source_urls", "authority", "current_status", "current_percent", "last_approved_at",
-    "current_is_sample", "is_synthetic", "changed_at",
+    "current_is_sample", "is_synthetic", "sensitivity", "changed_at",
 )  # fmt: skip
 THEME_COLUMNS = ("theme__parent__parent__name", "theme__parent__name", "theme__name")
 INDICATOR_COLUMNS = (
@@ -211,6 +211,7 @@ def _item(item: dict, responsibilities, indicators, priorities, budget_bodies, l
         ),
         "current_is_sample": bool(item["current_is_sample"]),
         "is_synthetic": item["is_synthetic"],
+        "sensitivity": item["sensitivity"],
         "updated_at": _DATETIME.to_representation(item["changed_at"]),
     }
 

@@ -13,12 +13,13 @@ from django.utils import timezone
 
 from core.tables import Column
 from interventions.export import theme_path
-from interventions.models import Indicator, PlanItem
+from interventions.models import Indicator, PlanItem, Sensitivity
 from reporting import status
 from reporting.models import ProgressUpdate
 
 STATUS_LABELS = dict(ProgressUpdate.Status.choices)
 RATING_LABELS = dict(ProgressUpdate.Confidence.choices)
+SENSITIVITY_LABELS = dict(Sensitivity.choices)
 MONEY = "#,##0.00"
 
 ITEM_TABLE_COLUMNS = [
@@ -43,6 +44,7 @@ ITEM_TABLE_COLUMNS = [
     Column("Indicators", 12),
     Column("Indicator actuals", 60),
     Column("Source", 24),
+    Column("Who may read", 12),
 ]
 
 
@@ -92,6 +94,7 @@ def item_table_rows(items: Iterable[PlanItem]) -> Iterator[list]:
             len(indicators),
             "; ".join(_actual(indicator) for indicator in indicators),
             f"{item.source_file}:{item.source_lines}",
+            str(SENSITIVITY_LABELS[item.sensitivity]),
         ]
 
 

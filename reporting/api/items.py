@@ -108,6 +108,12 @@ class PlanItemSerializer(serializers.Serializer):
     is_synthetic = serializers.BooleanField(
         help_text="A generated benchmark item (make_scale_data), never part of a real plan."
     )
+    sensitivity = serializers.ChoiceField(
+        choices=Sensitivity.choices,
+        help_text="Who may read the item: `public` (anyone, the public view too), `official` "
+        "(every signed-in user) or `restricted` (the committee, its secretary, the responsible "
+        "agencies and those granted it). Only public items may be published further.",
+    )
     updated_at = serializers.DateTimeField(
         help_text="When the item last changed as the API shows it (its text, indicators, "
         "responsibilities, or an update past draft): the `updated_since` to sync from."

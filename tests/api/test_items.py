@@ -21,6 +21,7 @@ from interventions.export import (
     with_links,
 )
 from interventions.models import Indicator, PlanItem
+from interventions.services import item_sensitivity_set
 from reporting.selectors import with_changed_at
 from reporting.status import with_current_status, with_latest_actual
 from tests.api.helpers import approve
@@ -41,7 +42,7 @@ def test_an_item_is_the_export_shape_plus_its_id_and_progress(reader, moi_item):
     exported = item_as_dict(item, theme_paths())
     assert set(body) == {*exported, "id", "current_status", "percent_complete",
                          "last_approved_update", "current_is_sample", "is_synthetic",
-                         "updated_at"}  # fmt: skip
+                         "sensitivity", "updated_at"}  # fmt: skip
     for key, value in exported.items():
         if key != "indicators":
             assert body[key] == value, key
@@ -243,6 +244,25 @@ def test_csv_download_has_the_same_filters(reader, plan):
     assert {row[1] for row in rows[1:]} == {"NAP-2014"}
 
 
+def test_each_item_says_who_may_read_it_in_the_api_and_the_downloads(reader, people, moi_item):
+    item_sensitivity_set(user=people["secretary"], items=[moi_item], sensitivity="restricted",
+                         reason="Names an operation in progress")  # fmt: skip
+    policy = moi_item.policy.code
+    assert reader.get(f"{ITEMS}{moi_item.pk}/").json()["sensitivity"] == "restricted"
+    listed = {row["id"]: row["sensitivity"] for row in reader.get(
+        ITEMS, {"policy": policy, "page_size": 500}).json()["results"]}  # fmt: skip
+    stored = dict(PlanItem.objects.filter(policy__code=policy).values_list("id", "sensitivity"))
+    assert listed == stored
+    assert set(stored.values()) > {"restricted"}, "one level alone would prove little"
+    rows = list(csv.reader(io.StringIO(
+        reader.get(f"{ITEMS}csv/", {"policy": policy}).content.decode("utf-8-sig"))))  # fmt: skip
+    column = rows[0].index("Who may read")
+    labels = {int(row[0]): row[column] for row in rows[1:]}
+    assert labels[moi_item.pk] == "Restricted"
+    assert {labels[pk] for pk, level in stored.items() if level != "restricted"} <= {
+        "Public", "Official"}  # fmt: skip
+
+
 def test_xlsx_download_has_the_same_filters(reader, plan):
     response = reader.get(f"{ITEMS}xlsx/", {"agency": "HD-KP"})
     assert response.status_code == 200
@@ -305,6 +325,7 @@ def _as_model_instances_gave_it(ids: list[int]) -> list[dict]:
             else None,
             current_is_sample=bool(item.current_is_sample),
             is_synthetic=item.is_synthetic,
+            sensitivity=item.sensitivity,
             updated_at=serializers.DateTimeField().to_representation(item.changed_at),
         )
         shown.append(data)
