@@ -29,6 +29,17 @@ def test_compose_describes_the_production_services_with_healthchecks():
     assert {"pgdata", "media"} <= set(compose["volumes"])
 
 
+def test_redis_evicts_only_cache_keys_when_full():
+    # The cache and Celery's queues share one Redis: a full one must drop cached pages (they
+    # all expire), never a queued task (which has no expiry).
+    command = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]["redis"][
+        "command"
+    ]
+    options = dict(zip(command[1::2], command[2::2], strict=True))
+    assert options["--maxmemory-policy"] == "volatile-lru"
+    assert options["--maxmemory"].endswith("mb")
+
+
 def test_gunicorn_workers_get_the_tuned_garbage_collector():
     namespace = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
     before = gc.get_threshold()
