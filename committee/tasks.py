@@ -1,4 +1,5 @@
-"""The committee's jobs: building quarterly reports; each is thin and calls a service."""
+"""The committee's jobs: building quarterly reports, keeping the dashboard's figures ready;
+each is thin and calls a service."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from django.utils import timezone
 from committee.reports.generation import report_generate
 from committee.reports.services import reports_requeue_stale, reports_schedule_due
 from committee.services import actions_escalate_overdue
+from committee.warming import WARM_TASK
+from committee.warming import warm_dashboard_figures as warm
 
 # Failures worth retrying: the database or the broker briefly unreachable. A report or policy
 # that does not exist is not retried; the report records the error either way.
@@ -54,3 +57,9 @@ def escalate_overdue_actions(today: str | None = None) -> list[int]:
     """Tell owners and the secretary of action items past their due date (once each)."""
     day = datetime.date.fromisoformat(today) if today else None
     return [action.pk for action in actions_escalate_overdue(today=day)]
+
+
+@shared_task(name=WARM_TASK, autoretry_for=TRANSIENT_ERRORS, retry_backoff=30, max_retries=3)
+def warm_dashboard_figures() -> list[str]:
+    """After a change: the default dashboard's figures computed into the cache."""
+    return warm()

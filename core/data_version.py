@@ -12,11 +12,15 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils import timezone
 
 from core.models import DataVersion
 
 _ROW = 1
+# Sent once a new version has committed (never for one rolled back): readers that keep
+# figures ready (committee.warming) listen; core knows none of them.
+data_changed = Signal()
 # Inside data_version_deferred(): whether a bump was asked for (None outside it).
 _deferred: ContextVar[list[bool] | None] = ContextVar("data_version_deferred", default=None)
 
@@ -54,6 +58,7 @@ def _bump() -> None:
     )
     if not changed:
         DataVersion.objects.get_or_create(pk=_ROW)
+    transaction.on_commit(lambda: data_changed.send(sender=DataVersion))
 
 
 def data_version_current() -> str:

@@ -23,11 +23,12 @@ def _run_in_background(task, args) -> threading.Thread:
     return thread
 
 
-def enqueue(name: str, *args) -> threading.Thread | None:
-    """Send the named task to the broker. Without one (Celery set to eager) it runs in this
-    process: in a background thread under `make run`, so the request that asked answers at
-    once and the page shows the progress; in the caller's thread when
-    TASKS_EAGER_IN_BACKGROUND is off (the tests). Returns the thread, if one was started."""
+def enqueue(name: str, *args, countdown: float | None = None) -> threading.Thread | None:
+    """Send the named task to the broker, to run `countdown` seconds from now if given.
+    Without a broker (Celery set to eager) it runs in this process at once: in a background
+    thread under `make run`, so the request that asked answers at once and the page shows
+    the progress; in the caller's thread when TASKS_EAGER_IN_BACKGROUND is off (the tests).
+    Returns the thread, if one was started."""
     if name not in current_app.tasks:
         # A task registers when its module is imported. A worker imports every app's tasks at
         # start-up; a web process imports none, so the first enqueue runs the same discovery.
@@ -35,5 +36,5 @@ def enqueue(name: str, *args) -> threading.Thread | None:
     task = current_app.tasks[name]
     if current_app.conf.task_always_eager and settings.TASKS_EAGER_IN_BACKGROUND:
         return _run_in_background(task, args)
-    task.delay(*args)
+    task.apply_async(args=args, countdown=countdown)
     return None

@@ -204,6 +204,10 @@ CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 # Without a broker, run enqueued tasks in a background thread so a request answers at once.
 TASKS_EAGER_IN_BACKGROUND = env_bool("TASKS_EAGER_IN_BACKGROUND", default=not REDIS_URL)
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_TASK_DEFAULT_QUEUE", "nisp_tracker")
+# After a change, the default dashboard's figures are computed again this many seconds later
+# by a worker (committee.warming), for every change in that window at once; 0 turns it off.
+# Off without a broker: `make run` would compute them in a thread beside its own writes.
+FIGURES_WARM_DELAY_SECONDS = env_int("FIGURES_WARM_DELAY_SECONDS", 30 if REDIS_URL else 0)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"

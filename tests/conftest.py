@@ -61,6 +61,8 @@ def _default_language():
 def _test_settings(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # No warm-up after each committed change (committee.warming): its own tests turn it on.
+    settings.FIGURES_WARM_DELAY_SECONDS = 0
     # Pages render without a collectstatic run; production uses the hashed manifest.
     settings.STORAGES = {
         **settings.STORAGES,
@@ -152,6 +154,8 @@ def celery_worker(django_db_setup, django_db_blocker, worker_mail_dir, worker_me
             "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
             "EMAIL_FILE_PATH": str(worker_mail_dir),
             "MEDIA_ROOT": str(worker_media_dir),
+            # The worker warms figures only when a test asks it to (committee.warming).
+            "FIGURES_WARM_DELAY_SECONDS": "0",
         },
     )
     with django_db_blocker.unblock():
