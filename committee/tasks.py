@@ -59,7 +59,13 @@ def escalate_overdue_actions(today: str | None = None) -> list[int]:
     return [action.pk for action in actions_escalate_overdue(today=day)]
 
 
-@shared_task(name=WARM_TASK, autoretry_for=TRANSIENT_ERRORS, retry_backoff=30, max_retries=3)
+@shared_task(
+    name=WARM_TASK,
+    autoretry_for=TRANSIENT_ERRORS,
+    retry_backoff=30,
+    retry_backoff_max=300,  # below the broker's visibility timeout, as above
+    max_retries=3,
+)
 def warm_dashboard_figures() -> list[str]:
     """After a change: the default dashboard's figures computed into the cache."""
     return warm()
