@@ -12,6 +12,10 @@ from committee import labels as key_labels
 from committee.models import QuarterlyReport
 from reporting.models import ProgressUpdate
 
+# Explanations printed in full: past this many a long report's PDF was mostly the attention
+# list (790 entries, 119 pages at ten times today's data), which the workbook carries whole.
+EXPLAINED_SHOWN = 50
+
 
 def status_rows(by_status: dict[str, int], labels: dict[str, str]) -> list[dict]:
     """In the snapshot's order of statuses: a stored JSON object keeps no order of its keys."""
@@ -47,6 +51,7 @@ def document_context(report: QuarterlyReport, snapshot: dict) -> dict:
     snapshot = key_labels.labelled(snapshot)
     labels = {status["key"]: status["label"] for status in snapshot["statuses"]}
     attention = snapshot["attention"]
+    explained = [entry for entry in attention if entry["last_approved"]]
     follow_up = snapshot.get("follow_up") or {}
     return {
         # Older snapshots have no follow-up or places: the template leaves those parts out.
@@ -69,9 +74,12 @@ def document_context(report: QuarterlyReport, snapshot: dict) -> dict:
         "status_labels": labels,
         "status_keys": list(labels),
         "confidence_labels": dict(ProgressUpdate.Confidence.choices),
-        # Items off track with an approved update carry their agency's explanation; the rest
-        # (overdue, never reported) have none to show and are listed compactly.
-        "attention_explained": [entry for entry in attention if entry["last_approved"]],
+        # Items off track with an approved update carry their agency's explanation, the first
+        # EXPLAINED_SHOWN of them in full (most reasons first: the ranked exceptions above lead
+        # anyway); the rest, and those with no update to explain them, are listed compactly.
+        # The workbook's Attention sheet gives every explanation.
+        "attention_explained": explained[:EXPLAINED_SHOWN],
+        "attention_further": explained[EXPLAINED_SHOWN:],
         "attention_unexplained": [entry for entry in attention if not entry["last_approved"]],
         "status_rows": status_rows(snapshot["totals"]["by_status"], labels),
         "group_tables": [

@@ -22,7 +22,13 @@ from committee.tasks import schedule_quarterly_reports
 from core.errors import ConflictError
 from core.quarters import Quarter
 from interventions.models import PlanItem, Policy
-from tests.committee.reports import Q3, expected_from_database, figures_in_xlsx, seed_quarter
+from tests.committee.reports import (
+    Q3,
+    expected_from_database,
+    figures_in_xlsx,
+    pdf_text,
+    seed_quarter,
+)
 from tests.factories import ProgressUpdateFactory, quarter_period, user_with_role
 
 pytestmark = pytest.mark.django_db
@@ -273,6 +279,29 @@ def test_committee_member_reads_a_report_and_downloads_its_files(committee, nisp
         assert "attachment" in response["Content-Disposition"]
     missing = client.get(reverse("committee:report_download", args=[report.pk, "docx"]))
     assert missing.status_code == 404
+
+
+def test_past_the_first_explanations_the_document_lists_the_rest_and_the_workbook_has_all(
+    committee, nisp, client, monkeypatch
+):
+    items = seed_quarter()
+    # Two items off track with an approved update: the first in full, the second compactly.
+    monkeypatch.setattr("committee.reports.document.EXPLAINED_SHOWN", 1)
+    report = generated(committee["secretary"], nisp)
+    shown, further = "Funds for the secretariat were not released.", items[3]
+    hidden = "Provinces have not nominated members."
+    client.force_login(committee["member"])
+    html = client.get(reverse("committee:report_detail", args=[report.pk])).content.decode()
+    pdf = " ".join(pdf_text(report.pdf.path).split())
+    for document in (html, pdf):
+        assert shown in document
+        assert hidden not in document
+        assert "1 more with an explanation (the first 1 are shown in full;" in document
+        assert f"NISP-2018 {further.ref} (at risk)" in document
+    sheet = openpyxl.load_workbook(report.xlsx.path, read_only=True)["Attention"]
+    explanations = [row[7] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert shown in explanations
+    assert hidden in explanations
 
 
 def test_sections_come_in_the_order_the_committee_reads_them(committee, nisp, client):
