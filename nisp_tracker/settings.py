@@ -13,6 +13,7 @@ import dj_database_url
 from celery.schedules import crontab
 from csp.constants import NONCE
 from django.core.exceptions import ImproperlyConfigured
+from whitenoise.compress import Compressor
 
 from core.logging import sentry_init
 from nisp_tracker.env import env_bool, env_int, env_list, env_str
@@ -159,6 +160,10 @@ STORAGES = {
         )
     },
 }
+# The image keeps only the hashed copies its pages name (half the files to compress), and does
+# not compress source maps: only a browser's developer tools fetch them.
+WHITENOISE_KEEP_ONLY_HASHED_FILES = True
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = (*Compressor.SKIP_COMPRESS_EXTENSIONS, "map")
 
 # --- Reporting
 # Days after a period ends that submissions stay open (an operational choice, not policy text).

@@ -176,6 +176,17 @@ def test_pages_are_served_through_the_manifest_of_the_production_build(
     assert b"".join(served.streaming_content if served.streaming else [served.content])
 
 
+def test_the_build_keeps_hashed_copies_compressed_and_source_maps_plain(collected_static):
+    stylesheets = {path.name for path in (collected_static / "css").iterdir()}
+    assert "app.css" not in stylesheets, "only the hashed copies the pages name are kept"
+    hashed = [name for name in stylesheets if re.fullmatch(r"app\.[0-9a-f]{12}\.css", name)]
+    assert len(hashed) == 1
+    assert {f"{hashed[0]}.gz", f"{hashed[0]}.br"} <= stylesheets
+    maps = list(collected_static.rglob("*.map*"))
+    assert maps, "the API documentation's bundles ship their source maps"
+    assert [path for path in maps if path.suffix in {".gz", ".br"}] == []
+
+
 def test_a_forwarded_proto_header_is_not_believed_unless_behind_the_proxy(settings, rf):
     spoofed = rf.get("/", HTTP_X_FORWARDED_PROTO="https")
     assert settings.SECURE_PROXY_SSL_HEADER is None  # BEHIND_PROXY unset
