@@ -57,30 +57,38 @@ def _default_language():
     translation.deactivate()
 
 
+def isolated_settings(folder) -> dict:
+    """What every test runs with, its files and caches under `folder` (its own)."""
+    return {
+        "MEDIA_ROOT": folder / "media",
+        "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"],
+        # No warm-up after each committed change (committee.warming): its own tests turn it on.
+        "FIGURES_WARM_DELAY_SECONDS": 0,
+        # Pages render without a collectstatic run; production uses the hashed manifest.
+        "STORAGES": {
+            **django_settings.STORAGES,
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        },
+        # Figures and API pages are cached by data version, which a test's rollback restores:
+        # each test gets private caches so one test's data can never answer another's.
+        "CACHES": {
+            **django_settings.CACHES,
+            "figures": {
+                "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                "LOCATION": f"figures-{folder}",
+            },
+            "responses": {
+                "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                "LOCATION": f"responses-{folder}",
+            },
+        },
+    }
+
+
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    # No warm-up after each committed change (committee.warming): its own tests turn it on.
-    settings.FIGURES_WARM_DELAY_SECONDS = 0
-    # Pages render without a collectstatic run; production uses the hashed manifest.
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-    # Figures and API pages are cached by data version, which a test's rollback restores: each
-    # test gets private caches so one test's data can never answer another's.
-    settings.CACHES = {
-        **settings.CACHES,
-        "figures": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": f"figures-{tmp_path}",
-        },
-        "responses": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": f"responses-{tmp_path}",
-        },
-    }
+    for name, value in isolated_settings(tmp_path).items():
+        setattr(settings, name, value)
 
 
 @pytest.fixture(scope="session")

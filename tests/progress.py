@@ -40,7 +40,7 @@ def period(plan):
 @pytest.fixture
 def moi_item(plan):
     """Annex A row 1: the Ministry of Interior alone is responsible."""
-    item = PlanItem.objects.get(policy__code="NISP-2018", ref="1")
+    item = moi_item_of_the_plan()
     assert list(item.responsibilities.values_list("agency__code", flat=True)) == ["MOI"]
     return item
 
@@ -57,6 +57,15 @@ def kp_item(plan):
 
 @pytest.fixture
 def people(plan):
+    return make_people()
+
+
+def moi_item_of_the_plan() -> PlanItem:
+    return PlanItem.objects.get(policy__code="NISP-2018", ref="1")
+
+
+def make_people() -> dict[str, User]:
+    """One person per role: the MoI's officer and reviewer, KP's, the committee's two."""
     return {
         "officer": user_with_role(Role.DESK_OFFICER, "MOI", username="officer.moi"),
         "reviewer": user_with_role(Role.AGENCY_REVIEWER, "MOI", username="reviewer.moi"),

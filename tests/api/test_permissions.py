@@ -21,6 +21,8 @@ from interventions import services as plan_services
 from interventions.models import PlanItem
 from reporting import services
 from reporting.models import ImportRecord
+from tests.progress import current_period, make_people, moi_item_of_the_plan
+from tests.shared_rows import shared_people, shared_rows, use_shared_files  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -243,8 +245,25 @@ ENDPOINTS = {
 }  # fmt: skip
 
 
+@pytest.fixture(scope="module")
+def shared(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The people and the world, made once for the module's 400-odd requests."""
+    with shared_rows(django_db_blocker, tmp_path_factory, "permissions") as folder:
+        people = make_people()
+        yield {
+            "folder": folder,
+            "people": people,
+            "world": _world(people, moi_item_of_the_plan(), current_period()),
+        }
+
+
 @pytest.fixture
-def world(people, moi_item, period):
+def world(db, shared, settings):
+    use_shared_files(settings, shared["folder"])
+    return shared["world"]
+
+
+def _world(people, moi_item, period) -> dict:
     """One item to report on, and two other MOI items with a draft and a submitted update."""
     others = PlanItem.objects.filter(
         policy__code="NISP-2018", responsibilities__agency__code="MOI"

@@ -16,6 +16,7 @@ import re
 import pytest
 from axes.models import AccessAttempt
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -27,8 +28,9 @@ from reporting import workbook
 from reporting.models import ImportRecord, Notification, ProgressUpdate, ReportingPeriod
 from tests.core.visible_text import english_words
 from tests.factories import ProgressUpdateFactory, quarter_period
-from tests.progress import update_form
+from tests.progress import current_period, make_people, moi_item_of_the_plan, update_form
 from tests.reporting.workbook_helpers import as_bytes, fill, open_book, sheet_of
+from tests.shared_rows import shared_people, shared_rows, use_shared_files  # noqa: F401
 from tests.urdu import urdu
 
 pytestmark = pytest.mark.django_db
@@ -113,8 +115,22 @@ def agency_codes() -> frozenset[str]:
     )
 
 
+@pytest.fixture(scope="module")
+def shared(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The people and their world in Urdu, made once for the module's 33 pages."""
+    with shared_rows(django_db_blocker, tmp_path_factory, "urdu-world") as folder:
+        people = make_people()
+        world = _urdu_world(Client(), people, current_period(), moi_item_of_the_plan())
+        yield {"folder": folder, "people": people, "world": world}
+
+
 @pytest.fixture
-def urdu_world(client, people, period, moi_item):
+def urdu_world(db, shared, settings):
+    use_shared_files(settings, shared["folder"])
+    return shared["world"]
+
+
+def _urdu_world(client, people, period, moi_item) -> dict:
     """Every page with something on it, all made as the pages make it."""
     for person in people.values():
         person.language = "ur"
