@@ -12,10 +12,13 @@ from django.conf import settings as django_settings
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
 from django.db import connection
+from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 
 from agencies.models import User
+from committee import dashboard_body
 from committee.figures import committee_figures, compute_committee_figures
 from committee.figures_cache import figures_key
 from committee.warming import PENDING
@@ -70,6 +73,43 @@ def test_a_committed_change_warms_the_default_dashboard_for_each_reader_class(
             policy=Policy.objects.get(code="NISP-2018"),
             visibility=visibility,
         )
+
+
+@pytest.mark.django_db
+def test_the_first_reader_after_a_change_gets_the_body_rendered_ahead_as_the_page_renders_it(
+    warming, eager_tasks, people, moi_item, period, client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        approve(moi_item, period, people, status="delayed", percent_complete=20)
+    member = people["committee"]
+    client.force_login(member)
+    languages = [language for language, _name in django_settings.LANGUAGES]
+    keys = {}
+    for language in languages:
+        with translation.override(language):
+            keys[language] = dashboard_body.cache_key("all", timezone.localdate(), QueryDict())
+    ahead = {language: dashboard_body.cached(keys[language]) for language in languages}
+    assert None not in ahead.values(), ahead.keys()
+
+    def read_in(language: str) -> tuple[str, int]:
+        member.language = language
+        member.save(update_fields=["language"])
+        with CaptureQueriesContext(connection) as read:
+            page = client.get(reverse("committee:dashboard")).content.decode()
+        return page, len(read)
+
+    for language in languages:
+        page, queries_made = read_in(language)
+        # Read back, not computed: the session, the person, the policies, the data version.
+        assert queries_made == 4
+        assert ahead[language] in page
+        assert f'<html lang="{language}"' in page
+    # The page, rendering them afresh, gives the very same bodies.
+    caches["figures"].clear()
+    for language in languages:
+        _page, queries_made = read_in(language)
+        assert queries_made > 4, "computed afresh"
+        assert dashboard_body.cached(keys[language]) == ahead[language], language
 
 
 @pytest.mark.django_db
