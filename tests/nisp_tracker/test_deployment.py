@@ -154,17 +154,21 @@ def collected_static(tmp_path_factory):
     return static_root
 
 
-@pytest.mark.django_db
-def test_pages_are_served_through_the_manifest_of_the_production_build(
-    collected_static, settings, client
-):
+@pytest.fixture
+def production_static(collected_static, settings):
+    """The production build's files, served as production serves them."""
     settings.DEBUG = False
     settings.STATIC_ROOT = collected_static
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
     }
-    assert (collected_static / "staticfiles.json").is_file()
+    return collected_static
+
+
+@pytest.mark.django_db
+def test_pages_are_served_through_the_manifest_of_the_production_build(production_static, client):
+    assert (production_static / "staticfiles.json").is_file()
 
     page = client.get("/accounts/login/")
 
@@ -174,6 +178,17 @@ def test_pages_are_served_through_the_manifest_of_the_production_build(
     served = client.get(stylesheet[1])
     assert served.status_code == 200
     assert b"".join(served.streaming_content if served.streaming else [served.content])
+
+
+@pytest.mark.django_db
+def test_pages_that_name_no_icon_get_the_trackers_own(production_static, client):
+    # The admin and the API's documents name none: a browser asks for /favicon.ico.
+    asked = client.get("/favicon.ico")
+    assert asked.status_code == 302
+    assert re.fullmatch(r"/static/img/favicon\.[0-9a-f]{12}\.svg", asked["Location"])
+    icon = client.get(asked["Location"])
+    assert icon.status_code == 200
+    assert icon["Content-Type"] == "image/svg+xml"
 
 
 def test_the_build_keeps_hashed_copies_compressed_and_source_maps_plain(collected_static):
