@@ -11,15 +11,13 @@ from __future__ import annotations
 import datetime
 from urllib.parse import urlencode
 
-from django.core.cache import caches
-from django.core.cache.utils import make_template_fragment_key
 from django.http import QueryDict
 from django.template.loader import render_to_string
 from django.utils.translation import get_language
 
 from agencies import geography
 from agencies.models import Province
-from committee import dashboard
+from committee import body_cache, dashboard
 from committee.figures import committee_figures
 from committee.labels import labelled
 from core.data_version import data_version_current
@@ -29,24 +27,18 @@ from reporting.selectors import nap_crosswalk
 
 TEMPLATE = "committee/includes/dashboard_body.html"
 SCORECARD_ROWS = 100
-CACHE_SECONDS = 15 * 60
 
 
 def cache_key(visibility: str, today: datetime.date, params: QueryDict) -> str:
-    """The body's key in the active language (the template's `{% cache %}` takes it)."""
-    return f"{get_language()}:{visibility}:{data_version_current()}:{today}:{params.urlencode()}"
-
-
-def fragment_key(body_key: str) -> str:
-    """Where `{% cache ... committee_dashboard body_key using="figures" %}` keeps the body."""
-    return make_template_fragment_key("committee_dashboard", [body_key])
+    """The body's key in the active language."""
+    return (
+        f"committee-dashboard:v2:{get_language()}:{visibility}:{data_version_current()}:"
+        f"{today}:{params.urlencode()}"
+    )
 
 
 def cached(body_key: str) -> str | None:
-    try:
-        return caches["figures"].get(fragment_key(body_key))
-    except Exception:  # an unreachable cache: render afresh
-        return None
+    return body_cache.get(body_key)
 
 
 def context(
@@ -88,7 +80,7 @@ def context(
         "sort": sort,
         "links": links,
         "policy_links": links.by_policy(figures),
-        # Callables: the template calls them only when its cached body must be rebuilt.
+        # Callables: computed only where the template shows them.
         "pillar_links": links.by_pillar,
         "agency_links": links.by_agency(rows),
         "owner_gap_query": links.scope(no_owner="true"),
@@ -112,21 +104,22 @@ def controls(choice: dashboard.Choice, policies: list[Policy], today: datetime.d
     }
 
 
-def render_ahead(
+def body(
     choice: dashboard.Choice,
     policies: list[Policy],
     params: QueryDict,
     today: datetime.date,
     visibility: str,
-) -> bool:
-    """Render the body into the cache as the page would, in the active language, unless it is
-    there already; True when it rendered."""
+) -> str:
+    """The body for the choice in the active language: read back, or rendered and kept. The
+    page and the warm-up both come here. On a hit the figures are not even read: at x100
+    unpickling them alone takes seconds."""
     body_key = cache_key(visibility, today, params)
-    if cached(body_key) is not None:
-        return False
-    body = render_to_string(
-        TEMPLATE,
-        {**controls(choice, policies, today), **context(choice, params, today, visibility)},
-    )
-    caches["figures"].set(fragment_key(body_key), body, CACHE_SECONDS)
-    return True
+    rendered = cached(body_key)
+    if rendered is None:
+        rendered = render_to_string(
+            TEMPLATE,
+            {**controls(choice, policies, today), **context(choice, params, today, visibility)},
+        )
+        body_cache.put(body_key, rendered)
+    return rendered

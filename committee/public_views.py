@@ -7,12 +7,10 @@ switcher's CSRF token, which is the reader's own.
 
 from __future__ import annotations
 
-import contextlib
 import json
 from collections.abc import Callable
 from functools import wraps
 
-from django.core.cache import caches
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
@@ -22,14 +20,12 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from committee import public
+from committee import body_cache, public
 from core import tables
 from core.data_version import data_version_current
 from core.models import DataVersion
 from interventions.models import Policy
 from reporting.evidence import evidence_response
-
-BODY_CACHE_SECONDS = 15 * 60
 
 
 def _version() -> tuple[str, object]:
@@ -62,25 +58,12 @@ def throttled(view: Callable) -> Callable:
     return wrapper
 
 
-def _cache_get(key: str):
-    try:
-        return caches["figures"].get(key)
-    except Exception:  # an unreachable cache: render afresh
-        return None
-
-
-def _cache_set(key: str, value) -> None:
-    # An unreachable cache costs a re-render next time, never an error.
-    with contextlib.suppress(Exception):
-        caches["figures"].set(key, value, BODY_CACHE_SECONDS)
-
-
 def _page(request, name: str, template: str, build: Callable[[], dict | None], title: str):
     """Render `template`'s body from build()'s context once per data version and language;
     later requests wrap the cached body in the page. build() returning None is a 404."""
     token, updated = _version()
     key = f"public-page:v1:{get_language()}:{token}:{name}"
-    cached = _cache_get(key)
+    cached = body_cache.get(key)
     if cached is None:
         context = build()
         if context is None:
@@ -88,7 +71,7 @@ def _page(request, name: str, template: str, build: Callable[[], dict | None], t
         else:
             body = render_to_string(template, {**context, "updated": updated}, request=None)
             cached = {"body": body, "title": str(context.get("title", title))}
-        _cache_set(key, cached)
+        body_cache.put(key, cached)
     if cached.get("missing"):
         raise Http404("No such public page.")
     context = {
@@ -161,7 +144,7 @@ def evidence_download(request, update_id: int, file_id: int):
 def _open_data(fmt: str) -> bytes:
     token, updated = _version()
     key = f"public-open-data:v1:{get_language()}:{token}:{fmt}"
-    cached = _cache_get(key)
+    cached = body_cache.get(key)
     if cached is not None:
         return cached
     records = public.open_data_rows()
@@ -186,7 +169,7 @@ def _open_data(fmt: str) -> bytes:
             for record in records
         ]
         content = tables.write_csv(headers, rows)
-    _cache_set(key, content)
+    body_cache.put(key, content)
     return content
 
 

@@ -18,24 +18,18 @@ def dashboard(request):
     today = timezone.localdate()
     policies = list(Policy.objects.order_by("position", "code"))
     choice = committee_dashboard.choose(request.GET, policies, today)
-    context = {
-        **dashboard_body.controls(choice, policies, today),
-        "body_cache_seconds": 0,  # an error page is not cached
-    }
     if choice.errors:
-        return render(request, "committee/dashboard.html", context, status=400)
-    # The page body depends only on the data, the day, the language and the query string:
-    # cached per data version like the figures (the header's user menu is outside it). On a
-    # hit the figures are not even read: at x100 unpickling them alone takes seconds.
-    context["body_cache_seconds"] = dashboard_body.CACHE_SECONDS
+        return render(
+            request,
+            "committee/dashboard.html",
+            dashboard_body.controls(choice, policies, today),
+            status=400,
+        )
     # The reader's visibility class too: restricted items are named only to those who read
     # every item; others see them counted as "restricted: N".
     visibility = visibility_class(request.user)
-    context["body_cache_key"] = dashboard_body.cache_key(visibility, today, request.GET)
-    body = dashboard_body.cached(context["body_cache_key"])
-    if body is not None:
-        # Our own page body as rendered (and escaped) before.
-        context["body_html"] = mark_safe(body)
-        return render(request, "committee/dashboard.html", context)
-    context.update(dashboard_body.context(choice, request.GET, today, visibility))
-    return render(request, "committee/dashboard.html", context)
+    # The body depends only on the data, the day, the language, that class and the query
+    # string: kept per data version like the figures (the header's user menu is outside it).
+    body = dashboard_body.body(choice, policies, request.GET, today, visibility)
+    # Our own page body as rendered (and escaped) before.
+    return render(request, "committee/dashboard.html", {"body_html": mark_safe(body)})
