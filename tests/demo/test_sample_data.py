@@ -1,10 +1,15 @@
-"""Sample progress for the demo: marked, plausible, valid under the services' rules, removable."""
+"""Sample progress for the demo: marked, plausible, valid under the services' rules, removable.
+
+The tests read one seeding, made once for the module (tests.shared_rows); what seeding does to
+an empty tracker is in test_seed_demo.py.
+"""
 
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.core.management import CommandError, call_command
+from django.core.management import call_command
+from django.test import override_settings
 from django.urls import reverse
 
 from agencies.models import User
@@ -15,16 +20,28 @@ from reporting.models import Comment, IndicatorValue, ProgressUpdate, ReportingP
 from reporting.selectors import reportable_periods
 from reporting.services import UpdateData
 from tests.progress import data_of
+from tests.shared_rows import shared_rows, use_shared_files
 
 pytestmark = pytest.mark.django_db
 
 State = ProgressUpdate.State
 
 
+@pytest.fixture(scope="module")
+def shared(django_db_setup, django_db_blocker, tmp_path_factory):
+    """seed_demo run once for the module: each test reads or changes it in a savepoint."""
+    with (
+        shared_rows(django_db_blocker, tmp_path_factory, "sample-data") as folder,
+        override_settings(DEBUG=True),
+    ):
+        call_command("seed_demo")
+        yield folder
+
+
 @pytest.fixture
-def demo(plan, settings):
-    settings.DEBUG = True
-    call_command("seed_demo")
+def demo(db, shared, settings):
+    settings.DEBUG = True  # seed_demo adds samples only with DEBUG on
+    use_shared_files(settings, shared)
 
 
 def test_seed_demo_creates_sample_progress_all_marked_as_sample(demo):
@@ -118,20 +135,6 @@ def test_seed_demo_twice_creates_no_second_sample(demo):
     assert ReportingPeriod.objects.count() == periods
 
 
-def test_sample_data_is_the_same_on_every_run(plan, settings):
-    settings.DEBUG = True
-    call_command("seed_demo")
-    first = list(ProgressUpdate.objects.order_by("item_id", "period__start").values_list(
-        "item_id", "period__label", "status", "percent_complete", "confidence", "budget_spent"
-    ))  # fmt: skip
-    call_command("remove_sample_data")
-    call_command("seed_demo")
-    second = list(ProgressUpdate.objects.order_by("item_id", "period__start").values_list(
-        "item_id", "period__label", "status", "percent_complete", "confidence", "budget_spent"
-    ))  # fmt: skip
-    assert first == second
-
-
 def test_remove_sample_data_deletes_only_samples_and_their_children(demo, settings):
     officer = User.objects.get(username="officer.moi")
     reviewer = User.objects.get(username="reviewer.moi")
@@ -170,13 +173,6 @@ def test_remove_sample_data_deletes_only_samples_and_their_children(demo, settin
     assert not Comment.objects.exists()
     assert not ProgressUpdate.history.filter(is_sample=True).exists()
     assert ProgressUpdate.history.filter(id=real.pk).exists()
-
-
-def test_seed_demo_refuses_samples_with_debug_off(plan, settings):
-    settings.DEBUG = False
-    with pytest.raises(CommandError, match="refused with DEBUG off"):
-        call_command("seed_demo")
-    assert not ProgressUpdate.objects.exists()
 
 
 def test_item_page_shows_a_sample_badge_on_sample_updates(demo, client):
@@ -218,12 +214,3 @@ def test_compliance_says_its_counts_include_sample_updates(demo, client):
     expected = ProgressUpdate.objects.filter(period=period, is_sample=True).count()
     assert expected
     assert f"include {expected} sample updates".encode() in response.content
-
-
-def test_compliance_has_no_sample_note_without_samples(plan, client, settings):
-    settings.DEBUG = True
-    call_command("seed_demo", "--without-samples")
-    client.force_login(User.objects.get(username="committee"))
-    response = client.get(reverse("reporting:compliance"))
-    assert response.status_code == 200
-    assert b"sample update" not in response.content

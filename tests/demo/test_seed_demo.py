@@ -1,7 +1,9 @@
 import pytest
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 
 from agencies.models import User
+from reporting.models import ProgressUpdate
 
 pytestmark = pytest.mark.django_db
 
@@ -51,6 +53,7 @@ def test_seed_demo_is_refused_with_debug_off(plan, settings):
     with pytest.raises(CommandError, match="refused with DEBUG off"):
         call_command("seed_demo")
     assert not User.objects.filter(username="admin").exists()
+    assert not ProgressUpdate.objects.exists()
 
 
 def test_seed_demo_needs_the_agency_registry(plan, settings):
@@ -61,3 +64,26 @@ def test_seed_demo_needs_the_agency_registry(plan, settings):
     with pytest.raises(CommandError, match="Agency MOI is not loaded: run load_policies first"):
         call_command("seed_demo")
     assert not User.objects.filter(username__in=EXPECTED).exists()
+
+
+def test_sample_data_is_the_same_on_every_run(plan, settings):
+    settings.DEBUG = True
+    call_command("seed_demo")
+    first = list(ProgressUpdate.objects.order_by("item_id", "period__start").values_list(
+        "item_id", "period__label", "status", "percent_complete", "confidence", "budget_spent"
+    ))  # fmt: skip
+    call_command("remove_sample_data")
+    call_command("seed_demo")
+    second = list(ProgressUpdate.objects.order_by("item_id", "period__start").values_list(
+        "item_id", "period__label", "status", "percent_complete", "confidence", "budget_spent"
+    ))  # fmt: skip
+    assert first == second
+
+
+def test_compliance_has_no_sample_note_without_samples(plan, client, settings):
+    settings.DEBUG = True
+    call_command("seed_demo", "--without-samples")
+    client.force_login(User.objects.get(username="committee"))
+    response = client.get(reverse("reporting:compliance"))
+    assert response.status_code == 200
+    assert b"sample update" not in response.content
