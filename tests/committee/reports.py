@@ -15,14 +15,40 @@ import openpyxl
 from django.db.models import OuterRef, Subquery
 from pypdf import PdfReader
 
+from agencies.models import User
 from committee.models import QuarterlyReport
+from committee.reports import generation, services
 from core.quarters import Quarter
 from interventions.models import PlanItem, Policy
 from reporting.models import ProgressUpdate
-from tests.factories import ProgressUpdateFactory, quarter_period
+from tests.factories import ProgressUpdateFactory, quarter_period, user_with_role
 
 Q3 = Quarter.parse("2025Q3")
 STATUS_LABELS = {**dict(ProgressUpdate.Status.choices), "none": "No approved update"}
+
+
+def committee_people() -> dict[str, User]:
+    """The secretary, two members (one with no address), and a MOI officer and reviewer."""
+    role = User.Role
+    return {
+        "secretary": user_with_role(
+            role.COMMITTEE_SECRETARY, username="secretary", email="secretary@acis.gov.pk"
+        ),
+        "member": user_with_role(
+            role.COMMITTEE_MEMBER, username="member", email="member@acis.gov.pk"
+        ),
+        "silent_member": user_with_role(role.COMMITTEE_MEMBER, username="no.mail", email=""),
+        "officer": user_with_role(
+            role.DESK_OFFICER, "MOI", username="officer", email="officer@interior.gov.pk"
+        ),
+        "reviewer": user_with_role(role.AGENCY_REVIEWER, "MOI", username="reviewer"),
+    }
+
+
+def generated(secretary: User, policy: Policy, quarter: Quarter = Q3) -> QuarterlyReport:
+    """A report requested by the secretary and generated in process."""
+    report = services.report_request(user=secretary, quarter=quarter, policy=policy)
+    return generation.report_generate(report.pk)
 
 
 def seed_quarter() -> list[PlanItem]:
