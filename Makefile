@@ -3,7 +3,8 @@ PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 PORT   ?= 8000
-# Test processes: one per core (each gets its own test database).
+# Test processes: one per core (each gets its own test database). A worker that runs out of
+# tests takes some from the other (worksteal): the long report and browser tests end unevenly.
 TEST_WORKERS ?= auto
 
 .PHONY: run test lint format install install-test demo-data clean
@@ -43,7 +44,7 @@ run: install var
 ## Run the test suite (uses DATABASE_URL / REDIS_URL when set).
 test: install-test var
 	DEBUG=1 $(PY) manage.py compile_translations
-	$(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 lint: install-test
 	$(VENV)/bin/ruff check .
