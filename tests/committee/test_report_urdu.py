@@ -1,5 +1,8 @@
 """The quarterly report in Urdu: the same frozen snapshot, worded at render time, right to left,
-set in Noto Nastaliq Urdu embedded in the PDF; e-mail in each recipient's language."""
+set in Noto Nastaliq Urdu embedded in the PDF; e-mail in each recipient's language.
+
+The reports the tests read are generated once for the module (tests.shared_rows).
+"""
 
 from __future__ import annotations
 
@@ -12,28 +15,46 @@ import pytest
 from pypdf import PdfReader
 
 from agencies.models import User
+from committee.models import QuarterlyReport
 from committee.reports import generation, services
 from interventions.models import Policy
 from tests.committee.reports import Q3, seed_quarter
 from tests.factories import user_with_role
+from tests.shared_rows import shared_rows, use_shared_files
 
 pytestmark = pytest.mark.django_db
 URDU = re.compile(r"[\u0600-\u06FF]")
 Role = User.Role
 
 
-@pytest.fixture
-def secretary(plan):
-    return user_with_role(
-        Role.COMMITTEE_SECRETARY, username="secretary", email="secretary@acis.gov.pk"
-    )
-
-
 def _generate(secretary, language):
-    seed_quarter()
     nisp = Policy.objects.get(code="NISP-2018")
     report = services.report_request(user=secretary, quarter=Q3, policy=nisp, language=language)
     return generation.report_generate(report.pk)
+
+
+@pytest.fixture(scope="module")
+def shared(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The quarter seeded and its report generated once in each language, for the module."""
+    with shared_rows(django_db_blocker, tmp_path_factory, "report-urdu") as folder:
+        secretary = user_with_role(
+            Role.COMMITTEE_SECRETARY, username="secretary", email="secretary@acis.gov.pk"
+        )
+        seed_quarter()
+        reports = {language: _generate(secretary, language).pk for language in ("ur", "en-gb")}
+        yield {"folder": folder, "secretary": secretary.pk, "reports": reports}
+
+
+@pytest.fixture
+def secretary(db, shared, settings):
+    use_shared_files(settings, shared["folder"])
+    return User.objects.get(pk=shared["secretary"])
+
+
+@pytest.fixture
+def report_in(secretary, shared):
+    """The report as generated in the language."""
+    return lambda language: QuarterlyReport.objects.get(pk=shared["reports"][language])
 
 
 def _fonts(reader: PdfReader) -> dict[str, bool]:
@@ -51,8 +72,8 @@ def _fonts(reader: PdfReader) -> dict[str, bool]:
     return fonts
 
 
-def test_an_urdu_report_pdf_is_written_in_urdu_with_nastaliq_embedded(secretary):
-    report = _generate(secretary, "ur")
+def test_an_urdu_report_pdf_is_written_in_urdu_with_nastaliq_embedded(report_in):
+    report = report_in("ur")
     assert report.state == "done"
     reader = PdfReader(report.pdf.open("rb"))
     text = "".join(page.extract_text() for page in reader.pages)
@@ -63,9 +84,8 @@ def test_an_urdu_report_pdf_is_written_in_urdu_with_nastaliq_embedded(secretary)
     assert all(nastaliq.values()), "Noto Nastaliq Urdu is used but not embedded"
 
 
-def test_the_snapshot_holds_keys_and_the_files_carry_urdu_headers(secretary):
-    report = _generate(secretary, "ur")
-    report.refresh_from_db()
+def test_the_snapshot_holds_keys_and_the_files_carry_urdu_headers(report_in):
+    report = report_in("ur")
     assert all(set(status) == {"key"} for status in report.snapshot["statuses"])
     assert all(isinstance(r, dict) for e in report.snapshot["attention"] for r in e["reasons"])
     header = next(csv.reader(io.StringIO(report.csv.open("rb").read().decode("utf-8-sig"))))
@@ -76,8 +96,8 @@ def test_the_snapshot_holds_keys_and_the_files_carry_urdu_headers(secretary):
     assert "تاخیر کا شکار" in [row[0] for row in summary]  # Delayed
 
 
-def test_an_english_report_reads_as_before(secretary):
-    report = _generate(secretary, "en-gb")
+def test_an_english_report_reads_as_before(report_in):
+    report = report_in("en-gb")
     reader = PdfReader(report.pdf.open("rb"))
     text = "".join(page.extract_text() for page in reader.pages)
     assert "Quarterly progress report" in text
