@@ -17,8 +17,9 @@ from django.utils.translation import get_language
 
 from agencies import geography
 from agencies.models import Province
-from committee import body_cache, dashboard
+from committee import dashboard
 from committee.figures import committee_figures
+from committee.figures_cache import kept
 from committee.labels import labelled
 from core.data_version import data_version_current
 from core.quarters import Quarter
@@ -35,10 +36,6 @@ def cache_key(visibility: str, today: datetime.date, params: QueryDict) -> str:
         f"committee-dashboard:v2:{get_language()}:{visibility}:{data_version_current()}:"
         f"{today}:{params.urlencode()}"
     )
-
-
-def cached(body_key: str) -> str | None:
-    return body_cache.get(body_key)
 
 
 def context(
@@ -114,12 +111,10 @@ def body(
     """The body for the choice in the active language: read back, or rendered and kept. The
     page and the warm-up both come here. On a hit the figures are not even read: at x100
     unpickling them alone takes seconds."""
-    body_key = cache_key(visibility, today, params)
-    rendered = cached(body_key)
-    if rendered is None:
-        rendered = render_to_string(
+    return kept(
+        cache_key(visibility, today, params),
+        lambda: render_to_string(
             TEMPLATE,
             {**controls(choice, policies, today), **context(choice, params, today, visibility)},
-        )
-        body_cache.put(body_key, rendered)
-    return rendered
+        ),
+    )

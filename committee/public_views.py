@@ -20,7 +20,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from committee import body_cache, public
+from committee import public
+from committee.figures_cache import kept
 from core import tables
 from core.data_version import data_version_current
 from core.models import DataVersion
@@ -63,15 +64,15 @@ def _page(request, name: str, template: str, build: Callable[[], dict | None], t
     later requests wrap the cached body in the page. build() returning None is a 404."""
     token, updated = _version()
     key = f"public-page:v1:{get_language()}:{token}:{name}"
-    cached = body_cache.get(key)
-    if cached is None:
+
+    def rendered() -> dict:
         context = build()
         if context is None:
-            cached = {"missing": True}
-        else:
-            body = render_to_string(template, {**context, "updated": updated}, request=None)
-            cached = {"body": body, "title": str(context.get("title", title))}
-        body_cache.put(key, cached)
+            return {"missing": True}
+        body = render_to_string(template, {**context, "updated": updated}, request=None)
+        return {"body": body, "title": str(context.get("title", title))}
+
+    cached = kept(key, rendered)
     if cached.get("missing"):
         raise Http404("No such public page.")
     context = {
@@ -144,12 +145,13 @@ def evidence_download(request, update_id: int, file_id: int):
 def _open_data(fmt: str) -> bytes:
     token, updated = _version()
     key = f"public-open-data:v1:{get_language()}:{token}:{fmt}"
-    cached = body_cache.get(key)
-    if cached is not None:
-        return cached
+    return kept(key, lambda: _open_data_file(fmt, updated))
+
+
+def _open_data_file(fmt: str, updated) -> bytes:
     records = public.open_data_rows()
     if fmt == "json":
-        content = json.dumps(
+        return json.dumps(
             {
                 "last_updated": updated,
                 "note": _("Figures as approved by the agencies."),
@@ -159,18 +161,15 @@ def _open_data(fmt: str) -> bytes:
             ensure_ascii=False,
             indent=1,
         ).encode()
-    else:
-        headers = [str(label) for _name, label in public.OPEN_DATA_COLUMNS]
-        rows = [
-            [
-                "; ".join(value) if isinstance(value, list) else value
-                for value in (record[name] for name, _label in public.OPEN_DATA_COLUMNS)
-            ]
-            for record in records
+    headers = [str(label) for _name, label in public.OPEN_DATA_COLUMNS]
+    rows = [
+        [
+            "; ".join(value) if isinstance(value, list) else value
+            for value in (record[name] for name, _label in public.OPEN_DATA_COLUMNS)
         ]
-        content = tables.write_csv(headers, rows)
-    body_cache.put(key, content)
-    return content
+        for record in records
+    ]
+    return tables.write_csv(headers, rows)
 
 
 @require_GET
