@@ -249,3 +249,14 @@ def test_the_workbook_has_a_filterable_sheet_per_section_with_numbers_as_numbers
 def test_a_report_without_sample_data_carries_no_banner(report):
     assert not report.contains_sample
     assert "SAMPLE DATA" not in PdfReader(report.pdf.path).pages[0].extract_text()
+
+
+def test_the_running_header_leaves_the_cover_and_heads_every_other_page(report):
+    pages = [page.extract_text() for page in PdfReader(report.pdf.path).pages]
+    header = "Advisory Committee on Internal Security · quarterly progress report"
+    assert len(pages) > 2
+    assert header not in pages[0]
+    assert all(header in page for page in pages[1:])
+    assert [page.rsplit("\n", 1)[-1] for page in pages] == [
+        f"Page {number} of {len(pages)}" for number in range(1, len(pages) + 1)
+    ]
