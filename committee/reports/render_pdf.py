@@ -23,8 +23,13 @@ URDU_FONTS = """
 """
 
 
+def pdf_html(report: QuarterlyReport, snapshot: dict) -> str:
+    """The document WeasyPrint lays out, in the active language."""
+    return render_to_string("committee/report_pdf.html", document_context(report, snapshot))
+
+
 def render_pdf(report: QuarterlyReport, snapshot: dict) -> bytes:
-    html = render_to_string("committee/report_pdf.html", document_context(report, snapshot))
+    html = pdf_html(report, snapshot)
     # Everything is local: the stylesheet is read from the static source directory, charts are
     # inline SVG, and relative references resolve against the static files, never the network.
     base_url = f"{settings.BASE_DIR / 'static'}/"

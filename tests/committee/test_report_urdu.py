@@ -12,11 +12,12 @@ import re
 
 import openpyxl
 import pytest
+from django.utils import translation
 from pypdf import PdfReader
 
 from agencies.models import User
 from committee.models import QuarterlyReport
-from committee.reports import generation, services
+from committee.reports import generation, render_pdf, services
 from interventions.models import Policy
 from tests.committee.reports import Q3, seed_quarter
 from tests.factories import user_with_role
@@ -104,6 +105,23 @@ def test_an_english_report_reads_as_before(report_in):
     assert not URDU.search(text)
     header = next(csv.reader(io.StringIO(report.csv.open("rb").read().decode("utf-8-sig"))))
     assert header[:3] == ["Policy", "Ref", "Text"]
+
+
+def test_policy_texts_are_marked_english_only_inside_the_urdu_report(report_in):
+    """Inside Urdu (right to left) an item's own English words need their direction; in an
+    English report the same wrapper would only be one more box a line for WeasyPrint."""
+    marked = '<span lang="en" dir="ltr">'
+    for language, expected in (("ur", True), ("en-gb", False)):
+        report = report_in(language)
+        with translation.override(report.language):
+            html = render_pdf.pdf_html(report, report.snapshot)
+        first = report.snapshot["annex"][0]
+        line = f"<strong>{first['policy']} {first['ref']}</strong> "
+        annex = html.split('<h2 class="part" id="annex">', 1)[1]
+        assert line in annex
+        assert annex.split(line, 1)[1].startswith(marked) is expected
+        assert (html.count(marked) >= len(report.snapshot["annex"])) is expected
+        assert (marked in html) is expected
 
 
 def test_the_report_ready_mail_goes_in_each_recipients_language(
