@@ -148,6 +148,39 @@ def _budget_rows(snapshot: dict) -> Iterable[list]:
         ]  # fmt: skip
 
 
+def _budget_execution_sheet(title: str, key: str, column: str) -> Sheet:
+    """The PDF's budget execution table, every row: reports frozen before the plan's budget
+    columns existed have no money per group, and give an empty sheet."""
+
+    def rows(snapshot: dict) -> Iterable[list]:
+        for group in snapshot[key]:
+            money = group.get("money")
+            if money is None:
+                continue
+            # An agency's row names its code and counts the items it owns; a pillar's, its key.
+            yield [
+                group["code"] if "code" in group else group["key"], group["name"],
+                group["owned"] if "owned" in group else group["items"], group["good_share"],
+                group["overdue"], group.get("no_due_date"), money["allocated"],
+                money["released"], money["spent"], money["utilisation"], money["flagged"],
+            ]  # fmt: skip
+
+    header = [
+        column,
+        gettext_noop("Name"),
+        gettext_noop("Items"),
+        gettext_noop("On track or completed %"),
+        gettext_noop("Overdue"),
+        gettext_noop("No due date set"),
+        gettext_noop("Allocated (in force)"),
+        gettext_noop("Released"),
+        gettext_noop("Spent"),
+        gettext_noop("Utilisation %"),
+        gettext_noop("Budget flags"),
+    ]
+    return Sheet(title, header, rows)
+
+
 def _text_rows(key: str) -> Callable[[dict], Iterable[list]]:
     def rows(snapshot: dict) -> Iterable[list]:
         for entry in snapshot[key]["items"]:
@@ -318,6 +351,12 @@ SHEETS = [
             gettext_noop("Items with an amount"),
         ],
         _budget_rows,
+    ),
+    _budget_execution_sheet(
+        gettext_noop("Budget execution per pillar"), "by_pillar", gettext_noop("Pillar or section")
+    ),
+    _budget_execution_sheet(
+        gettext_noop("Budget execution per agency"), "by_agency", gettext_noop("Agency")
     ),
     Sheet(
         gettext_noop("Highlights"),

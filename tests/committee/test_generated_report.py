@@ -246,6 +246,31 @@ def test_the_workbook_has_a_filterable_sheet_per_section_with_numbers_as_numbers
     assert total[3:5] == (3500.5, 2900.5)
 
 
+def test_the_workbook_gives_budget_execution_for_every_pillar_and_agency(report):
+    """The PDF may show a long per-agency table in part; the workbook has every row."""
+    workbook = openpyxl.load_workbook(report.xlsx.path)
+    for title, key, name, items in (
+        ("per pillar", "by_pillar", "key", "items"),
+        ("per agency", "by_agency", "code", "owned"),
+    ):
+        rows = list(workbook[f"Budget execution {title}"].iter_rows(values_only=True))
+        groups = report.snapshot[key]
+        assert len(rows) == len(groups) + 1 > 2
+        assert rows[0][1:] == (
+            "Name", "Items", "On track or completed %", "Overdue", "No due date set",
+            "Allocated (in force)", "Released", "Spent", "Utilisation %", "Budget flags",
+        )  # fmt: skip
+        for row, group in zip(rows[1:], groups, strict=True):
+            money = group["money"]
+            assert row == (
+                group[name], group["name"], group[items], group["good_share"], group["overdue"],
+                group["no_due_date"], money["allocated"],
+                money["released"], money["spent"], money["utilisation"], money["flagged"],
+            )  # fmt: skip
+    moi = next(row for row in report.snapshot["by_agency"] if row["code"] == "MOI")
+    assert moi["money"]["released"] > 0
+
+
 def test_a_report_without_sample_data_carries_no_banner(report):
     assert not report.contains_sample
     assert "SAMPLE DATA" not in PdfReader(report.pdf.path).pages[0].extract_text()
