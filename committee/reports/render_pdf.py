@@ -25,7 +25,9 @@ URDU_FONTS = """
 
 def pdf_html(report: QuarterlyReport, snapshot: dict) -> str:
     """The document WeasyPrint lays out, in the active language."""
-    return render_to_string("committee/report_pdf.html", document_context(report, snapshot))
+    return render_to_string(
+        "committee/report_pdf.html", document_context(report, snapshot, printed=True)
+    )
 
 
 def render_pdf(report: QuarterlyReport, snapshot: dict) -> bytes:

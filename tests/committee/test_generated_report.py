@@ -12,12 +12,13 @@ import datetime
 import openpyxl
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.html import escape
 from pypdf import PdfReader
 
 from agencies.models import User
 from committee.models import QuarterlyReport
-from committee.reports import generation, services
+from committee.reports import document, generation, render_pdf, services
 from core.errors import ConflictError
 from interventions.models import Policy
 from tests.committee.reports import (
@@ -185,6 +186,64 @@ def test_budget_execution_per_agency_counts_each_agencys_items(committee, report
     assert "dict_items" not in section
     moi = next(row for row in report.snapshot["by_agency"] if row["code"] == "MOI")
     assert f'<tr><td lang="en" dir="ltr">MOI</td><td class="num">{moi["owned"]}</td>' in section
+
+
+def _between(html: str, start: str, end: str) -> str:
+    return html[html.index(start) : html.index(end, html.index(start))]
+
+
+def test_a_long_table_prints_its_most_pressing_rows_and_the_web_page_keeps_all(
+    committee, report, client, monkeypatch
+):
+    """Cut to two rows a table, the PDF's per-agency and indicator tables print the two that
+    rank first and say so; the web page still lists every row."""
+    monkeypatch.setattr(document, "PRINTED_ROWS", 2)
+    with translation.override(report.language):
+        pdf = render_pdf.pdf_html(report, report.snapshot)
+    client.force_login(committee["member"])
+    web = client.get(reverse("committee:report_detail", args=[report.pk])).content.decode()
+    agencies = report.snapshot["by_agency"]
+    assert len(agencies) > 2
+
+    def listed(section: str) -> list[dict]:
+        return [a for a in agencies if f"<td>{a['code']} · {escape(a['name'])}</td>" in section]
+
+    printed = listed(_between(pdf, 'id="by-agency"', 'id="changes"'))
+    left = [agency for agency in agencies if agency not in printed]
+    assert len(printed) == 2
+    assert min(a["overdue"] for a in printed) >= max(a["overdue"] for a in left)
+    assert f"The 2 of {len(agencies)} agencies with the most items overdue" in pdf
+    assert listed(_between(web, 'id="by-agency"', 'id="changes"')) == agencies
+    assert "data-cut" not in web
+
+    budget = _between(pdf, "Budget execution per agency", "</table>")
+    flagged = [a for a in agencies if f'<td lang="en" dir="ltr">{a["code"]}</td>' in budget]
+    assert len(flagged) == 2
+    unflagged = [a["money"]["flagged"] for a in agencies if a not in flagged]
+    assert min(a["money"]["flagged"] for a in flagged) >= max(unflagged)
+    assert f"The 2 of {len(agencies)} agencies with the most items flagged" in pdf
+
+
+def test_a_long_indicator_table_prints_those_furthest_from_target(report, monkeypatch):
+    """The seeded quarter reports no indicator: three are given to its snapshot here."""
+    monkeypatch.setattr(document, "PRINTED_ROWS", 2)
+    assert report.snapshot["plan"]
+
+    def indicator(ref: str, progress: float | None) -> dict:
+        return {
+            "policy": "NISP-2018", "ref": ref, "description": f"Indicator {ref}", "unit": "",
+            "baseline": 0, "target": 10, "actual": None if progress is None else progress / 10,
+            "as_of": "", "progress": progress, "direction": "higher", "share_of_target": None,
+        }  # fmt: skip
+
+    indicators = [indicator("1", None), indicator("2", 80.0), indicator("3", 20.0)]
+    with translation.override(report.language):
+        pdf = render_pdf.pdf_html(report, {**report.snapshot, "indicators": indicators})
+    section = _between(pdf, 'id="indicators"', "</table>")
+    assert section.count("<tr>") == 1 + 2  # the header and two rows
+    assert section.index("Indicator 3") < section.index("Indicator 2")
+    assert "Indicator 1" not in section
+    assert "The 2 of 3 indicators furthest from their targets" in pdf
 
 
 def test_desk_officers_and_reviewers_may_not_see_reports(committee, report, client):
