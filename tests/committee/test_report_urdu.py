@@ -16,6 +16,7 @@ from django.utils import translation
 from pypdf import PdfReader
 
 from agencies.models import User
+from committee.labels import severity_label
 from committee.models import QuarterlyReport
 from committee.reports import generation, render_pdf, services
 from interventions.models import Policy
@@ -116,12 +117,27 @@ def test_policy_texts_are_marked_english_only_inside_the_urdu_report(report_in):
         with translation.override(report.language):
             html = render_pdf.pdf_html(report, report.snapshot)
         first = report.snapshot["annex"][0]
-        line = f"<strong>{first['policy']} {first['ref']}</strong> "
+        line = f"<p>{first['policy']} {first['ref']} "
         annex = html.split('<h2 class="part" id="annex">', 1)[1]
         assert line in annex
         assert annex.split(line, 1)[1].startswith(marked) is expected
         assert (html.count(marked) >= len(report.snapshot["annex"])) is expected
         assert (marked in html) is expected
+
+
+def test_the_exception_annex_ranks_every_exception_in_the_reports_words(report_in):
+    for language in ("ur", "en-gb"):
+        report = report_in(language)
+        exceptions = report.snapshot["exceptions"]["all"]
+        with translation.override(report.language):
+            html = render_pdf.pdf_html(report, report.snapshot)
+            severities = [severity_label(entry["severity"]) for entry in exceptions]
+        annex = html.split('id="annex-exceptions"', 1)[1].split('id="annex"', 1)[0]
+        lines = re.findall(r"<p>(\d+)\. ([^<]*)</p>", annex)
+        assert len(lines) == len(exceptions) > 0
+        assert [int(rank) for rank, _ in lines] == list(range(1, len(exceptions) + 1))
+        assert [text.split(" · ")[2] for _, text in lines] == severities
+        assert bool(URDU.search(severities[0])) is (language == "ur")
 
 
 def test_the_report_ready_mail_goes_in_each_recipients_language(
