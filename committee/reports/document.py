@@ -40,7 +40,7 @@ PRINTED_RANKS = {
 
 
 def _indicator_rank(plan: bool):
-    """Furthest from target first; those with no value reported last (nothing to measure)."""
+    """Furthest from target first; last, those with nothing to measure (no target or value)."""
     field = "progress" if plan else "share_of_target"
     return lambda row: (row.get(field) is None, row.get(field) or 0)
 
