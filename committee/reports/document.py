@@ -26,17 +26,15 @@ def _money(row: dict) -> dict:
     return row.get("money") or {}
 
 
-# How each cut table ranks its rows, most pressing first (sorting is stable: ties keep the
-# snapshot's order).
-PRINTED_RANKS = {
-    # Most items overdue, then most not reported this quarter.
-    "by_agency": lambda row: (-row["overdue"], row["reported"] - row["owned"]),
-    # Most items flagged (spending ahead of progress, money with no progress), then most released.
-    "budget_by_agency": lambda row: (
-        -(_money(row).get("flagged") or 0),
-        -(_money(row).get("released") or 0),
-    ),
-}
+def _agency_rank(row: dict) -> tuple:
+    """Most items overdue, then most not reported this quarter."""
+    return -row["overdue"], row["reported"] - row["owned"]
+
+
+def _budget_rank(row: dict) -> tuple:
+    """Most items flagged (spending ahead of progress, money with no progress), then most
+    money released."""
+    return -(_money(row).get("flagged") or 0), -(_money(row).get("released") or 0)
 
 
 def _indicator_rank(plan: bool):
@@ -46,21 +44,23 @@ def _indicator_rank(plan: bool):
 
 
 def printed_tables(snapshot: dict, printed: bool) -> dict[str, dict]:
-    """Each long table's rows as the document shows them: all of them on the web, the first
-    PRINTED_ROWS by rank in a longer table of the PDF."""
-    ranks = {**PRINTED_RANKS, "indicators": _indicator_rank(bool(snapshot.get("plan")))}
-    sources = {
-        "by_agency": "by_agency",
-        "budget_by_agency": "by_agency",
-        "indicators": "indicators",
+    """Each long table's rows as the document shows them: all of them on the web; in the PDF,
+    a table longer than PRINTED_ROWS is cut to its first PRINTED_ROWS by rank, most pressing
+    first (the sort is stable: ties keep the snapshot's order)."""
+    tables = {
+        "by_agency": (snapshot.get("by_agency") or [], _agency_rank),
+        "budget_by_agency": (snapshot.get("by_agency") or [], _budget_rank),
+        "indicators": (
+            snapshot.get("indicators") or [],
+            _indicator_rank(bool(snapshot.get("plan"))),
+        ),
     }
-    tables = {}
-    for name, key in sources.items():
-        rows = snapshot.get(key) or []
+    shown = {}
+    for name, (rows, rank) in tables.items():
         cut = printed and len(rows) > PRINTED_ROWS
-        shown = sorted(rows, key=ranks[name])[:PRINTED_ROWS] if cut else rows
-        tables[name] = {"rows": shown, "count": len(rows), "shown": len(shown), "cut": cut}
-    return tables
+        kept = sorted(rows, key=rank)[:PRINTED_ROWS] if cut else rows
+        shown[name] = {"rows": kept, "count": len(rows), "shown": len(kept), "cut": cut}
+    return shown
 
 
 def status_rows(by_status: dict[str, int], labels: dict[str, str]) -> list[dict]:
