@@ -1,3 +1,4 @@
+import fcntl
 import fnmatch
 import gc
 import os
@@ -132,9 +133,19 @@ def test_the_image_collects_static_files_under_production_settings():
 
 
 @pytest.fixture(scope="module")
-def collected_static(tmp_path_factory):
-    """collectstatic run as the Dockerfile runs it (DEBUG=0), into a folder of the test's own."""
-    static_root = tmp_path_factory.mktemp("static")
+def collected_static(tmp_path_factory, testrun_uid):
+    """collectstatic run as the Dockerfile runs it (DEBUG=0), once per test run: the test
+    processes share one build, the first to ask making it while the others wait on its lock
+    (each made its own, 10 s apiece)."""
+    static_root = tmp_path_factory.getbasetemp().parent / f"static-{testrun_uid}"
+    with open(f"{static_root}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (static_root / "staticfiles.json").is_file():
+            _collectstatic(static_root)
+    return static_root
+
+
+def _collectstatic(static_root: Path) -> None:
     env = {
         key: value
         for key, value in os.environ.items()
@@ -151,7 +162,6 @@ def collected_static(tmp_path_factory):
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    return static_root
 
 
 @pytest.fixture
