@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from agencies.models import User
-from interventions.models import Indicator
+from interventions.models import Indicator, PlanItem
 from reporting import services
 from reporting.models import ProgressUpdate
 from reporting.update_fields import UpdateData
@@ -170,6 +170,9 @@ def test_my_items_review_and_dashboard_read_right_to_left_on_a_laptop_and_a_phon
                         next_steps="باقی کمیٹیوں کے اجلاس بلائے جائیں گے۔"),
     )  # fmt: skip
     services.update_submit(user=officer, update=update, version=update.version)
+    # An item with the loader's notes on its source, English inside an Urdu page: their
+    # bullets once hung past a phone's left edge.
+    noted = PlanItem.objects.filter(policy__code="NISP-2018").exclude(notes=[]).first()
     base = live_server.url
 
     # The choice of Urdu made once on the sign-in page, kept by the browser for everyone.
@@ -180,6 +183,7 @@ def test_my_items_review_and_dashboard_read_right_to_left_on_a_laptop_and_a_phon
         ("officer.moi", "/my/", "my-items"),
         ("reviewer.moi", f"/updates/{update.pk}/review/", "review"),
         ("member", "/dashboard/", "dashboard"),
+        ("member", f"/items/{noted.pk}/", "item"),
     ]:
         log_in_urdu(page, base, username)
         page.goto(f"{base}{path}")
